@@ -1,0 +1,56 @@
+# SEND Portal — the two commands of the README, and a few helpers.
+#   make run    build (release) and serve on http://127.0.0.1:3000 with SQLite, demo accounts and the dev mailbox
+#   make test   every check and test: fmt, clippy, unit + integration (SQLite, and PostgreSQL when
+#               TEST_POSTGRES_URL is set), release build, Playwright with JavaScript on and off
+# Each installs the tools it lacks first (scripts/bootstrap.sh; versions in scripts/versions.env).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+BIN := $(CARGO_TARGET_DIR)/server-release/send-portal
+SITE_ROOT := $(CURDIR)/target/site
+
+.PHONY: help run build test lint unit e2e tools tools-test clean
+
+help:
+	@echo "make run   – build and serve the portal on http://127.0.0.1:3000 (SQLite, demo accounts, dev mailbox)"
+	@echo "make test  – run every check and test"
+
+tools:
+	@scripts/bootstrap.sh build
+
+tools-test:
+	@scripts/bootstrap.sh test
+
+build: tools
+	cargo leptos build --release
+
+run: build
+	PORTAL_SITE_ROOT=$(SITE_ROOT) $(BIN)
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --locked -p app -p server --features app/ssr --all-targets -- -D warnings
+	cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	@if [ -z "$${TEST_POSTGRES_URL:-}" ]; then \
+	  echo "PostgreSQL pass skipped: TEST_POSTGRES_URL is not set (for example postgres://postgres@127.0.0.1:5432/postgres)."; \
+	else \
+	  echo "PostgreSQL pass on: integration tests also run against $${TEST_POSTGRES_URL%%\?*}"; \
+	fi
+	cargo test --locked -p app -p server --features app/ssr
+
+e2e:
+	cargo leptos build --release
+	cd end2end && PORTAL_BIN=$(BIN) PORTAL_SITE_ROOT=$(SITE_ROOT) npx playwright test
+
+test: tools-test lint unit e2e
+
+clean:
+	cargo clean
+	rm -rf target/site end2end/test-results end2end/playwright-report

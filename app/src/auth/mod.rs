@@ -1,0 +1,79 @@
+//! Accounts and who may do what. Sign-in, two-step verification and sessions build on this.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+/// What an account is for; each role lands on its own home page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// A parent or carer, or a young person aged 16 to 25 acting for themselves.
+    Citizen,
+    /// A school SENCo, educational psychologist, health or social care professional.
+    Professional,
+    /// A caseworker in the council's SEN team.
+    SenOfficer,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Citizen,
+        Role::Professional,
+        Role::SenOfficer,
+        Role::Admin,
+    ];
+
+    /// The value stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Citizen => "citizen",
+            Role::Professional => "professional",
+            Role::SenOfficer => "sen_officer",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Citizen => "Parent, carer or young person",
+            Role::Professional => "Professional",
+            Role::SenOfficer => "SEN officer",
+            Role::Admin => "Administrator",
+        }
+    }
+}
+
+/// Secret answers are compared ignoring case and spacing: "Oakfield  primary" matches
+/// "oakfield primary".
+pub fn normalise_secret_answer(answer: &str) -> String {
+    answer
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_answers_ignore_case_and_spacing() {
+        assert_eq!(normalise_secret_answer("  Oakfield   PRIMARY "), "oakfield primary");
+    }
+
+    #[test]
+    fn every_role_round_trips_through_its_stored_value() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("superuser"), None);
+    }
+}

@@ -1,0 +1,80 @@
+//! The page shell every page sits in: skip link, header with the council's name, main content
+//! and a footer with the SEN team's contact details and the statutory pages.
+
+use leptos::prelude::*;
+
+use crate::site::use_site;
+
+/// The service's name, as people see it in the header and the page titles.
+pub const SERVICE_NAME: &str = "SEND Portal";
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    view! {
+        <a href="#main-content" class="govuk-skip-link">"Skip to main content"</a>
+        <Header/>
+        <div class="govuk-width-container">
+            <main class="govuk-main-wrapper" id="main-content" tabindex="-1">
+                {children()}
+            </main>
+        </div>
+        <Footer/>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let site = use_site();
+    view! {
+        <header class="portal-header">
+            <div class="govuk-width-container portal-header__container">
+                <a href="/" class="portal-header__home">
+                    <span class="portal-header__council">{site.council_name}</span>
+                    <span class="portal-header__service">{SERVICE_NAME}</span>
+                </a>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    let site = use_site();
+    let phone_href = site.phone_href();
+    let mail_href = format!("mailto:{}", site.sen_team_email);
+    view! {
+        <footer class="govuk-footer portal-footer">
+            <div class="govuk-width-container">
+                <div class="govuk-footer__meta">
+                    <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
+                        <h2 class="govuk-heading-s">"Help with this service"</h2>
+                        <p class="govuk-body-s">
+                            "Contact the SEN team by phone on "
+                            <a class="govuk-footer__link" href=phone_href>{site.sen_team_phone}</a>
+                            " or by email at "
+                            <a class="govuk-footer__link" href=mail_href>{site.sen_team_email.clone()}</a>
+                            "."
+                        </p>
+                        <h2 class="govuk-visually-hidden">"Support links"</h2>
+                        <ul class="govuk-footer__inline-list">
+                            <li class="govuk-footer__inline-list-item">
+                                <a class="govuk-footer__link" href="/accessibility">"Accessibility statement"</a>
+                            </li>
+                            <li class="govuk-footer__inline-list-item">
+                                <a class="govuk-footer__link" href="/privacy">"Privacy notice"</a>
+                            </li>
+                            {site.dev_mailbox.then(|| view! {
+                                <li class="govuk-footer__inline-list-item">
+                                    <a class="govuk-footer__link" href="/dev/mailbox">"Development mailbox"</a>
+                                </li>
+                            })}
+                        </ul>
+                        <p class="govuk-body-s portal-footer__owner">
+                            {format!("{SERVICE_NAME} is run by {}.", site.council_name)}
+                        </p>
+                    </div>
+                </div>
+            </div>
+        </footer>
+    }
+}

@@ -1,0 +1,19 @@
+//! SEND Portal's application: pages, server functions and the domain types that the server and
+//! the browser share. Server-only code sits in `ssr` modules, enabled by the `ssr` feature.
+
+pub mod auth;
+pub mod error;
+pub mod layout;
+pub mod mailbox;
+pub mod pages;
+pub mod routes;
+pub mod site;
+
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod platform;
+
+pub use routes::App;
+#[cfg(feature = "ssr")]
+pub use routes::shell;

@@ -1,0 +1,205 @@
+//! The development mailbox: every email the portal would have sent, readable in the browser,
+//! so a newcomer can register and sign in with no mail server. Absent in production.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+use crate::{error::AppError, pages::NotFound};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub id: String,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub sent_at_ms: i64,
+}
+
+/// The messages in the outbox, newest first; `NotFound` when there is no outbox (production or
+/// SMTP), so the page does not exist there.
+#[server(prefix = "/api", endpoint = "dev/outbox")]
+pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
+    use crate::platform::{mail::read_outbox, AppState};
+    let state = AppState::current()?;
+    match state.mailer.outbox_dir() {
+        Some(dir) if !state.is_production() => Ok(read_outbox(dir).await?),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+#[component]
+pub fn MailboxPage() -> impl IntoView {
+    let messages = Resource::new(|| (), |_| list_outbox());
+    view! {
+        <Suspense fallback=|| view! { <p class="govuk-body">"Loading the mailbox…"</p> }>
+            {move || Suspend::new(async move {
+                match messages.await {
+                    Ok(list) => view! { <Mailbox messages=list/> }.into_any(),
+                    Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
+                    Err(err) => view! { <crate::pages::ErrorPage error=err/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Mailbox(messages: Vec<OutboxMessage>) -> impl IntoView {
+    let count = messages.len();
+    view! {
+        <Title text="Development mailbox"/>
+        <h1 class="govuk-heading-l">"Development mailbox"</h1>
+        <div class="govuk-inset-text">
+            "Mail is not sent anywhere on this machine: every email the portal sends is kept here "
+            "instead. This page does not exist in production."
+        </div>
+        <p class="govuk-body">
+            {match count {
+                0 => "No emails yet.".to_owned(),
+                1 => "1 email, newest first.".to_owned(),
+                n => format!("{n} emails, newest first."),
+            }}
+        </p>
+        <ol class="portal-mailbox">
+            {messages
+                .into_iter()
+                .map(|m| {
+                    let heading_id = format!("mail-{}", m.id);
+                    view! {
+                        <li class="portal-mailbox__item">
+                            <article aria-labelledby=heading_id.clone()>
+                                <h2 class="govuk-heading-s" id=heading_id>{m.subject}</h2>
+                                <dl class="portal-mailbox__meta govuk-body-s">
+                                    <dt>"To"</dt>
+                                    <dd class="portal-mailbox__to">{m.to}</dd>
+                                    <dt>"Sent"</dt>
+                                    <dd>
+                                        <time data-ms=m.sent_at_ms.to_string()>
+                                            {format_sent(m.sent_at_ms)}
+                                        </time>
+                                    </dd>
+                                </dl>
+                                <div class="portal-mailbox__body govuk-body">
+                                    {linkify(&m.text)}
+                                </div>
+                            </article>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+/// UTC time of day and date, the same on server and browser so hydration matches.
+fn format_sent(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{:02}:{:02}:{:02} UTC, {d} {} {y}",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60,
+        MONTHS[(m - 1) as usize]
+    )
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Days since 1970-01-01 to a (year, month, day) civil date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Splits text into plain pieces and web addresses, so links in emails can be followed.
+pub fn split_links(text: &str) -> Vec<(bool, String)> {
+    let mut pieces: Vec<(bool, String)> = Vec::new();
+    let mut rest = text;
+    while let Some(start) = ["https://", "http://"]
+        .iter()
+        .filter_map(|p| rest.find(p))
+        .min()
+    {
+        if start > 0 {
+            pieces.push((false, rest[..start].to_owned()));
+        }
+        let after = &rest[start..];
+        let end = after
+            .find(|c: char| c.is_whitespace() || c == '<' || c == '>' || c == '"')
+            .unwrap_or(after.len());
+        let url = after[..end].trim_end_matches(['.', ',', ')', ';', ':']);
+        pieces.push((true, url.to_owned()));
+        rest = &after[url.len()..];
+    }
+    if !rest.is_empty() {
+        pieces.push((false, rest.to_owned()));
+    }
+    pieces
+}
+
+fn linkify(text: &str) -> impl IntoView {
+    split_links(text)
+        .into_iter()
+        .map(|(is_link, piece)| {
+            if is_link {
+                view! { <a class="govuk-link" href=piece.clone()>{piece}</a> }.into_any()
+            } else {
+                piece.into_any()
+            }
+        })
+        .collect_view()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_found_and_trailing_punctuation_left_out() {
+        let pieces = split_links("Open http://127.0.0.1:3000/confirm?t=ab12. Thanks");
+        assert_eq!(
+            pieces,
+            vec![
+                (false, "Open ".to_owned()),
+                (true, "http://127.0.0.1:3000/confirm?t=ab12".to_owned()),
+                (false, ". Thanks".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn text_without_links_is_one_piece() {
+        assert_eq!(split_links("no links"), vec![(false, "no links".to_owned())]);
+    }
+
+    #[test]
+    fn sent_time_is_formatted_in_utc() {
+        // 2026-11-30T17:38:40Z
+        assert_eq!(format_sent(1_796_060_320_000), "17:38:40 UTC, 30 November 2026");
+    }
+}

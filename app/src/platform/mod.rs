@@ -1,0 +1,11 @@
+//! Server-only plumbing every feature uses: the shared state, the database, mail, and random
+//! identifiers. Constructed by the `server` crate from its configuration.
+
+pub mod db;
+pub mod ids;
+pub mod mail;
+pub mod state;
+
+pub use db::{Db, Dialect};
+pub use mail::{Email, Mailer};
+pub use state::{AppState, Environment};

@@ -1,0 +1,45 @@
+//! The one state every handler and server function shares, given to server functions through
+//! Leptos context and to plain axum handlers through `State`.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+
+use super::{Db, Mailer};
+use crate::{error::AppError, site::SiteInfo};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone, Debug, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub mailer: Mailer,
+    pub site: SiteInfo,
+    pub runtime: Arc<Runtime>,
+}
+
+/// Settings the features read at run time.
+#[derive(Debug)]
+pub struct Runtime {
+    pub environment: Environment,
+    /// The address people use to reach the portal, for links in emails (no trailing slash).
+    pub base_url: String,
+}
+
+impl AppState {
+    /// The state of the current request, inside a server function or component on the server.
+    pub fn current() -> Result<AppState, AppError> {
+        leptos::prelude::use_context::<AppState>()
+            .ok_or_else(|| crate::error::internal("AppState missing from the Leptos context"))
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.runtime.environment == Environment::Production
+    }
+}

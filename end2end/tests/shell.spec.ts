@@ -1,0 +1,65 @@
+// The page shell every journey passes through: start page, header and footer, the statutory
+// statements, the not-found page, and the layout on a 320 px phone.
+import { checkAccessibility, expect, expectNoHorizontalScroll, jsEnabled, open, test } from './support';
+
+test('start page shows the council, the service and how to get help', async ({ page, browserErrors }, testInfo) => {
+  const response = await open(page, '/', testInfo);
+  expect(response?.status()).toBe(200);
+  await expect(page).toHaveTitle('SEND Portal');
+  await expect(page.getByRole('banner')).toContainText('Example Borough Council');
+  await expect(page.getByRole('banner')).toContainText('SEND Portal');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Special educational needs and disabilities (SEND)');
+  const footer = page.getByRole('contentinfo');
+  await expect(footer.getByRole('link', { name: '01234 567890' })).toHaveAttribute('href', 'tel:01234567890');
+  await expect(footer.getByRole('link', { name: 'sen.team@example.org' })).toHaveAttribute('href', 'mailto:sen.team@example.org');
+  await checkAccessibility(page, testInfo);
+  expect(browserErrors).toEqual([]);
+});
+
+test('skip link moves keyboard users to the main content', async ({ page }, testInfo) => {
+  await open(page, '/', testInfo);
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to main content' });
+  await expect(skip).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#main-content$/);
+  await expect(page.getByRole('main')).toBeFocused();
+});
+
+test('footer leads to the accessibility statement and the privacy notice', async ({ page }, testInfo) => {
+  await open(page, '/', testInfo);
+  await page.getByRole('contentinfo').getByRole('link', { name: 'Accessibility statement' }).click();
+  await expect(page).toHaveURL(/\/accessibility$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Accessibility statement for SEND Portal');
+  await expect(page).toHaveTitle('Accessibility statement – SEND Portal');
+  await checkAccessibility(page, testInfo);
+
+  await page.getByRole('contentinfo').getByRole('link', { name: 'Privacy notice' }).click();
+  await expect(page).toHaveURL(/\/privacy$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy notice for SEND Portal');
+  await expect(page.getByRole('heading', { name: 'Your rights' })).toBeVisible();
+  await checkAccessibility(page, testInfo);
+});
+
+test('an unknown address answers 404 with a helpful page', async ({ page }, testInfo) => {
+  const response = await page.goto('/no/such/page');
+  expect(response?.status()).toBe(404);
+  if (jsEnabled(testInfo)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+  await expect(page.getByRole('link', { name: 'Go to the start page' })).toHaveAttribute('href', '/');
+  await checkAccessibility(page, testInfo);
+});
+
+test.describe('on a 320 px phone', () => {
+  test.use({ viewport: { width: 320, height: 640 } });
+
+  for (const path of ['/', '/accessibility', '/privacy', '/no/such/page', '/dev/mailbox']) {
+    test(`${path} fits without sideways scrolling`, async ({ page }, testInfo) => {
+      await page.goto(path);
+      if (jsEnabled(testInfo)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+      await expect(page.getByRole('banner')).toBeVisible();
+      await expectNoHorizontalScroll(page, testInfo);
+      await checkAccessibility(page, testInfo);
+    });
+  }
+});

@@ -1,0 +1,25 @@
+//! The browser entry point: reads the site information the server put in the page and hydrates
+//! the server-rendered HTML with the same `App`.
+
+use app::{
+    site::{SiteInfo, SITE_INFO_ELEMENT_ID},
+    App,
+};
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    let document = web_sys::window().and_then(|w| w.document());
+    let site = document
+        .as_ref()
+        .and_then(|d| d.get_element_by_id(SITE_INFO_ELEMENT_ID))
+        .and_then(|el| el.text_content())
+        .and_then(|text| SiteInfo::from_script_json(&text))
+        .unwrap_or_default();
+    leptos::mount::hydrate_body(move || leptos::view! { <App site/> });
+    // Lets tests (and scripts) know the page is now interactive.
+    if let Some(body) = document.and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,314 @@
+//! Configuration from `PORTAL_*` environment variables, with defaults that run on a laptop.
+//! Production (`PORTAL_ENV=production`) refuses settings that are only safe for development.
+
+use std::{
+    net::{IpAddr, Ipv4Addr},
+    path::PathBuf,
+};
+
+use app::platform::Environment;
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+/// Every setting, after parsing and checking.
+#[derive(Debug)]
+pub struct Settings {
+    pub environment: Environment,
+    pub host: IpAddr,
+    pub port: u16,
+    pub database_url: String,
+    pub db_max_connections: u32,
+    pub base_url: Url,
+    pub council_name: String,
+    pub sen_team_phone: String,
+    pub sen_team_email: String,
+    pub mail_from: String,
+    pub mail: MailSettings,
+    pub data_dir: PathBuf,
+    pub site_root: PathBuf,
+    pub cookie_secure: bool,
+    pub secret_key: Option<SecretString>,
+    pub seed_demo: bool,
+    pub log_filter: String,
+    pub log_json: bool,
+}
+
+#[derive(Debug)]
+pub enum MailSettings {
+    /// Development: messages are written to this folder and shown at `/dev/mailbox`.
+    Outbox(PathBuf),
+    /// An SMTP URL such as `smtps://user:password@smtp.example.org:465`.
+    Smtp(SecretString),
+}
+
+/// A setting that could not be used, and why, in words for whoever deploys the portal.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub setting: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{}", .0.iter().map(|p| format!("  {}: {}", p.setting, p.message)).collect::<Vec<_>>().join("\n"))]
+pub struct ConfigError(pub Vec<Problem>);
+
+impl Settings {
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        Settings::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads settings through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let mut problems = Vec::new();
+        let get = |key: &str| lookup(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+
+        let environment = match get("PORTAL_ENV").as_deref() {
+            None | Some("development") | Some("dev") => Environment::Development,
+            Some("production") | Some("prod") => Environment::Production,
+            Some(other) => {
+                problems.push(problem("PORTAL_ENV", format!("must be development or production, not {other:?}")));
+                Environment::Development
+            }
+        };
+        let production = environment == Environment::Production;
+
+        let host = parse_or(&get, &mut problems, "PORTAL_HOST", IpAddr::V4(Ipv4Addr::LOCALHOST), "an IP address such as 127.0.0.1 or 0.0.0.0");
+        let port = parse_or(&get, &mut problems, "PORTAL_PORT", 3000u16, "a port number from 0 to 65535");
+        let data_dir = PathBuf::from(get("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
+        let database_url = get("PORTAL_DATABASE_URL")
+            .or_else(|| get("DATABASE_URL"))
+            .unwrap_or_else(|| format!("sqlite:{}", data_dir.join("portal.db").display()));
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            problems.push(problem("PORTAL_DATABASE_URL", "must start with sqlite: or postgres://".into()));
+        }
+        let db_max_connections = parse_or(&get, &mut problems, "PORTAL_DB_MAX_CONNECTIONS", 16u32, "a whole number of connections");
+
+        let default_base = format!("http://{}:{port}", if host.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { host });
+        let base_url = match Url::parse(&get("PORTAL_BASE_URL").unwrap_or(default_base)) {
+            Ok(url) if url.scheme() == "http" || url.scheme() == "https" => url,
+            _ => {
+                problems.push(problem("PORTAL_BASE_URL", "must be a web address such as https://send.example.gov.uk".into()));
+                Url::parse("http://127.0.0.1:3000").expect("constant URL")
+            }
+        };
+
+        let council_name = get("PORTAL_COUNCIL_NAME").unwrap_or_else(|| "Example Borough Council".into());
+        let sen_team_phone = get("PORTAL_SEN_TEAM_PHONE").unwrap_or_else(|| "01234 567890".into());
+        let sen_team_email = get("PORTAL_SEN_TEAM_EMAIL").unwrap_or_else(|| "sen.team@example.org".into());
+        let mail_from = get("PORTAL_MAIL_FROM").unwrap_or_else(|| format!("{council_name} SEND Portal <no-reply@example.org>"));
+        let mail = match get("PORTAL_SMTP_URL") {
+            Some(url) => MailSettings::Smtp(SecretString::from(url)),
+            None => MailSettings::Outbox(get("PORTAL_OUTBOX_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("outbox"))),
+        };
+        let site_root = PathBuf::from(get("PORTAL_SITE_ROOT").or_else(|| get("LEPTOS_SITE_ROOT")).unwrap_or_else(|| "target/site".into()));
+        let cookie_secure = parse_or(&get, &mut problems, "PORTAL_COOKIE_SECURE", production, "true or false");
+        let secret_key = get("PORTAL_SECRET_KEY").map(SecretString::from);
+        let seed_demo = parse_or(&get, &mut problems, "PORTAL_SEED_DEMO", !production, "true or false");
+        let log_filter = get("PORTAL_LOG").or_else(|| get("RUST_LOG")).unwrap_or_else(|| "info,sqlx=warn,tower_http=info".into());
+        let log_json = match get("PORTAL_LOG_FORMAT").as_deref() {
+            None => production,
+            Some("json") => true,
+            Some("text") => false,
+            Some(_) => {
+                problems.push(problem("PORTAL_LOG_FORMAT", "must be text or json".into()));
+                false
+            }
+        };
+
+        if let Some(key) = &secret_key {
+            if key.expose_secret().len() < 32 {
+                problems.push(problem("PORTAL_SECRET_KEY", "must be at least 32 characters (for example, 64 hex digits from `openssl rand -hex 32`)".into()));
+            }
+        }
+        if production {
+            if matches!(mail, MailSettings::Outbox(_)) {
+                problems.push(problem("PORTAL_SMTP_URL", "is not set: production sends real email and cannot use the development outbox".into()));
+            }
+            if !cookie_secure {
+                problems.push(problem("PORTAL_COOKIE_SECURE", "must not be false in production: session cookies must be Secure".into()));
+            }
+            if secret_key.is_none() {
+                problems.push(problem("PORTAL_SECRET_KEY", "is not set: production needs a secret key of at least 32 characters".into()));
+            }
+            if base_url.scheme() != "https" {
+                problems.push(problem("PORTAL_BASE_URL", "must start with https:// in production".into()));
+            }
+            if seed_demo {
+                problems.push(problem("PORTAL_SEED_DEMO", "must not be true in production: demo accounts have a published password".into()));
+            }
+        }
+
+        if !problems.is_empty() {
+            return Err(ConfigError(problems));
+        }
+        Ok(Settings {
+            environment,
+            host,
+            port,
+            database_url,
+            db_max_connections,
+            base_url,
+            council_name,
+            sen_team_phone,
+            sen_team_email,
+            mail_from,
+            mail,
+            data_dir,
+            site_root,
+            cookie_secure,
+            secret_key,
+            seed_demo,
+            log_filter,
+            log_json,
+        })
+    }
+
+    pub fn is_production(&self) -> bool {
+        self.environment == Environment::Production
+    }
+
+    /// The base URL without its trailing slash, for building links.
+    pub fn base_url_str(&self) -> String {
+        self.base_url.as_str().trim_end_matches('/').to_owned()
+    }
+
+    /// The database URL with any password hidden, for the start-up message.
+    pub fn database_display(&self) -> String {
+        match Url::parse(&self.database_url) {
+            Ok(mut url) if url.password().is_some() => {
+                let _ = url.set_password(Some("****"));
+                url.to_string()
+            }
+            _ => self.database_url.clone(),
+        }
+    }
+}
+
+fn problem(setting: &'static str, message: String) -> Problem {
+    Problem { setting, message }
+}
+
+fn parse_or<T: std::str::FromStr>(
+    get: &impl Fn(&str) -> Option<String>,
+    problems: &mut Vec<Problem>,
+    key: &'static str,
+    default: T,
+    expected: &str,
+) -> T {
+    match get(key) {
+        None => default,
+        Some(raw) => raw.parse().unwrap_or_else(|_| {
+            problems.push(problem(key, format!("must be {expected}, not {raw:?}")));
+            default
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    fn settings_named(err: &ConfigError) -> Vec<&'static str> {
+        err.0.iter().map(|p| p.setting).collect()
+    }
+
+    const GOOD_PRODUCTION: [(&str, &str); 4] = [
+        ("PORTAL_ENV", "production"),
+        ("PORTAL_SMTP_URL", "smtps://user:pw@smtp.example.org"),
+        ("PORTAL_SECRET_KEY", "0123456789abcdef0123456789abcdef0123456789abcdef"),
+        ("PORTAL_BASE_URL", "https://send.example.gov.uk"),
+    ];
+
+    #[test]
+    fn defaults_run_locally_on_sqlite_with_the_outbox() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.environment, Environment::Development);
+        assert_eq!(s.port, 3000);
+        assert_eq!(s.database_url, "sqlite:data/portal.db");
+        assert_eq!(s.base_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(matches!(s.mail, MailSettings::Outbox(ref p) if p == &PathBuf::from("data/outbox")));
+        assert!(!s.cookie_secure);
+        assert!(s.seed_demo);
+    }
+
+    #[test]
+    fn database_url_is_read_with_or_without_the_prefix() {
+        let s = settings(&[("DATABASE_URL", "postgres://postgres@127.0.0.1/portal")]).unwrap();
+        assert_eq!(s.database_url, "postgres://postgres@127.0.0.1/portal");
+        let s = settings(&[("DATABASE_URL", "postgres://a@h/x"), ("PORTAL_DATABASE_URL", "sqlite:other.db")]).unwrap();
+        assert_eq!(s.database_url, "sqlite:other.db");
+    }
+
+    #[test]
+    fn production_with_every_safe_setting_starts() {
+        let s = settings(&GOOD_PRODUCTION).unwrap();
+        assert!(s.is_production());
+        assert!(s.cookie_secure);
+        assert!(!s.seed_demo);
+    }
+
+    #[test]
+    fn production_refuses_the_development_outbox() {
+        let vars: Vec<_> = GOOD_PRODUCTION.iter().copied().filter(|(k, _)| *k != "PORTAL_SMTP_URL").collect();
+        let err = settings(&vars).unwrap_err();
+        assert_eq!(settings_named(&err), vec!["PORTAL_SMTP_URL"]);
+        assert!(err.to_string().contains("development outbox"));
+    }
+
+    #[test]
+    fn production_refuses_insecure_cookies() {
+        let mut vars = GOOD_PRODUCTION.to_vec();
+        vars.push(("PORTAL_COOKIE_SECURE", "false"));
+        assert_eq!(settings_named(&settings(&vars).unwrap_err()), vec!["PORTAL_COOKIE_SECURE"]);
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_a_secret_key() {
+        let vars: Vec<_> = GOOD_PRODUCTION.iter().copied().filter(|(k, _)| *k != "PORTAL_SECRET_KEY").collect();
+        assert_eq!(settings_named(&settings(&vars).unwrap_err()), vec!["PORTAL_SECRET_KEY"]);
+    }
+
+    #[test]
+    fn production_refuses_demo_accounts_and_plain_http() {
+        let mut vars = GOOD_PRODUCTION.to_vec();
+        vars.retain(|(k, _)| *k != "PORTAL_BASE_URL");
+        vars.push(("PORTAL_BASE_URL", "http://send.example.gov.uk"));
+        vars.push(("PORTAL_SEED_DEMO", "true"));
+        let err = settings(&vars).unwrap_err();
+        assert_eq!(settings_named(&err), vec!["PORTAL_BASE_URL", "PORTAL_SEED_DEMO"]);
+    }
+
+    #[test]
+    fn a_short_secret_key_is_refused_everywhere() {
+        let err = settings(&[("PORTAL_SECRET_KEY", "short")]).unwrap_err();
+        assert_eq!(settings_named(&err), vec!["PORTAL_SECRET_KEY"]);
+    }
+
+    #[test]
+    fn unreadable_values_name_the_setting() {
+        let err = settings(&[("PORTAL_PORT", "eighty"), ("PORTAL_ENV", "staging")]).unwrap_err();
+        assert_eq!(settings_named(&err), vec!["PORTAL_ENV", "PORTAL_PORT"]);
+        assert!(err.to_string().contains("PORTAL_PORT: must be a port number"));
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let s = settings(&GOOD_PRODUCTION).unwrap();
+        let printed = format!("{s:?}");
+        assert!(!printed.contains("0123456789abcdef"));
+        assert!(!printed.contains("user:pw"));
+    }
+
+    #[test]
+    fn database_password_is_hidden_in_messages() {
+        let s = settings(&[("PORTAL_DATABASE_URL", "postgres://portal:hunter2@db/portal")]).unwrap();
+        assert_eq!(s.database_display(), "postgres://portal:****@db/portal");
+    }
+}

@@ -1,0 +1,67 @@
+//! `send-portal`: starts the portal with settings from the environment (see README).
+
+use std::process::ExitCode;
+
+use server::{build_state, router, serve, shutdown_signal, Settings};
+use tracing_subscriber::{fmt, EnvFilter};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("SEND Portal cannot start. Fix these settings:\n{err}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(&settings);
+    match run(settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!(error = ?err, "SEND Portal stopped");
+            eprintln!("SEND Portal stopped: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(settings: Settings) -> anyhow::Result<()> {
+    let state = build_state(&settings).await?;
+    let address = std::net::SocketAddr::new(settings.host, settings.port);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
+    let base = settings.base_url_str();
+    let mut banner = format!(
+        "\nSEND Portal ({:?}) listening on http://{}\n  public address: {base}\n  database: {} (migrated)\n",
+        settings.environment,
+        listener.local_addr()?,
+        settings.database_display(),
+    );
+    match state.mailer.outbox_dir() {
+        Some(dir) => banner.push_str(&format!(
+            "  mail: written to {} and shown at {base}/dev/mailbox\n",
+            dir.display()
+        )),
+        None => banner.push_str("  mail: sent by SMTP\n"),
+    }
+    if settings.seed_demo {
+        banner.push_str(&app::demo::describe());
+    }
+    println!("{banner}");
+    let db = state.db.clone();
+    let app = router(state, &settings);
+    serve(listener, app, shutdown_signal()).await?;
+    db.close().await;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+fn init_tracing(settings: &Settings) {
+    let filter = EnvFilter::try_new(&settings.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    if settings.log_json {
+        fmt().with_env_filter(filter).json().init();
+    } else {
+        fmt().with_env_filter(filter).init();
+    }
+}

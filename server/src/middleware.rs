@@ -1,0 +1,188 @@
+//! Protections every response gets: security headers, cache rules, and the refusal of
+//! state-changing requests that come from another site.
+
+use std::sync::Arc;
+
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+/// What the header middleware needs to know about this deployment.
+#[derive(Clone, Debug)]
+pub struct SecurityPolicy {
+    /// `scheme://host[:port]` of the public base URL.
+    pub origin: String,
+    /// Send Strict-Transport-Security (everywhere but development).
+    pub hsts: bool,
+}
+
+/// For responses that set no policy of their own (files, server functions, errors): nothing
+/// may load, nothing may frame them.
+const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+pub async fn security_headers(
+    State(policy): State<Arc<SecurityPolicy>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(DEFAULT_CSP));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+    );
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    if policy.hsts {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, cache_rule(&path));
+    }
+    response
+}
+
+/// Built assets are revalidated on every use (they keep their names between releases); other
+/// public files may be kept a day; pages and data, which may be personal, are never stored.
+fn cache_rule(path: &str) -> HeaderValue {
+    if path.starts_with("/pkg/") {
+        HeaderValue::from_static("no-cache")
+    } else if path.starts_with("/favicon") {
+        HeaderValue::from_static("public, max-age=86400")
+    } else {
+        HeaderValue::from_static("no-store")
+    }
+}
+
+/// Refuses (403) any request that could change state when it comes from another site, using
+/// the browser's `Sec-Fetch-Site` header, or its `Origin` header where that is missing.
+/// Requests from non-browser clients carry neither and are let through: they carry no cookies
+/// of a victim's browser.
+pub async fn refuse_cross_site(
+    State(policy): State<Arc<SecurityPolicy>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if !is_safe_method(request.method()) && is_cross_site(request.headers(), &policy.origin) {
+        tracing::warn!(
+            method = %request.method(),
+            path = %request.uri().path(),
+            "refused a cross-site request"
+        );
+        return forbidden();
+    }
+    next.run(request).await
+}
+
+fn is_safe_method(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+pub fn is_cross_site(headers: &HeaderMap, public_origin: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return !matches!(site.to_str(), Ok("same-origin") | Ok("none"));
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return true;
+    };
+    if origin.eq_ignore_ascii_case(public_origin) {
+        return false;
+    }
+    // Reached directly (not through the public address): same origin as the Host it named.
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    match (origin.split_once("://"), host) {
+        (Some((_, origin_host)), Some(host)) => !origin_host.eq_ignore_ascii_case(host),
+        _ => true,
+    }
+}
+
+fn forbidden() -> Response {
+    let mut response = (
+        StatusCode::FORBIDDEN,
+        "This request came from another website, so it was refused. Go back to the portal and try again.",
+    )
+        .into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// The answer when a handler panics: a plain page with a reference, the panic in the log.
+pub fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
+    let detail = err
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| err.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".into());
+    let error = app::error::internal(format!("panic: {detail}"));
+    axum::response::IntoResponse::into_response(error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (k, v) in pairs {
+            map.insert(*k, HeaderValue::from_static(v));
+        }
+        map
+    }
+
+    const ORIGIN: &str = "https://send.example.gov.uk";
+
+    #[test]
+    fn same_origin_fetch_metadata_is_allowed() {
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")]), ORIGIN));
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "none")]), ORIGIN));
+    }
+
+    #[test]
+    fn cross_site_and_same_site_fetch_metadata_are_refused() {
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")]), ORIGIN));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")]), ORIGIN));
+    }
+
+    #[test]
+    fn origin_is_checked_when_fetch_metadata_is_missing() {
+        assert!(!is_cross_site(&headers(&[("origin", "https://send.example.gov.uk")]), ORIGIN));
+        assert!(is_cross_site(&headers(&[("origin", "https://evil.example")]), ORIGIN));
+        assert!(is_cross_site(&headers(&[("origin", "null")]), ORIGIN));
+        assert!(!is_cross_site(
+            &headers(&[("origin", "http://127.0.0.1:40123"), ("host", "127.0.0.1:40123")]),
+            ORIGIN
+        ));
+    }
+
+    #[test]
+    fn requests_without_browser_headers_are_not_cross_site() {
+        assert!(!is_cross_site(&HeaderMap::new(), ORIGIN));
+    }
+
+    #[test]
+    fn only_built_assets_and_public_files_may_be_cached() {
+        assert_eq!(cache_rule("/pkg/send_portal.wasm"), "no-cache");
+        assert_eq!(cache_rule("/favicon.svg"), "public, max-age=86400");
+        assert_eq!(cache_rule("/dev/mailbox"), "no-store");
+    }
+}

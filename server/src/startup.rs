@@ -1,0 +1,156 @@
+//! Wiring: from `Settings` to a running server. Connects the database (migrating it), chooses
+//! the mailer, seeds demo accounts in development, and assembles the router and middleware.
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use app::{
+    platform::{AppState, Db, Mailer},
+    routes::OUTPUT_NAME,
+    shell,
+    site::SiteInfo,
+    App,
+};
+use axum::{extract::State, http::StatusCode, middleware::from_fn_with_state, routing::get, Json, Router};
+use leptos::{
+    config::{Env, LeptosOptions},
+    prelude::provide_context,
+};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use secrecy::ExposeSecret;
+use tower_http::{
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, timeout::TimeoutLayer,
+    trace::TraceLayer,
+};
+
+use crate::{
+    config::{MailSettings, Settings},
+    middleware::{panic_response, refuse_cross_site, security_headers, SecurityPolicy},
+};
+
+/// Everything the handlers share, built from the settings.
+pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
+    let db = Db::connect(&settings.database_url, settings.db_max_connections)
+        .await
+        .with_context(|| format!("opening the database {}", settings.database_display()))?;
+    let mailer = match &settings.mail {
+        MailSettings::Outbox(dir) => Mailer::outbox(dir, &settings.mail_from)?,
+        MailSettings::Smtp(url) => Mailer::smtp(url.expose_secret(), &settings.mail_from)?,
+    };
+    if settings.seed_demo && app::demo::seed_once(&db).await? {
+        tracing::info!("seeded the demo accounts");
+    }
+    let site = SiteInfo {
+        council_name: settings.council_name.clone(),
+        sen_team_phone: settings.sen_team_phone.clone(),
+        sen_team_email: settings.sen_team_email.clone(),
+        dev_mailbox: !settings.is_production() && mailer.outbox_dir().is_some(),
+    };
+    let leptos_options = LeptosOptions::builder()
+        .output_name(OUTPUT_NAME)
+        .site_root(settings.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .env(Env::PROD)
+        .site_addr(std::net::SocketAddr::new(settings.host, settings.port))
+        .build();
+    Ok(AppState {
+        leptos_options,
+        db,
+        mailer,
+        site,
+        runtime: Arc::new(app::platform::state::Runtime {
+            environment: settings.environment,
+            base_url: settings.base_url_str(),
+        }),
+    })
+}
+
+/// The whole HTTP surface: Leptos pages and server functions, `/healthz`, static files, and the
+/// middleware every response passes through.
+pub fn router(state: AppState, settings: &Settings) -> Router {
+    let policy = Arc::new(SecurityPolicy {
+        origin: settings.base_url.origin().ascii_serialization(),
+        hsts: settings.is_production(),
+    });
+    let routes = generate_route_list({
+        let site = state.site.clone();
+        move || leptos::view! { <App site=site.clone()/> }
+    });
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(from_fn_with_state(policy.clone(), refuse_cross_site))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(from_fn_with_state(policy, security_headers))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Answers 200 when the database answers, 503 otherwise; for load balancers and monitors.
+async fn healthz(State(db): State<Db>) -> (StatusCode, Json<Health>) {
+    match db.ping().await {
+        Ok(()) => (StatusCode::OK, Json(Health { status: "ok", database: "ok" })),
+        Err(err) => {
+            tracing::error!(error = ?err, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(Health { status: "unavailable", database: "unreachable" }),
+            )
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct Health {
+    status: &'static str,
+    database: &'static str,
+}
+
+/// Serves until `shutdown` completes, then finishes the requests under way.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C or SIGTERM (what a service manager or container runtime sends).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(error = ?err, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests under way");
+}

@@ -1,0 +1,165 @@
+//! `TestApp`: the real router on a free port with a fresh database, SQLite or PostgreSQL.
+#![allow(dead_code)] // each test binary uses its own part of the helpers
+
+use std::collections::HashMap;
+
+use app::platform::AppState;
+use server::{build_state, router, serve, Settings};
+use tokio::sync::oneshot;
+
+/// The databases every integration test runs against: SQLite always, PostgreSQL when
+/// `TEST_POSTGRES_URL` names a server (its database is used only to create fresh ones).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub fn backends() -> Vec<Backend> {
+    let mut list = vec![Backend::Sqlite];
+    if postgres_admin_url().is_some() {
+        list.push(Backend::Postgres);
+    }
+    list
+}
+
+fn postgres_admin_url() -> Option<String> {
+    std::env::var("TEST_POSTGRES_URL").ok().filter(|v| !v.trim().is_empty())
+}
+
+/// A database for one test: a file in a temporary folder, or a new PostgreSQL database.
+pub struct TestDb {
+    pub backend: Backend,
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        match backend {
+            Backend::Sqlite => TestDb {
+                backend,
+                url: format!("sqlite:{}", dir.path().join("portal.db").display()),
+                dir,
+                pg_name: None,
+            },
+            Backend::Postgres => {
+                let admin = postgres_admin_url().expect("TEST_POSTGRES_URL");
+                let name = format!("portal_test_{}", app::platform::ids::token(8));
+                sqlx::any::install_default_drivers();
+                let pool = sqlx::AnyPool::connect(&admin).await.expect("connect to TEST_POSTGRES_URL");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&pool)
+                    .await
+                    .expect("create a test database");
+                pool.close().await;
+                TestDb {
+                    backend,
+                    url: replace_database(&admin, &name),
+                    dir,
+                    pg_name: Some(name),
+                }
+            }
+        }
+    }
+
+    /// Drops a PostgreSQL test database (SQLite files go with the temporary folder).
+    pub async fn drop_database(&self) {
+        if let (Some(name), Some(admin)) = (&self.pg_name, postgres_admin_url()) {
+            if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                    .execute(&pool)
+                    .await;
+                pool.close().await;
+            }
+        }
+    }
+}
+
+fn replace_database(url: &str, name: &str) -> String {
+    let mut parsed = url::Url::parse(url).expect("TEST_POSTGRES_URL is a URL");
+    parsed.set_path(&format!("/{name}"));
+    parsed.to_string()
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    shutdown: Option<oneshot::Sender<()>>,
+    pub server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(TestDb::new(backend).await, &[]).await
+    }
+
+    /// Starts the portal on `db` with extra `PORTAL_*` settings.
+    pub async fn spawn_with(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+        let port = listener.local_addr().expect("local address").port();
+        let address = format!("http://127.0.0.1:{port}");
+        let settings = test_settings(&db, &address, extra).expect("test settings are valid");
+        let state = build_state(&settings).await.expect("the portal starts");
+        let app = router(state.clone(), &settings);
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(serve(listener, app, async {
+            let _ = rx.await;
+        }));
+        TestApp {
+            address,
+            state,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("HTTP client"),
+            db,
+            shutdown: Some(tx),
+            server: Some(server),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// Stops the server the way SIGTERM would, and waits for it to finish.
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server stopped cleanly");
+        }
+        self.state.db.close().await;
+    }
+
+    pub async fn finish(mut self) {
+        self.stop().await;
+        self.db.drop_database().await;
+    }
+}
+
+pub fn test_settings(db: &TestDb, address: &str, extra: &[(&str, &str)]) -> Result<Settings, server::config::ConfigError> {
+    let port = address.rsplit(':').next().unwrap_or("0").to_owned();
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("PORTAL_DATABASE_URL".into(), db.url.clone()),
+        ("PORTAL_DATA_DIR".into(), db.dir.path().display().to_string()),
+        ("PORTAL_BASE_URL".into(), address.to_owned()),
+        ("PORTAL_PORT".into(), port),
+        ("PORTAL_DB_MAX_CONNECTIONS".into(), "4".into()),
+        ("PORTAL_SITE_ROOT".into(), db.dir.path().join("site").display().to_string()),
+    ]);
+    for (k, v) in extra {
+        vars.insert((*k).into(), (*v).into());
+    }
+    Settings::from_lookup(|k| vars.get(k).cloned())
+}
