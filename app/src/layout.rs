@@ -11,7 +11,8 @@ pub const SERVICE_NAME: &str = "SEND Portal";
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     view! {
-        <a href="#main-content" class="govuk-skip-link">"Skip to main content"</a>
+        // rel="external" keeps the router out of it: the browser's own jump moves keyboard focus.
+        <a href="#main-content" class="govuk-skip-link" rel="external">"Skip to main content"</a>
         <Header/>
         <div class="govuk-width-container">
             <main class="govuk-main-wrapper" id="main-content" tabindex="-1">

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::{
@@ -29,10 +29,12 @@ pub fn App(site: SiteInfo) -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("") view=HomePage/>
-                    <Route path=path!("/accessibility") view=AccessibilityPage/>
-                    <Route path=path!("/privacy") view=PrivacyPage/>
-                    <Route path=path!("/dev/mailbox") view=MailboxPage/>
+                    // Async: the whole page, data included, is rendered before any of it is
+                    // sent, so it is complete with JavaScript off and its <title> is right.
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/accessibility") view=AccessibilityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/mailbox") view=MailboxPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

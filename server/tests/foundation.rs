@@ -221,6 +221,10 @@ async fn dev_mailbox_lists_what_the_mailer_sent() {
         .await
         .unwrap();
     let html = app.get("/dev/mailbox").await.text().await.unwrap();
+    // Complete without JavaScript: the title and the messages are in the HTML as sent, not
+    // streamed in later for a script to put in place.
+    assert!(html.contains("<title>Development mailbox – SEND Portal</title>"), "{html}");
+    assert!(!html.contains("Loading the mailbox"));
     assert!(html.contains("Confirm your email address"));
     assert!(html.contains("parent@example.org"));
     assert!(html.contains("href=\"http://127.0.0.1/confirm?t=abc\""));

@@ -105,7 +105,7 @@ pub fn describe() -> String {
         out.push_str(&format!(
             "  {:<26} {:<14} {}\n",
             a.email,
-            a.role.label().split(',').next().unwrap_or_default(),
+            a.role.as_str(),
             a.note
         ));
     }

@@ -66,9 +66,10 @@ fn Mailbox(messages: Vec<OutboxMessage>) -> impl IntoView {
                 .into_iter()
                 .map(|m| {
                     let heading_id = format!("mail-{}", m.id);
+                    let labelled_by = heading_id.clone();
                     view! {
                         <li class="portal-mailbox__item">
-                            <article aria-labelledby=heading_id.clone()>
+                            <article aria-labelledby=labelled_by>
                                 <h2 class="govuk-heading-s" id=heading_id>{m.subject}</h2>
                                 <dl class="portal-mailbox__meta govuk-body-s">
                                     <dt>"To"</dt>
@@ -167,7 +168,8 @@ fn linkify(text: &str) -> impl IntoView {
         .into_iter()
         .map(|(is_link, piece)| {
             if is_link {
-                view! { <a class="govuk-link" href=piece.clone()>{piece}</a> }.into_any()
+                let href = piece.clone();
+                view! { <a class="govuk-link" href=href>{piece}</a> }.into_any()
             } else {
                 piece.into_any()
             }
