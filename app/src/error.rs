@@ -156,7 +156,9 @@ mod ssr {
         }
 
         fn futures_body(response: axum::response::Response) -> String {
-            let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap();
             let bytes = rt
                 .block_on(axum::body::to_bytes(response.into_body(), usize::MAX))
                 .unwrap();

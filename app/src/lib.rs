@@ -14,6 +14,6 @@ pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod platform;
 
-pub use routes::App;
 #[cfg(feature = "ssr")]
 pub use routes::shell;
+pub use routes::App;

@@ -60,51 +60,117 @@ impl Settings {
     /// Reads settings through `lookup` (the environment, or a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
         let mut problems = Vec::new();
-        let get = |key: &str| lookup(key).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |key: &str| {
+            lookup(key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
 
         let environment = match get("PORTAL_ENV").as_deref() {
             None | Some("development") | Some("dev") => Environment::Development,
             Some("production") | Some("prod") => Environment::Production,
             Some(other) => {
-                problems.push(problem("PORTAL_ENV", format!("must be development or production, not {other:?}")));
+                problems.push(problem(
+                    "PORTAL_ENV",
+                    format!("must be development or production, not {other:?}"),
+                ));
                 Environment::Development
             }
         };
         let production = environment == Environment::Production;
 
-        let host = parse_or(&get, &mut problems, "PORTAL_HOST", IpAddr::V4(Ipv4Addr::LOCALHOST), "an IP address such as 127.0.0.1 or 0.0.0.0");
-        let port = parse_or(&get, &mut problems, "PORTAL_PORT", 3000u16, "a port number from 0 to 65535");
+        let host = parse_or(
+            &get,
+            &mut problems,
+            "PORTAL_HOST",
+            IpAddr::V4(Ipv4Addr::LOCALHOST),
+            "an IP address such as 127.0.0.1 or 0.0.0.0",
+        );
+        let port = parse_or(
+            &get,
+            &mut problems,
+            "PORTAL_PORT",
+            3000u16,
+            "a port number from 0 to 65535",
+        );
         let data_dir = PathBuf::from(get("PORTAL_DATA_DIR").unwrap_or_else(|| "data".into()));
         let database_url = get("PORTAL_DATABASE_URL")
             .or_else(|| get("DATABASE_URL"))
             .unwrap_or_else(|| format!("sqlite:{}", data_dir.join("portal.db").display()));
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
-            problems.push(problem("PORTAL_DATABASE_URL", "must start with sqlite: or postgres://".into()));
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            problems.push(problem(
+                "PORTAL_DATABASE_URL",
+                "must start with sqlite: or postgres://".into(),
+            ));
         }
-        let db_max_connections = parse_or(&get, &mut problems, "PORTAL_DB_MAX_CONNECTIONS", 16u32, "a whole number of connections");
+        let db_max_connections = parse_or(
+            &get,
+            &mut problems,
+            "PORTAL_DB_MAX_CONNECTIONS",
+            16u32,
+            "a whole number of connections",
+        );
 
-        let default_base = format!("http://{}:{port}", if host.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { host });
+        let default_base = format!(
+            "http://{}:{port}",
+            if host.is_unspecified() {
+                IpAddr::V4(Ipv4Addr::LOCALHOST)
+            } else {
+                host
+            }
+        );
         let base_url = match Url::parse(&get("PORTAL_BASE_URL").unwrap_or(default_base)) {
             Ok(url) if url.scheme() == "http" || url.scheme() == "https" => url,
             _ => {
-                problems.push(problem("PORTAL_BASE_URL", "must be a web address such as https://send.example.gov.uk".into()));
+                problems.push(problem(
+                    "PORTAL_BASE_URL",
+                    "must be a web address such as https://send.example.gov.uk".into(),
+                ));
                 Url::parse("http://127.0.0.1:3000").expect("constant URL")
             }
         };
 
-        let council_name = get("PORTAL_COUNCIL_NAME").unwrap_or_else(|| "Example Borough Council".into());
+        let council_name =
+            get("PORTAL_COUNCIL_NAME").unwrap_or_else(|| "Example Borough Council".into());
         let sen_team_phone = get("PORTAL_SEN_TEAM_PHONE").unwrap_or_else(|| "01234 567890".into());
-        let sen_team_email = get("PORTAL_SEN_TEAM_EMAIL").unwrap_or_else(|| "sen.team@example.org".into());
-        let mail_from = get("PORTAL_MAIL_FROM").unwrap_or_else(|| format!("{council_name} SEND Portal <no-reply@example.org>"));
+        let sen_team_email =
+            get("PORTAL_SEN_TEAM_EMAIL").unwrap_or_else(|| "sen.team@example.org".into());
+        let mail_from = get("PORTAL_MAIL_FROM")
+            .unwrap_or_else(|| format!("{council_name} SEND Portal <no-reply@example.org>"));
         let mail = match get("PORTAL_SMTP_URL") {
             Some(url) => MailSettings::Smtp(SecretString::from(url)),
-            None => MailSettings::Outbox(get("PORTAL_OUTBOX_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("outbox"))),
+            None => MailSettings::Outbox(
+                get("PORTAL_OUTBOX_DIR")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| data_dir.join("outbox")),
+            ),
         };
-        let site_root = PathBuf::from(get("PORTAL_SITE_ROOT").or_else(|| get("LEPTOS_SITE_ROOT")).unwrap_or_else(|| "target/site".into()));
-        let cookie_secure = parse_or(&get, &mut problems, "PORTAL_COOKIE_SECURE", production, "true or false");
+        let site_root = PathBuf::from(
+            get("PORTAL_SITE_ROOT")
+                .or_else(|| get("LEPTOS_SITE_ROOT"))
+                .unwrap_or_else(|| "target/site".into()),
+        );
+        let cookie_secure = parse_or(
+            &get,
+            &mut problems,
+            "PORTAL_COOKIE_SECURE",
+            production,
+            "true or false",
+        );
         let secret_key = get("PORTAL_SECRET_KEY").map(SecretString::from);
-        let seed_demo = parse_or(&get, &mut problems, "PORTAL_SEED_DEMO", !production, "true or false");
-        let log_filter = get("PORTAL_LOG").or_else(|| get("RUST_LOG")).unwrap_or_else(|| "info,sqlx=warn,tower_http=info".into());
+        let seed_demo = parse_or(
+            &get,
+            &mut problems,
+            "PORTAL_SEED_DEMO",
+            !production,
+            "true or false",
+        );
+        let log_filter = get("PORTAL_LOG")
+            .or_else(|| get("RUST_LOG"))
+            .unwrap_or_else(|| "info,sqlx=warn,tower_http=info".into());
         let log_json = match get("PORTAL_LOG_FORMAT").as_deref() {
             None => production,
             Some("json") => true,
@@ -122,19 +188,36 @@ impl Settings {
         }
         if production {
             if matches!(mail, MailSettings::Outbox(_)) {
-                problems.push(problem("PORTAL_SMTP_URL", "is not set: production sends real email and cannot use the development outbox".into()));
+                problems.push(problem(
+                    "PORTAL_SMTP_URL",
+                    "is not set: production sends real email and cannot use the development outbox"
+                        .into(),
+                ));
             }
             if !cookie_secure {
-                problems.push(problem("PORTAL_COOKIE_SECURE", "must not be false in production: session cookies must be Secure".into()));
+                problems.push(problem(
+                    "PORTAL_COOKIE_SECURE",
+                    "must not be false in production: session cookies must be Secure".into(),
+                ));
             }
             if secret_key.is_none() {
-                problems.push(problem("PORTAL_SECRET_KEY", "is not set: production needs a secret key of at least 32 characters".into()));
+                problems.push(problem(
+                    "PORTAL_SECRET_KEY",
+                    "is not set: production needs a secret key of at least 32 characters".into(),
+                ));
             }
             if base_url.scheme() != "https" {
-                problems.push(problem("PORTAL_BASE_URL", "must start with https:// in production".into()));
+                problems.push(problem(
+                    "PORTAL_BASE_URL",
+                    "must start with https:// in production".into(),
+                ));
             }
             if seed_demo {
-                problems.push(problem("PORTAL_SEED_DEMO", "must not be true in production: demo accounts have a published password".into()));
+                problems.push(problem(
+                    "PORTAL_SEED_DEMO",
+                    "must not be true in production: demo accounts have a published password"
+                        .into(),
+                ));
             }
         }
 
@@ -211,7 +294,10 @@ mod tests {
     use super::*;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -222,7 +308,10 @@ mod tests {
     const GOOD_PRODUCTION: [(&str, &str); 4] = [
         ("PORTAL_ENV", "production"),
         ("PORTAL_SMTP_URL", "smtps://user:pw@smtp.example.org"),
-        ("PORTAL_SECRET_KEY", "0123456789abcdef0123456789abcdef0123456789abcdef"),
+        (
+            "PORTAL_SECRET_KEY",
+            "0123456789abcdef0123456789abcdef0123456789abcdef",
+        ),
         ("PORTAL_BASE_URL", "https://send.example.gov.uk"),
     ];
 
@@ -233,7 +322,9 @@ mod tests {
         assert_eq!(s.port, 3000);
         assert_eq!(s.database_url, "sqlite:data/portal.db");
         assert_eq!(s.base_url.as_str(), "http://127.0.0.1:3000/");
-        assert!(matches!(s.mail, MailSettings::Outbox(ref p) if p == &PathBuf::from("data/outbox")));
+        assert!(
+            matches!(s.mail, MailSettings::Outbox(ref p) if p == &PathBuf::from("data/outbox"))
+        );
         assert!(!s.cookie_secure);
         assert!(s.seed_demo);
     }
@@ -242,7 +333,11 @@ mod tests {
     fn database_url_is_read_with_or_without_the_prefix() {
         let s = settings(&[("DATABASE_URL", "postgres://postgres@127.0.0.1/portal")]).unwrap();
         assert_eq!(s.database_url, "postgres://postgres@127.0.0.1/portal");
-        let s = settings(&[("DATABASE_URL", "postgres://a@h/x"), ("PORTAL_DATABASE_URL", "sqlite:other.db")]).unwrap();
+        let s = settings(&[
+            ("DATABASE_URL", "postgres://a@h/x"),
+            ("PORTAL_DATABASE_URL", "sqlite:other.db"),
+        ])
+        .unwrap();
         assert_eq!(s.database_url, "sqlite:other.db");
     }
 
@@ -256,7 +351,11 @@ mod tests {
 
     #[test]
     fn production_refuses_the_development_outbox() {
-        let vars: Vec<_> = GOOD_PRODUCTION.iter().copied().filter(|(k, _)| *k != "PORTAL_SMTP_URL").collect();
+        let vars: Vec<_> = GOOD_PRODUCTION
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "PORTAL_SMTP_URL")
+            .collect();
         let err = settings(&vars).unwrap_err();
         assert_eq!(settings_named(&err), vec!["PORTAL_SMTP_URL"]);
         assert!(err.to_string().contains("development outbox"));
@@ -266,13 +365,23 @@ mod tests {
     fn production_refuses_insecure_cookies() {
         let mut vars = GOOD_PRODUCTION.to_vec();
         vars.push(("PORTAL_COOKIE_SECURE", "false"));
-        assert_eq!(settings_named(&settings(&vars).unwrap_err()), vec!["PORTAL_COOKIE_SECURE"]);
+        assert_eq!(
+            settings_named(&settings(&vars).unwrap_err()),
+            vec!["PORTAL_COOKIE_SECURE"]
+        );
     }
 
     #[test]
     fn production_refuses_to_start_without_a_secret_key() {
-        let vars: Vec<_> = GOOD_PRODUCTION.iter().copied().filter(|(k, _)| *k != "PORTAL_SECRET_KEY").collect();
-        assert_eq!(settings_named(&settings(&vars).unwrap_err()), vec!["PORTAL_SECRET_KEY"]);
+        let vars: Vec<_> = GOOD_PRODUCTION
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "PORTAL_SECRET_KEY")
+            .collect();
+        assert_eq!(
+            settings_named(&settings(&vars).unwrap_err()),
+            vec!["PORTAL_SECRET_KEY"]
+        );
     }
 
     #[test]
@@ -282,7 +391,10 @@ mod tests {
         vars.push(("PORTAL_BASE_URL", "http://send.example.gov.uk"));
         vars.push(("PORTAL_SEED_DEMO", "true"));
         let err = settings(&vars).unwrap_err();
-        assert_eq!(settings_named(&err), vec!["PORTAL_BASE_URL", "PORTAL_SEED_DEMO"]);
+        assert_eq!(
+            settings_named(&err),
+            vec!["PORTAL_BASE_URL", "PORTAL_SEED_DEMO"]
+        );
     }
 
     #[test]
@@ -295,7 +407,9 @@ mod tests {
     fn unreadable_values_name_the_setting() {
         let err = settings(&[("PORTAL_PORT", "eighty"), ("PORTAL_ENV", "staging")]).unwrap_err();
         assert_eq!(settings_named(&err), vec!["PORTAL_ENV", "PORTAL_PORT"]);
-        assert!(err.to_string().contains("PORTAL_PORT: must be a port number"));
+        assert!(err
+            .to_string()
+            .contains("PORTAL_PORT: must be a port number"));
     }
 
     #[test]
@@ -308,7 +422,8 @@ mod tests {
 
     #[test]
     fn database_password_is_hidden_in_messages() {
-        let s = settings(&[("PORTAL_DATABASE_URL", "postgres://portal:hunter2@db/portal")]).unwrap();
+        let s =
+            settings(&[("PORTAL_DATABASE_URL", "postgres://portal:hunter2@db/portal")]).unwrap();
         assert_eq!(s.database_display(), "postgres://portal:****@db/portal");
     }
 }

@@ -58,7 +58,8 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
 }
 
 fn init_tracing(settings: &Settings) {
-    let filter = EnvFilter::try_new(&settings.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_new(&settings.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
     if settings.log_json {
         fmt().with_env_filter(filter).json().init();
     } else {

@@ -22,7 +22,8 @@ pub struct SecurityPolicy {
 
 /// For responses that set no policy of their own (files, server functions, errors): nothing
 /// may load, nothing may frame them.
-const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const DEFAULT_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 pub async fn security_headers(
     State(policy): State<Arc<SecurityPolicy>>,
@@ -35,15 +36,27 @@ pub async fn security_headers(
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
         .or_insert(HeaderValue::from_static(DEFAULT_CSP));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     headers.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
     );
-    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
-    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
     if policy.hsts {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,
@@ -153,23 +166,44 @@ mod tests {
 
     #[test]
     fn same_origin_fetch_metadata_is_allowed() {
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")]), ORIGIN));
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "none")]), ORIGIN));
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            ORIGIN
+        ));
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "none")]),
+            ORIGIN
+        ));
     }
 
     #[test]
     fn cross_site_and_same_site_fetch_metadata_are_refused() {
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")]), ORIGIN));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")]), ORIGIN));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            ORIGIN
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            ORIGIN
+        ));
     }
 
     #[test]
     fn origin_is_checked_when_fetch_metadata_is_missing() {
-        assert!(!is_cross_site(&headers(&[("origin", "https://send.example.gov.uk")]), ORIGIN));
-        assert!(is_cross_site(&headers(&[("origin", "https://evil.example")]), ORIGIN));
+        assert!(!is_cross_site(
+            &headers(&[("origin", "https://send.example.gov.uk")]),
+            ORIGIN
+        ));
+        assert!(is_cross_site(
+            &headers(&[("origin", "https://evil.example")]),
+            ORIGIN
+        ));
         assert!(is_cross_site(&headers(&[("origin", "null")]), ORIGIN));
         assert!(!is_cross_site(
-            &headers(&[("origin", "http://127.0.0.1:40123"), ("host", "127.0.0.1:40123")]),
+            &headers(&[
+                ("origin", "http://127.0.0.1:40123"),
+                ("host", "127.0.0.1:40123")
+            ]),
             ORIGIN
         ));
     }

@@ -11,7 +11,9 @@ use app::{
     site::SiteInfo,
     App,
 };
-use axum::{extract::State, http::StatusCode, middleware::from_fn_with_state, routing::get, Json, Router};
+use axum::{
+    extract::State, http::StatusCode, middleware::from_fn_with_state, routing::get, Json, Router,
+};
 use leptos::{
     config::{Env, LeptosOptions},
     prelude::provide_context,
@@ -86,13 +88,17 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .layer(from_fn_with_state(policy.clone(), refuse_cross_site))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(from_fn_with_state(policy, security_headers))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -101,12 +107,21 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
 /// Answers 200 when the database answers, 503 otherwise; for load balancers and monitors.
 async fn healthz(State(db): State<Db>) -> (StatusCode, Json<Health>) {
     match db.ping().await {
-        Ok(()) => (StatusCode::OK, Json(Health { status: "ok", database: "ok" })),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(Health {
+                status: "ok",
+                database: "ok",
+            }),
+        ),
         Err(err) => {
             tracing::error!(error = ?err, "health check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(Health { status: "unavailable", database: "unreachable" }),
+                Json(Health {
+                    status: "unavailable",
+                    database: "unreachable",
+                }),
             )
         }
     }
@@ -124,9 +139,12 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes on Ctrl-C or SIGTERM (what a service manager or container runtime sends).

@@ -24,7 +24,11 @@ async fn health_check_fails_when_the_database_is_gone() {
         let app = TestApp::spawn(backend).await;
         app.state.db.close().await;
         let response = app.get("/healthz").await;
-        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE, "{backend:?}");
+        assert_eq!(
+            response.status(),
+            StatusCode::SERVICE_UNAVAILABLE,
+            "{backend:?}"
+        );
         app.finish().await;
     }
 }
@@ -36,7 +40,11 @@ async fn migrations_and_demo_seed_run_once_across_restarts() {
         let migrations_after_first = count(&first, "SELECT COUNT(*) FROM _sqlx_migrations").await;
         let users_after_first = count(&first, "SELECT COUNT(*) FROM users").await;
         assert!(migrations_after_first >= 1, "{backend:?}");
-        assert_eq!(users_after_first, app::demo::DEMO_ACCOUNTS.len() as i64, "{backend:?}");
+        assert_eq!(
+            users_after_first,
+            app::demo::DEMO_ACCOUNTS.len() as i64,
+            "{backend:?}"
+        );
         // A demo user changes their name; a restart must not reseed over it.
         sqlx::query("UPDATE users SET full_name = 'Changed' WHERE email = 'parent@example.org'")
             .execute(first.state.db.pool())
@@ -46,12 +54,21 @@ async fn migrations_and_demo_seed_run_once_across_restarts() {
         let db = std::mem::replace(&mut first.db, TestDb::new(Backend::Sqlite).await);
 
         let second = TestApp::spawn_with(db, &[]).await;
-        assert_eq!(count(&second, "SELECT COUNT(*) FROM _sqlx_migrations").await, migrations_after_first, "{backend:?}");
-        assert_eq!(count(&second, "SELECT COUNT(*) FROM users").await, users_after_first, "{backend:?}");
-        let (name,): (String,) = sqlx::query_as("SELECT full_name FROM users WHERE email = 'parent@example.org'")
-            .fetch_one(second.state.db.pool())
-            .await
-            .unwrap();
+        assert_eq!(
+            count(&second, "SELECT COUNT(*) FROM _sqlx_migrations").await,
+            migrations_after_first,
+            "{backend:?}"
+        );
+        assert_eq!(
+            count(&second, "SELECT COUNT(*) FROM users").await,
+            users_after_first,
+            "{backend:?}"
+        );
+        let (name,): (String,) =
+            sqlx::query_as("SELECT full_name FROM users WHERE email = 'parent@example.org'")
+                .fetch_one(second.state.db.pool())
+                .await
+                .unwrap();
         assert_eq!(name, "Changed", "{backend:?}");
         second.finish().await;
     }
@@ -60,31 +77,50 @@ async fn migrations_and_demo_seed_run_once_across_restarts() {
 #[tokio::test]
 async fn sqlite_database_is_created_in_wal_mode() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(app.state.db.pool()).await.unwrap();
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
     assert_eq!(mode.to_lowercase(), "wal");
     assert!(app.db.dir.path().join("portal.db").exists());
     app.finish().await;
 }
 
 async fn count(app: &TestApp, sql: &'static str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(app.state.db.pool()).await.unwrap();
+    let (n,): (i64,) = sqlx::query_as(sql)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
     n
 }
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    for path in ["/", "/healthz", "/no-such-page", "/pkg/missing.wasm", "/accessibility"] {
+    for path in [
+        "/",
+        "/healthz",
+        "/no-such-page",
+        "/pkg/missing.wasm",
+        "/accessibility",
+    ] {
         let response = app.get(path).await;
         let h = response.headers();
-        let csp = h.get("content-security-policy").unwrap_or_else(|| panic!("CSP on {path}")).to_str().unwrap();
+        let csp = h
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("CSP on {path}"))
+            .to_str()
+            .unwrap();
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
         assert!(!csp.contains("'unsafe-eval'"), "{path}: {csp}");
         assert!(!csp.contains("'unsafe-inline'"), "{path}: {csp}");
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["referrer-policy"], "same-origin", "{path}");
         assert_eq!(h["x-frame-options"], "DENY", "{path}");
-        assert!(h.get("strict-transport-security").is_none(), "no HSTS in development: {path}");
+        assert!(
+            h.get("strict-transport-security").is_none(),
+            "no HSTS in development: {path}"
+        );
     }
     app.finish().await;
 }
@@ -94,16 +130,29 @@ async fn pages_allow_their_own_wasm_and_nonced_scripts_only() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let response = app.get("/").await;
     assert_eq!(response.status(), StatusCode::OK);
-    let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    let csp = response.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(response.headers()["cache-control"], "no-store");
     let html = response.text().await.unwrap();
     assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
-    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce in the CSP");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("a nonce in the CSP");
     assert!(nonce.len() >= 16, "nonce too short: {nonce}");
-    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the hydration script carries the nonce"
+    );
     // A second page gets a different nonce.
     let again = app.get("/").await;
-    assert!(!again.headers()["content-security-policy"].to_str().unwrap().contains(nonce));
+    assert!(!again.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains(nonce));
     app.finish().await;
 }
 
@@ -121,9 +170,15 @@ async fn production_sends_hsts() {
     )
     .await;
     let response = app.get("/healthz").await;
-    assert!(response.headers()["strict-transport-security"].to_str().unwrap().contains("max-age=31536000"));
+    assert!(response.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age=31536000"));
     // The development mailbox does not exist in production.
-    assert_eq!(app.get("/dev/mailbox").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/dev/mailbox").await.status(),
+        StatusCode::NOT_FOUND
+    );
     assert!(app.state.mailer.outbox_dir().is_none());
     app.finish().await;
 }
@@ -142,10 +197,22 @@ async fn cross_site_state_changes_are_refused() {
         .unwrap();
     assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
 
-    let foreign_origin = app.client.post(&endpoint).header("origin", "https://evil.example").send().await.unwrap();
+    let foreign_origin = app
+        .client
+        .post(&endpoint)
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(foreign_origin.status(), StatusCode::FORBIDDEN);
 
-    let same_site_subdomain = app.client.post(&endpoint).header("sec-fetch-site", "same-site").send().await.unwrap();
+    let same_site_subdomain = app
+        .client
+        .post(&endpoint)
+        .header("sec-fetch-site", "same-site")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(same_site_subdomain.status(), StatusCode::FORBIDDEN);
 
     let same_origin = app
@@ -165,7 +232,8 @@ async fn server_functions_do_not_answer_get() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let response = app.get("/api/dev/outbox").await;
     assert!(
-        response.status() == StatusCode::METHOD_NOT_ALLOWED || response.status() == StatusCode::NOT_FOUND,
+        response.status() == StatusCode::METHOD_NOT_ALLOWED
+            || response.status() == StatusCode::NOT_FOUND,
         "GET on a server function answered {}",
         response.status()
     );
@@ -223,7 +291,10 @@ async fn dev_mailbox_lists_what_the_mailer_sent() {
     let html = app.get("/dev/mailbox").await.text().await.unwrap();
     // Complete without JavaScript: the title and the messages are in the HTML as sent, not
     // streamed in later for a script to put in place.
-    assert!(html.contains("<title>Development mailbox – SEND Portal</title>"), "{html}");
+    assert!(
+        html.contains("<title>Development mailbox – SEND Portal</title>"),
+        "{html}"
+    );
     assert!(!html.contains("Loading the mailbox"));
     assert!(html.contains("Confirm your email address"));
     assert!(html.contains("parent@example.org"));
@@ -236,7 +307,11 @@ async fn static_assets_are_compressed_and_revalidated() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let pkg = app.db.dir.path().join("site/pkg");
     std::fs::create_dir_all(&pkg).unwrap();
-    std::fs::write(pkg.join("send_portal.js"), "export function hydrate() {}\n".repeat(200)).unwrap();
+    std::fs::write(
+        pkg.join("send_portal.js"),
+        "export function hydrate() {}\n".repeat(200),
+    )
+    .unwrap();
     let response = app
         .client
         .get(app.url("/pkg/send_portal.js"))
@@ -271,7 +346,12 @@ fn the_binary_refuses_unsafe_production_settings_and_names_them() {
         .expect("run send-portal");
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    for setting in ["PORTAL_SMTP_URL", "PORTAL_COOKIE_SECURE", "PORTAL_SECRET_KEY", "PORTAL_BASE_URL"] {
+    for setting in [
+        "PORTAL_SMTP_URL",
+        "PORTAL_COOKIE_SECURE",
+        "PORTAL_SECRET_KEY",
+        "PORTAL_BASE_URL",
+    ] {
         assert!(stderr.contains(setting), "{setting} not named in: {stderr}");
     }
 }

@@ -66,7 +66,10 @@ mod tests {
 
     #[test]
     fn secret_answers_ignore_case_and_spacing() {
-        assert_eq!(normalise_secret_answer("  Oakfield   PRIMARY "), "oakfield primary");
+        assert_eq!(
+            normalise_secret_answer("  Oakfield   PRIMARY "),
+            "oakfield primary"
+        );
     }
 
     #[test]

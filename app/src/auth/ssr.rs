@@ -31,9 +31,7 @@ pub fn hash_secret(secret: &str) -> anyhow::Result<PasswordHashString> {
 
 pub fn verify_secret(secret: &str, hash: &PasswordHashString) -> bool {
     match PasswordHash::new(&hash.0) {
-        Ok(parsed) => hasher()
-            .verify_password(secret.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => hasher().verify_password(secret.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }

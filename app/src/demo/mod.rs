@@ -100,7 +100,9 @@ pub async fn seed_once(db: &Db) -> anyhow::Result<bool> {
 
 /// The lines printed at start-up so a newcomer knows how to sign in.
 pub fn describe() -> String {
-    let mut out = format!("Demo accounts (password for all: {DEMO_PASSWORD}; secret answer: {DEMO_SECRET_ANSWER}):\n");
+    let mut out = format!(
+        "Demo accounts (password for all: {DEMO_PASSWORD}; secret answer: {DEMO_SECRET_ANSWER}):\n"
+    );
     for a in &DEMO_ACCOUNTS {
         out.push_str(&format!(
             "  {:<26} {:<14} {}\n",

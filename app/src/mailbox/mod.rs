@@ -196,12 +196,18 @@ mod tests {
 
     #[test]
     fn text_without_links_is_one_piece() {
-        assert_eq!(split_links("no links"), vec![(false, "no links".to_owned())]);
+        assert_eq!(
+            split_links("no links"),
+            vec![(false, "no links".to_owned())]
+        );
     }
 
     #[test]
     fn sent_time_is_formatted_in_utc() {
         // 2026-11-30T17:38:40Z
-        assert_eq!(format_sent(1_796_060_320_000), "17:38:40 UTC, 30 November 2026");
+        assert_eq!(
+            format_sent(1_796_060_320_000),
+            "17:38:40 UTC, 30 November 2026"
+        );
     }
 }

@@ -97,7 +97,10 @@ impl Db {
 
     /// A round trip to the database, for `/healthz`.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 
     pub async fn close(&self) {
@@ -115,15 +118,24 @@ pub fn unix_now() -> i64 {
 
 /// Makes sure the SQLite file's folder exists and that the file is created when missing.
 fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
-    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path != ":memory:" && !path.is_empty() {
-        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Some(parent) = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating the database folder {}", parent.display()))?;
         }
     }
-    let mode = if query.contains("mode=") { "" } else { "mode=rwc" };
+    let mode = if query.contains("mode=") {
+        ""
+    } else {
+        "mode=rwc"
+    };
     let joined = [query, mode]
         .iter()
         .filter(|s| !s.is_empty())
@@ -139,9 +151,14 @@ mod tests {
 
     #[test]
     fn dialect_is_chosen_by_the_url_scheme() {
-        assert_eq!("sqlite:data/portal.db".parse::<Dialect>().unwrap(), Dialect::Sqlite);
         assert_eq!(
-            "postgres://postgres@127.0.0.1/portal".parse::<Dialect>().unwrap(),
+            "sqlite:data/portal.db".parse::<Dialect>().unwrap(),
+            Dialect::Sqlite
+        );
+        assert_eq!(
+            "postgres://postgres@127.0.0.1/portal"
+                .parse::<Dialect>()
+                .unwrap(),
             Dialect::Postgres
         );
         assert!("mysql://root@localhost/portal".parse::<Dialect>().is_err());

@@ -190,7 +190,9 @@ mod tests {
         assert_eq!(messages.len(), 2);
         assert_eq!(messages[0].subject, "Message 2");
         assert_eq!(messages[0].to, "parent@example.org");
-        assert!(messages[0].text.contains("Line one of 2\nVisit http://127.0.0.1:3000/ — thank you"));
+        assert!(messages[0]
+            .text
+            .contains("Line one of 2\nVisit http://127.0.0.1:3000/ — thank you"));
     }
 
     #[tokio::test]

@@ -24,7 +24,9 @@ pub fn backends() -> Vec<Backend> {
 }
 
 fn postgres_admin_url() -> Option<String> {
-    std::env::var("TEST_POSTGRES_URL").ok().filter(|v| !v.trim().is_empty())
+    std::env::var("TEST_POSTGRES_URL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
 }
 
 /// A database for one test: a file in a temporary folder, or a new PostgreSQL database.
@@ -49,7 +51,9 @@ impl TestDb {
                 let admin = postgres_admin_url().expect("TEST_POSTGRES_URL");
                 let name = format!("portal_test_{}", app::platform::ids::token(8));
                 sqlx::any::install_default_drivers();
-                let pool = sqlx::AnyPool::connect(&admin).await.expect("connect to TEST_POSTGRES_URL");
+                let pool = sqlx::AnyPool::connect(&admin)
+                    .await
+                    .expect("connect to TEST_POSTGRES_URL");
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                     .execute(&pool)
                     .await
@@ -69,9 +73,11 @@ impl TestDb {
     pub async fn drop_database(&self) {
         if let (Some(name), Some(admin)) = (&self.pg_name, postgres_admin_url()) {
             if let Ok(pool) = sqlx::AnyPool::connect(&admin).await {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-                    .execute(&pool)
-                    .await;
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&pool)
+                .await;
                 pool.close().await;
             }
         }
@@ -100,7 +106,9 @@ impl TestApp {
 
     /// Starts the portal on `db` with extra `PORTAL_*` settings.
     pub async fn spawn_with(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
         let port = listener.local_addr().expect("local address").port();
         let address = format!("http://127.0.0.1:{port}");
         let settings = test_settings(&db, &address, extra).expect("test settings are valid");
@@ -137,7 +145,10 @@ impl TestApp {
             let _ = tx.send(());
         }
         if let Some(server) = self.server.take() {
-            server.await.expect("server task").expect("server stopped cleanly");
+            server
+                .await
+                .expect("server task")
+                .expect("server stopped cleanly");
         }
         self.state.db.close().await;
     }
@@ -148,15 +159,25 @@ impl TestApp {
     }
 }
 
-pub fn test_settings(db: &TestDb, address: &str, extra: &[(&str, &str)]) -> Result<Settings, server::config::ConfigError> {
+pub fn test_settings(
+    db: &TestDb,
+    address: &str,
+    extra: &[(&str, &str)],
+) -> Result<Settings, server::config::ConfigError> {
     let port = address.rsplit(':').next().unwrap_or("0").to_owned();
     let mut vars: HashMap<String, String> = HashMap::from([
         ("PORTAL_DATABASE_URL".into(), db.url.clone()),
-        ("PORTAL_DATA_DIR".into(), db.dir.path().display().to_string()),
+        (
+            "PORTAL_DATA_DIR".into(),
+            db.dir.path().display().to_string(),
+        ),
         ("PORTAL_BASE_URL".into(), address.to_owned()),
         ("PORTAL_PORT".into(), port),
         ("PORTAL_DB_MAX_CONNECTIONS".into(), "4".into()),
-        ("PORTAL_SITE_ROOT".into(), db.dir.path().join("site").display().to_string()),
+        (
+            "PORTAL_SITE_ROOT".into(),
+            db.dir.path().join("site").display().to_string(),
+        ),
     ]);
     for (k, v) in extra {
         vars.insert((*k).into(), (*v).into());
