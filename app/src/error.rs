@@ -167,6 +167,28 @@ mod ssr {
     }
 }
 
+/// Gives a server function's error its HTTP status (422 for bad input, 429 for too many
+/// tries, …). A plain form post from a page without JavaScript keeps the redirect back to the
+/// form that Leptos gives it, so it is left alone.
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    #[cfg(feature = "ssr")]
+    if let Err(err) = &result {
+        let plain_form_post = leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .map(|v| v.contains("text/html"))
+            })
+            .unwrap_or(false);
+        if !plain_form_post {
+            set_response_status(err.status());
+        }
+    }
+    result
+}
+
 /// Sets the status of the page being rendered on the server (404 for the not-found page, …).
 /// In the browser there is no response to change.
 pub fn set_response_status(status: u16) {

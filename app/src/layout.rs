@@ -2,8 +2,12 @@
 //! and a footer with the SEN team's contact details and the statutory pages.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
-use crate::site::use_site;
+use crate::{
+    auth::{api::current_user, pages::SignOutButton},
+    site::use_site,
+};
 
 /// The service's name, as people see it in the header and the page titles.
 pub const SERVICE_NAME: &str = "SEND Portal";
@@ -26,6 +30,9 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let site = use_site();
+    // Asked again on every navigation, so signing in or out shows at once.
+    let pathname = use_location().pathname;
+    let user = Resource::new(move || pathname.get(), |_| current_user());
     view! {
         <header class="portal-header">
             <div class="govuk-width-container portal-header__container">
@@ -33,6 +40,21 @@ fn Header() -> impl IntoView {
                     <span class="portal-header__council">{site.council_name}</span>
                     <span class="portal-header__service">{SERVICE_NAME}</span>
                 </a>
+                <nav class="portal-header__account" aria-label="Account">
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            match user.await {
+                                Ok(Some(user)) => view! {
+                                    <a class="portal-header__link" href=user.role.home_path()>{user.name}</a>
+                                    <SignOutButton/>
+                                }.into_any(),
+                                _ => view! {
+                                    <a class="portal-header__link" href="/sign-in">"Sign in"</a>
+                                }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                </nav>
             </div>
         </header>
     }

@@ -1,7 +1,10 @@
 //! SEND Portal's application: pages, server functions and the domain types that the server and
 //! the browser share. Server-only code sits in `ssr` modules, enabled by the `ssr` feature.
+// Leptos views are deeply nested types; the default limit is too low for whole pages.
+#![recursion_limit = "256"]
 
 pub mod auth;
+pub mod components;
 pub mod error;
 pub mod layout;
 pub mod mailbox;

@@ -8,6 +8,10 @@ use leptos_router::{
 };
 
 use crate::{
+    auth::{
+        pages::{CodePage, RoleHome, SignInPage, SignedOutPage},
+        Role,
+    },
     layout::{Layout, SERVICE_NAME},
     mailbox::MailboxPage,
     pages::{AccessibilityPage, HomePage, NotFound, PrivacyPage},
@@ -35,6 +39,13 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/accessibility") view=AccessibilityPage ssr=SsrMode::Async/>
                     <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
                     <Route path=path!("/dev/mailbox") view=MailboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-in/code") view=CodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/signed-out") view=SignedOutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/home") view=|| view! { <RoleHome role=Role::Citizen/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/professional") view=|| view! { <RoleHome role=Role::Professional/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/staff") view=|| view! { <RoleHome role=Role::SenOfficer/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=|| view! { <RoleHome role=Role::Admin/> } ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

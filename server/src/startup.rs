@@ -4,6 +4,7 @@
 use std::{future::Future, sync::Arc, time::Duration};
 
 use anyhow::Context;
+use app::auth::session_store::DbSessionStore;
 use app::{
     platform::{AppState, Db, Mailer},
     routes::OUTPUT_NAME,
@@ -24,11 +25,15 @@ use tower_http::{
     catch_panic::CatchPanicLayer, compression::CompressionLayer, timeout::TimeoutLayer,
     trace::TraceLayer,
 };
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use crate::{
     config::{MailSettings, Settings},
     middleware::{panic_response, refuse_cross_site, security_headers, SecurityPolicy},
 };
+
+/// Used only outside production, where `PORTAL_SECRET_KEY` is required.
+const DEVELOPMENT_SECRET_KEY: &str = "development-only-secret-key-never-use-in-production";
 
 /// Everything the handlers share, built from the settings.
 pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
@@ -63,6 +68,10 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         runtime: Arc::new(app::platform::state::Runtime {
             environment: settings.environment,
             base_url: settings.base_url_str(),
+            secret_key: settings
+                .secret_key
+                .clone()
+                .unwrap_or_else(|| secrecy::SecretString::from(DEVELOPMENT_SECRET_KEY)),
         }),
     })
 }
@@ -82,6 +91,19 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         let state = state.clone();
         move || provide_context(state.clone())
     };
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name(if settings.cookie_secure {
+            "__Host-portal_session"
+        } else {
+            "portal_session"
+        })
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.cookie_secure)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::minutes(30),
+        ));
     Router::new()
         .route("/healthz", get(healthz))
         .leptos_routes_with_context(&state, routes, context.clone(), {
@@ -92,6 +114,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             AppState,
             _,
         >(context, shell))
+        .layer(sessions)
         .layer(from_fn_with_state(policy.clone(), refuse_cross_site))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(from_fn_with_state(policy, security_headers))

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod session_store;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
@@ -37,6 +41,16 @@ impl Role {
 
     pub fn parse(value: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    /// Where this role lands after signing in.
+    pub fn home_path(self) -> &'static str {
+        match self {
+            Role::Citizen => "/home",
+            Role::Professional => "/professional",
+            Role::SenOfficer => "/staff",
+            Role::Admin => "/admin",
+        }
     }
 
     /// Words for people.

@@ -49,3 +49,208 @@ mod tests {
         assert!(!format!("{hash:?}").contains("argon2"));
     }
 }
+
+/// Account rows and the sign-in rules that act on them.
+pub mod accounts {
+    use hmac::{Hmac, Mac};
+    use rand::{rngs::OsRng, Rng};
+    use secrecy::ExposeSecret;
+    use sha2::{Digest, Sha256};
+
+    use super::PasswordHashString;
+    use crate::{
+        auth::Role,
+        error::AppError,
+        platform::{db::unix_now, AppState},
+    };
+
+    /// How long an emailed code works, and how many wrong tries it allows.
+    pub const CODE_LIFETIME_SECS: i64 = 10 * 60;
+    pub const CODE_MAX_WRONG_TRIES: i64 = 5;
+    /// The pause before another code may be asked for.
+    pub const RESEND_COOLDOWN_SECS: i64 = 30;
+    /// Failed sign-ins or codes allowed per account and per address in the window.
+    pub const MAX_FAILURES: i64 = 10;
+    pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+
+    /// A row of `users`, for the server only (it holds the password hash).
+    #[derive(Debug, Clone)]
+    pub struct Account {
+        pub id: i64,
+        pub email: String,
+        pub full_name: String,
+        pub role: Role,
+        pub password_hash: PasswordHashString,
+        pub email_confirmed: bool,
+        pub two_step: bool,
+        pub active: bool,
+    }
+
+    type AccountRow = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+    );
+
+    fn account_from(row: AccountRow) -> Result<Account, AppError> {
+        let (id, email, full_name, role, hash, confirmed, two_step, deactivated) = row;
+        Ok(Account {
+            id,
+            email,
+            full_name,
+            role: Role::parse(&role)
+                .ok_or_else(|| crate::error::internal(format!("unknown role {role:?}")))?,
+            password_hash: PasswordHashString(hash),
+            email_confirmed: confirmed.is_some(),
+            two_step: two_step.is_some(),
+            active: deactivated.is_none(),
+        })
+    }
+
+    const ACCOUNT_COLUMNS: &str = "id, email, full_name, role, password_hash, email_confirmed_at, two_step_method, deactivated_at";
+
+    pub fn normalise_email(email: &str) -> String {
+        email.trim().to_lowercase()
+    }
+
+    pub async fn find_account_by_email(
+        state: &AppState,
+        email: &str,
+    ) -> Result<Option<Account>, AppError> {
+        let row: Option<AccountRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM users WHERE email = $1"
+        )))
+        .bind(normalise_email(email))
+        .fetch_optional(state.db.pool())
+        .await?;
+        row.map(account_from).transpose()
+    }
+
+    pub async fn find_account(state: &AppState, id: i64) -> Result<Option<Account>, AppError> {
+        let row: Option<AccountRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(state.db.pool())
+        .await?;
+        row.map(account_from).transpose()
+    }
+
+    /// Records an event in the audit log.
+    pub async fn audit(
+        state: &AppState,
+        user_id: Option<i64>,
+        action: &str,
+        ip: &str,
+        detail: &str,
+    ) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO audit_log (at, user_id, action, ip, detail) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(unix_now())
+        .bind(user_id)
+        .bind(action)
+        .bind(ip)
+        .bind(detail)
+        .execute(state.db.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Refuses when the account or the address has failed too often lately, saying when the
+    /// oldest failure counted stops counting (the real user is never locked out for good).
+    pub async fn check_throttle(state: &AppState, account: &str, ip: &str) -> Result<(), AppError> {
+        let since = unix_now() - FAILURE_WINDOW_SECS;
+        for (column, value) in [("account", account), ("ip", ip)] {
+            let (count, oldest): (i64, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*), MIN(at) FROM auth_failures WHERE {column} = $1 AND at > $2"
+            )))
+            .bind(value)
+            .bind(since)
+            .fetch_one(state.db.pool())
+            .await?;
+            if count >= MAX_FAILURES {
+                let wait_secs = oldest.unwrap_or(since) + FAILURE_WINDOW_SECS - unix_now();
+                let minutes = (wait_secs.max(60) + 59) / 60;
+                return Err(AppError::TooManyAttempts(format!(
+                    "There have been too many failed attempts to sign in. Try again in {minutes} minute{}.",
+                    if minutes == 1 { "" } else { "s" }
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn record_failure(state: &AppState, account: &str, ip: &str) -> Result<(), AppError> {
+        sqlx::query("INSERT INTO auth_failures (account, ip, at) VALUES ($1, $2, $3)")
+            .bind(account)
+            .bind(ip)
+            .bind(unix_now())
+            .execute(state.db.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub fn sha256_hex(value: &str) -> String {
+        hex::encode(Sha256::digest(value.as_bytes()))
+    }
+
+    /// HMAC-SHA-256 of the attempt and the code under the server's secret key.
+    pub fn code_hash(state: &AppState, attempt: &str, code: &str) -> String {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(state.runtime.secret_key.expose_secret().as_bytes())
+                .expect("HMAC takes keys of any length");
+        mac.update(attempt.as_bytes());
+        mac.update(b":");
+        mac.update(code.as_bytes());
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Six digits from the operating system's CSPRNG.
+    pub fn new_code() -> String {
+        format!("{:06}", OsRng.gen_range(0..1_000_000u32))
+    }
+
+    /// Compares two hex digests in constant time.
+    pub fn same_digest(a: &str, b: &str) -> bool {
+        a.len() == b.len()
+            && a.bytes()
+                .zip(b.bytes())
+                .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+                == 0
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn codes_are_six_digits() {
+            for _ in 0..200 {
+                let code = new_code();
+                assert_eq!(code.len(), 6);
+                assert!(code.chars().all(|c| c.is_ascii_digit()));
+            }
+        }
+
+        #[test]
+        fn digests_compare_by_content() {
+            assert!(same_digest("abcd", "abcd"));
+            assert!(!same_digest("abcd", "abce"));
+            assert!(!same_digest("abcd", "abc"));
+        }
+
+        #[test]
+        fn emails_are_compared_lower_case() {
+            assert_eq!(
+                normalise_email("  Parent@Example.ORG "),
+                "parent@example.org"
+            );
+        }
+    }
+}

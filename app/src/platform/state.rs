@@ -30,6 +30,8 @@ pub struct Runtime {
     pub environment: Environment,
     /// The address people use to reach the portal, for links in emails (no trailing slash).
     pub base_url: String,
+    /// Keys the hashes of emailed codes, so a copy of the database alone cannot test codes.
+    pub secret_key: secrecy::SecretString,
 }
 
 impl AppState {

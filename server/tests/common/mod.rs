@@ -184,3 +184,47 @@ pub fn test_settings(
     }
     Settings::from_lookup(|k| vars.get(k).cloned())
 }
+
+/// A client that keeps cookies, like one browser.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client")
+}
+
+impl TestApp {
+    /// Calls a server function the way the hydrated page does (form-encoded POST).
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("origin", self.address.clone())
+            .form(form)
+            .send()
+            .await
+            .expect("server function call")
+    }
+
+    /// The newest email to `to`, from the outbox.
+    pub async fn last_email_to(&self, to: &str) -> Option<app::mailbox::OutboxMessage> {
+        let dir = self.state.mailer.outbox_dir().expect("outbox");
+        app::platform::mail::read_outbox(dir)
+            .await
+            .expect("read outbox")
+            .into_iter()
+            .find(|m| m.to == to)
+    }
+
+    /// The 6-digit code in the newest sign-in email to `to`.
+    pub async fn last_code_to(&self, to: &str) -> String {
+        let mail = self.last_email_to(to).await.expect("a sign-in email");
+        let start = mail.text.find("code is ").expect("a code in the email") + "code is ".len();
+        mail.text[start..start + 6].to_owned()
+    }
+}

@@ -1,0 +1,343 @@
+//! Server functions for signing in with a password and an emailed code, and signing out.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::Role;
+use crate::error::AppError;
+
+/// Who is signed in, as the pages need to know it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedInUser {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use std::net::SocketAddr;
+
+    use axum::extract::ConnectInfo;
+    use serde::{Deserialize, Serialize};
+    use tower_sessions::Session;
+
+    use crate::{
+        auth::{
+            session_store::USER_ID_KEY,
+            ssr::accounts::{self, Account},
+        },
+        error::{internal, AppError},
+        platform::{db::unix_now, AppState, Email},
+    };
+
+    pub const PENDING_KEY: &str = "pending_sign_in";
+    pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
+    /// However active, a session ends this long after signing in.
+    pub const ABSOLUTE_LIMIT_SECS: i64 = 12 * 60 * 60;
+
+    /// A password accepted, a code not yet entered.
+    #[derive(Clone, Debug, Serialize, Deserialize)]
+    pub struct PendingSignIn {
+        pub user_id: i64,
+        pub attempt: String,
+    }
+
+    pub async fn session() -> Result<Session, AppError> {
+        leptos_axum::extract::<Session>().await.map_err(internal)
+    }
+
+    pub async fn client_ip() -> String {
+        leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+            .await
+            .map(|ConnectInfo(addr)| addr.ip().to_string())
+            .unwrap_or_else(|_| "unknown".into())
+    }
+
+    /// The signed-in account, if the session has one that is still within its limits.
+    pub async fn signed_in(
+        state: &AppState,
+        session: &Session,
+    ) -> Result<Option<Account>, AppError> {
+        let Some(user_id) = session.get::<i64>(USER_ID_KEY).await.map_err(internal)? else {
+            return Ok(None);
+        };
+        let signed_in_at = session
+            .get::<i64>(SIGNED_IN_AT_KEY)
+            .await
+            .map_err(internal)?
+            .unwrap_or(0);
+        if unix_now() - signed_in_at > ABSOLUTE_LIMIT_SECS {
+            session.flush().await.map_err(internal)?;
+            return Ok(None);
+        }
+        match accounts::find_account(state, user_id).await? {
+            Some(account) if account.active => Ok(Some(account)),
+            _ => {
+                session.flush().await.map_err(internal)?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Issues a fresh code for this attempt (replacing any earlier one) and emails it.
+    pub async fn send_code(
+        state: &AppState,
+        account: &Account,
+        attempt: &str,
+        ip: &str,
+    ) -> Result<(), AppError> {
+        let now = unix_now();
+        let attempt_hash = accounts::sha256_hex(attempt);
+        sqlx::query("UPDATE sign_in_codes SET replaced_at = $1 WHERE attempt = $2 AND used_at IS NULL AND replaced_at IS NULL")
+            .bind(now)
+            .bind(&attempt_hash)
+            .execute(state.db.pool())
+            .await?;
+        let code = accounts::new_code();
+        sqlx::query(
+            "INSERT INTO sign_in_codes (user_id, attempt, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(account.id)
+        .bind(&attempt_hash)
+        .bind(accounts::code_hash(state, attempt, &code))
+        .bind(now)
+        .bind(now + accounts::CODE_LIFETIME_SECS)
+        .execute(state.db.pool())
+        .await?;
+        state
+            .mailer
+            .send(Email {
+                to: account.email.clone(),
+                subject: format!("Your {} sign-in code", crate::layout::SERVICE_NAME),
+                text: format!(
+                    "Your sign-in code is {code}\n\n\
+                     Enter it on the sign-in page within 10 minutes. It works once.\n\n\
+                     If you did not try to sign in, someone may know your password: sign in and change it, \
+                     or call the {} SEN team on {}.\n",
+                    state.site.council_name, state.site.sen_team_phone
+                ),
+            })
+            .await?;
+        accounts::audit(state, Some(account.id), "code_sent", ip, "").await
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::{session, signed_in};
+
+/// Who is signed in, or `None`.
+#[server(prefix = "/api", endpoint = "auth/current-user")]
+pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::platform::AppState;
+            let state = AppState::current()?;
+            let session = server::session().await?;
+            Ok(server::signed_in(&state, &session)
+                .await?
+                .map(|a| SignedInUser {
+                    name: a.full_name,
+                    email: a.email,
+                    role: a.role,
+                }))
+        }
+        .await,
+    )
+}
+
+/// Step 1: email and password. When right, emails a code and moves to the code page.
+#[server(prefix = "/api", endpoint = "auth/sign-in")]
+pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+    crate::error::with_status(async move {
+        use crate::{
+            auth::ssr::{accounts, hash_secret, verify_secret},
+            platform::AppState,
+        };
+        let state = AppState::current()?;
+        let ip = server::client_ip().await;
+        let email = accounts::normalise_email(&email);
+        if email.is_empty() || password.is_empty() {
+            return Err(AppError::invalid("Enter your email address and password."));
+        }
+        accounts::check_throttle(&state, &email, &ip).await?;
+        let account = accounts::find_account_by_email(&state, &email).await?;
+        let password_ok = match &account {
+            Some(account) => verify_secret(&password, &account.password_hash),
+            None => {
+                // Spend the same time as a real check, so timing does not tell who has an account.
+                let _ = hash_secret(&password);
+                false
+            }
+        };
+        let account = match account {
+            Some(account) if password_ok && account.active => account,
+            other => {
+                accounts::record_failure(&state, &email, &ip).await?;
+                accounts::audit(&state, other.map(|a| a.id), "sign_in_failed", &ip, "wrong email or password").await?;
+                return Err(AppError::invalid("The email address or password is not right. Check them and try again."));
+            }
+        };
+        if !account.email_confirmed {
+            return Err(AppError::invalid(
+                "Confirm your email address first: open the link in the email we sent when you registered.",
+            ));
+        }
+        let session = server::session().await?;
+        let attempt = crate::platform::ids::token(16);
+        session
+            .insert(
+                server::PENDING_KEY,
+                server::PendingSignIn {
+                    user_id: account.id,
+                    attempt: attempt.clone(),
+                },
+            )
+            .await
+            .map_err(crate::error::internal)?;
+        server::send_code(&state, &account, &attempt, &ip).await?;
+        leptos_axum::redirect("/sign-in/code");
+        Ok(())
+    }
+    .await)
+}
+
+/// What happened to a code: only `Ok(())` signs in.
+#[server(prefix = "/api", endpoint = "auth/verify-code")]
+pub async fn verify_code(code: String) -> Result<(), AppError> {
+    crate::error::with_status(async move {
+        use crate::{
+            auth::{session_store::USER_ID_KEY, ssr::accounts},
+            error::internal,
+            platform::{db::unix_now, AppState},
+        };
+        let state = AppState::current()?;
+        let ip = server::client_ip().await;
+        let session = server::session().await?;
+        let Some(pending) = session
+            .get::<server::PendingSignIn>(server::PENDING_KEY)
+            .await
+            .map_err(internal)?
+        else {
+            return Err(AppError::invalid("Your sign-in has timed out. Sign in again."));
+        };
+        let account = accounts::find_account(&state, pending.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        accounts::check_throttle(&state, &account.email, &ip).await?;
+        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+        if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+            return Err(AppError::invalid("Enter the 6-digit code from the email."));
+        }
+        let attempt_hash = accounts::sha256_hex(&pending.attempt);
+        let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT id, code_hash, expires_at, wrong_tries FROM sign_in_codes \
+             WHERE attempt = $1 AND used_at IS NULL AND replaced_at IS NULL ORDER BY id DESC LIMIT 1",
+        )
+        .bind(&attempt_hash)
+        .fetch_optional(state.db.pool())
+        .await?;
+        let Some((code_id, stored_hash, expires_at, wrong_tries)) = row else {
+            return Err(AppError::invalid("This code has already been used or replaced. Select ‘Send a new code’."));
+        };
+        if unix_now() > expires_at {
+            return Err(AppError::invalid("This code has expired. Select ‘Send a new code’."));
+        }
+        if wrong_tries >= accounts::CODE_MAX_WRONG_TRIES {
+            return Err(AppError::invalid("This code has been entered wrongly too many times. Select ‘Send a new code’."));
+        }
+        if !accounts::same_digest(&accounts::code_hash(&state, &pending.attempt, &code), &stored_hash) {
+            sqlx::query("UPDATE sign_in_codes SET wrong_tries = wrong_tries + 1 WHERE id = $1")
+                .bind(code_id)
+                .execute(state.db.pool())
+                .await?;
+            accounts::record_failure(&state, &account.email, &ip).await?;
+            accounts::audit(&state, Some(account.id), "code_failed", &ip, "").await?;
+            let left = accounts::CODE_MAX_WRONG_TRIES - wrong_tries - 1;
+            return Err(AppError::invalid(if left > 0 {
+                format!("The code is not right. Check the email and try again ({left} tries left).")
+            } else {
+                "The code is not right, and it cannot be tried again. Select ‘Send a new code’.".to_owned()
+            }));
+        }
+        let used = sqlx::query("UPDATE sign_in_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+            .bind(unix_now())
+            .bind(code_id)
+            .execute(state.db.pool())
+            .await?;
+        if used.rows_affected() != 1 {
+            return Err(AppError::invalid("This code has already been used. Sign in again."));
+        }
+        // A new session id at sign-in, so an id planted before cannot ride along.
+        session.cycle_id().await.map_err(internal)?;
+        session.remove_value(server::PENDING_KEY).await.map_err(internal)?;
+        session.insert(USER_ID_KEY, account.id).await.map_err(internal)?;
+        session.insert(server::SIGNED_IN_AT_KEY, unix_now()).await.map_err(internal)?;
+        accounts::audit(&state, Some(account.id), "sign_in", &ip, "").await?;
+        leptos_axum::redirect(account.role.home_path());
+        Ok(())
+    }
+    .await)
+}
+
+/// "Send a new code": replaces the code of this sign-in attempt, after a short pause.
+#[server(prefix = "/api", endpoint = "auth/resend-code")]
+pub async fn resend_code() -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{
+                auth::ssr::accounts,
+                error::internal,
+                platform::{db::unix_now, AppState},
+            };
+            let state = AppState::current()?;
+            let ip = server::client_ip().await;
+            let session = server::session().await?;
+            let Some(pending) = session
+                .get::<server::PendingSignIn>(server::PENDING_KEY)
+                .await
+                .map_err(internal)?
+            else {
+                return Err(AppError::invalid(
+                    "Your sign-in has timed out. Sign in again.",
+                ));
+            };
+            let account = accounts::find_account(&state, pending.user_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let (last,): (Option<i64>,) =
+                sqlx::query_as("SELECT MAX(created_at) FROM sign_in_codes WHERE attempt = $1")
+                    .bind(accounts::sha256_hex(&pending.attempt))
+                    .fetch_one(state.db.pool())
+                    .await?;
+            let wait = last.unwrap_or(0) + accounts::RESEND_COOLDOWN_SECS - unix_now();
+            if wait > 0 {
+                return Err(AppError::invalid(format!(
+                    "We have just sent a code. Wait {wait} seconds before asking for another."
+                )));
+            }
+            server::send_code(&state, &account, &pending.attempt, &ip).await
+        }
+        .await,
+    )
+}
+
+/// Ends the session on the server and forgets the cookie.
+#[server(prefix = "/api", endpoint = "auth/sign-out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{auth::ssr::accounts, error::internal, platform::AppState};
+            let state = AppState::current()?;
+            let ip = server::client_ip().await;
+            let session = server::session().await?;
+            if let Some(account) = server::signed_in(&state, &session).await? {
+                accounts::audit(&state, Some(account.id), "sign_out", &ip, "").await?;
+            }
+            session.flush().await.map_err(internal)?;
+            leptos_axum::redirect("/signed-out");
+            Ok(())
+        }
+        .await,
+    )
+}

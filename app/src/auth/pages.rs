@@ -1,0 +1,143 @@
+//! The sign-in pages: email and password, then the emailed code; signed out; role homes.
+
+use leptos::{either::Either, prelude::*};
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use super::{
+    api::{current_user, ResendCode, SignIn, SignOut, SignedInUser, VerifyCode},
+    Role,
+};
+use crate::components::ErrorSummary;
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let error = move || action.value().get().and_then(|r| r.err());
+    view! {
+        <Title text="Sign in"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                {move || error().map(|e| view! { <ErrorSummary error=e field_id="email"/> })}
+                <h1 class="govuk-heading-l">"Sign in"</h1>
+                <ActionForm action=action>
+                    <div class="govuk-form-group">
+                        <label class="govuk-label" for="email">"Email address"</label>
+                        <input class="govuk-input" id="email" name="email" type="email"
+                            autocomplete="username" spellcheck="false" required/>
+                    </div>
+                    <div class="govuk-form-group">
+                        <label class="govuk-label" for="password">"Password"</label>
+                        <input class="govuk-input" id="password" name="password" type="password"
+                            autocomplete="current-password" required/>
+                    </div>
+                    <button type="submit" class="govuk-button">"Continue"</button>
+                </ActionForm>
+                <p class="govuk-body">
+                    "After you enter your password, we email you a code to finish signing in."
+                </p>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn CodePage() -> impl IntoView {
+    let verify = ServerAction::<VerifyCode>::new();
+    let resend = ServerAction::<ResendCode>::new();
+    let error = move || {
+        verify
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| resend.value().get().and_then(|r| r.err()))
+    };
+    let resent = move || matches!(resend.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Check your email"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                {move || error().map(|e| view! { <ErrorSummary error=e field_id="code"/> })}
+                {move || resent().then(|| view! {
+                    <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
+                        <div class="govuk-notification-banner__content">
+                            <p class="govuk-notification-banner__heading">"We have sent you a new code."</p>
+                        </div>
+                    </div>
+                })}
+                <h1 class="govuk-heading-l">"Check your email"</h1>
+                <p class="govuk-body">
+                    "We have emailed you a 6-digit code. It works for 10 minutes."
+                </p>
+                <p class="govuk-body">
+                    "If you cannot find the email, check your spam or junk folder."
+                </p>
+                <ActionForm action=verify>
+                    <div class="govuk-form-group">
+                        <label class="govuk-label govuk-label--s" for="code">"Code"</label>
+                        <div class="govuk-hint" id="code-hint">"For example, 123456"</div>
+                        <input class="govuk-input govuk-input--width-10" id="code" name="code" type="text"
+                            inputmode="numeric" autocomplete="one-time-code" spellcheck="false"
+                            aria-describedby="code-hint" required/>
+                    </div>
+                    <button type="submit" class="govuk-button">"Verify"</button>
+                </ActionForm>
+                <h2 class="govuk-heading-s">"Not received the email?"</h2>
+                <ActionForm action=resend>
+                    <button type="submit" class="govuk-button govuk-button--secondary">"Send a new code"</button>
+                </ActionForm>
+                <p class="govuk-body">
+                    <a class="govuk-link" href="/sign-in">"Sign in with a different email address"</a>
+                </p>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn SignedOutPage() -> impl IntoView {
+    view! {
+        <Title text="You have signed out"/>
+        <h1 class="govuk-heading-l">"You have signed out"</h1>
+        <p class="govuk-body"><a class="govuk-link" href="/sign-in">"Sign in again"</a></p>
+    }
+}
+
+/// The sign-out button for the header.
+#[component]
+pub fn SignOutButton() -> impl IntoView {
+    let action = ServerAction::<SignOut>::new();
+    view! {
+        <ActionForm action=action attr:class="portal-header__sign-out">
+            <button type="submit" class="portal-header__link">"Sign out"</button>
+        </ActionForm>
+    }
+}
+
+/// The page a role lands on after signing in. Anyone else is sent to sign in.
+#[component]
+pub fn RoleHome(role: Role) -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) if user.role == role => Either::Left(view! { <Welcome user/> }),
+                    Ok(Some(user)) => Either::Right(view! { <Redirect path=user.role.home_path()/> }),
+                    _ => Either::Right(view! { <Redirect path="/sign-in"/> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Welcome(user: SignedInUser) -> impl IntoView {
+    let title = format!("{} home", user.role.label());
+    view! {
+        <Title text=title/>
+        <span class="govuk-caption-l">{user.role.label()}</span>
+        <h1 class="govuk-heading-l">{format!("Welcome, {}", user.name)}</h1>
+        <p class="govuk-body">{format!("You are signed in as {}.", user.email)}</p>
+    }
+}
