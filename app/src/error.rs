@@ -17,6 +17,9 @@ pub enum AppError {
     /// Bad input, with a message the user can act on.
     #[error("{0}")]
     Invalid(String),
+    /// Bad input in one field: the error summary links to it.
+    #[error("{message}")]
+    Field { field: String, message: String },
     /// Too many attempts: the message says when to try again.
     #[error("{0}")]
     TooManyAttempts(String),
@@ -33,12 +36,19 @@ impl AppError {
         Self::Invalid(message.into())
     }
 
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Field {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotFound => 404,
             AppError::SignInRequired => 401,
-            AppError::Invalid(_) => 422,
+            AppError::Invalid(_) | AppError::Field { .. } => 422,
             AppError::TooManyAttempts(_) => 429,
             AppError::Unreachable => 503,
             AppError::Internal { .. } => 500,

@@ -10,6 +10,8 @@ use leptos_router::{
 use crate::{
     auth::{
         pages::{CodePage, RoleHome, SignInPage, SignedOutPage},
+        recovery::{ForgottenPasswordPage, ResetDonePage, ResetLinkSentPage, ResetPasswordPage},
+        register::{CheckEmailPage, ConfirmEmailPage, RegisterPage, TwoStepPage},
         Role,
     },
     layout::{Layout, SERVICE_NAME},
@@ -42,6 +44,14 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in/code") view=CodePage ssr=SsrMode::Async/>
                     <Route path=path!("/signed-out") view=SignedOutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/check-email") view=CheckEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/confirm") view=ConfirmEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/two-step") view=TwoStepPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgotten-password") view=ForgottenPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgotten-password/sent") view=ResetLinkSentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password/done") view=ResetDonePage ssr=SsrMode::Async/>
                     <Route path=path!("/home") view=|| view! { <RoleHome role=Role::Citizen/> } ssr=SsrMode::Async/>
                     <Route path=path!("/professional") view=|| view! { <RoleHome role=Role::Professional/> } ssr=SsrMode::Async/>
                     <Route path=path!("/staff") view=|| view! { <RoleHome role=Role::SenOfficer/> } ssr=SsrMode::Async/>

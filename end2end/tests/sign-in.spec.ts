@@ -1,29 +1,8 @@
 // Signing in as the user guide describes: email and password, then the code we email, then
 // the home page; and signing out. Runs with JavaScript on and off.
-import { type Browser, type Page } from '@playwright/test';
 import { checkAccessibility, expect, jsEnabled, open, test } from './support';
 
-/** Reads the newest sign-in code sent to `email` from the development mailbox, in its own tab. */
-async function codeFromMailbox(browser: Browser, email: string): Promise<string> {
-  const context = await browser.newContext();
-  try {
-    const mail = await context.newPage();
-    await mail.goto('/dev/mailbox');
-    const message = mail.getByRole('article').filter({ hasText: email }).first();
-    const text = await message.innerText();
-    const match = text.match(/code is (\d{6})/);
-    if (!match) throw new Error(`no code in: ${text}`);
-    return match[1];
-  } finally {
-    await context.close();
-  }
-}
-
-async function enterPassword(page: Page, email: string, password: string) {
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Continue' }).click();
-}
+import { codeFromMailbox, enterPassword } from './mail';
 
 test('a parent signs in with the emailed code and signs out', async ({ page, browser }, testInfo) => {
   await open(page, '/', testInfo);

@@ -15,7 +15,7 @@ pub struct SignedInUser {
 }
 
 #[cfg(feature = "ssr")]
-mod server {
+pub(crate) mod server {
     use std::net::SocketAddr;
 
     use axum::extract::ConnectInfo;
@@ -32,6 +32,8 @@ mod server {
     };
 
     pub const PENDING_KEY: &str = "pending_sign_in";
+    /// A confirmed account that has still to choose its two-step verification method.
+    pub const SETTING_UP_KEY: &str = "setting_up_two_step";
     pub const SIGNED_IN_AT_KEY: &str = "signed_in_at";
     /// However active, a session ends this long after signing in.
     pub const ABSOLUTE_LIMIT_SECS: i64 = 12 * 60 * 60;
@@ -184,6 +186,14 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
             ));
         }
         let session = server::session().await?;
+        if !account.two_step {
+            session
+                .insert(server::SETTING_UP_KEY, account.id)
+                .await
+                .map_err(crate::error::internal)?;
+            leptos_axum::redirect("/register/two-step");
+            return Ok(());
+        }
         let attempt = crate::platform::ids::token(16);
         session
             .insert(

@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 pub mod api;
 pub mod pages;
+pub mod recovery;
+pub mod register;
+pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod session_store;
 #[cfg(feature = "ssr")]

@@ -36,6 +36,12 @@ pub fn SignInPage() -> impl IntoView {
                 <p class="govuk-body">
                     "After you enter your password, we email you a code to finish signing in."
                 </p>
+                <p class="govuk-body">
+                    <a class="govuk-link" href="/forgotten-password">"Forgotten your password?"</a>
+                </p>
+                <p class="govuk-body">
+                    "New to the portal? " <a class="govuk-link" href="/register">"Create an account"</a>
+                </p>
             </div>
         </div>
     }

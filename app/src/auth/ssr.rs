@@ -254,3 +254,91 @@ pub mod accounts {
         }
     }
 }
+
+/// Passwords people choose most often (Django's list of 20,000, BSD licence), refused at
+/// registration and on every password change.
+static COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
+
+pub fn is_common_password(password: &str) -> bool {
+    let wanted = password.trim().to_lowercase();
+    COMMON_PASSWORDS.lines().any(|line| line.trim() == wanted)
+}
+
+#[cfg(test)]
+mod common_password_tests {
+    use super::*;
+
+    #[test]
+    fn the_list_is_long_and_catches_common_choices() {
+        assert!(COMMON_PASSWORDS.lines().count() >= 10_000);
+        assert!(is_common_password("password123"));
+        assert!(is_common_password("Qwertyuiop"));
+        assert!(!is_common_password("correct horse battery staple"));
+    }
+}
+
+/// Single-use links sent by email.
+pub mod tokens {
+    use crate::{
+        auth::ssr::accounts::sha256_hex,
+        error::AppError,
+        platform::{db::unix_now, ids, AppState},
+    };
+
+    pub const CONFIRM_EMAIL: &str = "confirm_email";
+    pub const RESET_PASSWORD: &str = "reset_password";
+
+    /// A new 256-bit token for `user_id`; only its hash is stored.
+    pub async fn issue(
+        state: &AppState,
+        user_id: i64,
+        purpose: &str,
+        lifetime_secs: i64,
+    ) -> Result<String, AppError> {
+        let token = ids::token(32);
+        let now = unix_now();
+        sqlx::query(
+            "INSERT INTO email_tokens (user_id, purpose, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(user_id)
+        .bind(purpose)
+        .bind(sha256_hex(&token))
+        .bind(now)
+        .bind(now + lifetime_secs)
+        .execute(state.db.pool())
+        .await?;
+        Ok(token)
+    }
+
+    /// Uses a token: the user it was for, if it is right, unused and in time.
+    pub async fn consume(
+        state: &AppState,
+        token: &str,
+        purpose: &str,
+    ) -> Result<Option<i64>, AppError> {
+        let now = unix_now();
+        let row: Option<(i64,)> = sqlx::query_as(
+            "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 \
+             AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+        )
+        .bind(now)
+        .bind(sha256_hex(token.trim()))
+        .bind(purpose)
+        .fetch_optional(state.db.pool())
+        .await?;
+        Ok(row.map(|(id,)| id))
+    }
+
+    /// Whether a token would be accepted, without using it (to show the right page).
+    pub async fn is_live(state: &AppState, token: &str, purpose: &str) -> Result<bool, AppError> {
+        let row: Option<(i64,)> = sqlx::query_as(
+            "SELECT user_id FROM email_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(sha256_hex(token.trim()))
+        .bind(purpose)
+        .bind(unix_now())
+        .fetch_optional(state.db.pool())
+        .await?;
+        Ok(row.is_some())
+    }
+}

@@ -1,0 +1,245 @@
+//! Forgotten password: email and secret answer, always the same reply; a reset link by email
+//! only when both were right; a new password ends every other session.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    components::{ErrorSummary, SecretQuestionSelect},
+    error::AppError,
+};
+
+/// Reset links work for an hour.
+pub const RESET_LINK_SECS: i64 = 60 * 60;
+
+#[server(prefix = "/api", endpoint = "auth/forgotten-password")]
+pub async fn forgotten_password(
+    email: String,
+    secret_question: String,
+    secret_answer: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{
+                auth::{
+                    api::server::client_ip,
+                    normalise_secret_answer,
+                    ssr::{accounts, hash_secret, tokens, verify_secret, PasswordHashString},
+                },
+                platform::{AppState, Email},
+            };
+            let state = AppState::current()?;
+            let ip = client_ip().await;
+            let email = accounts::normalise_email(&email);
+            if email.is_empty() {
+                return Err(AppError::field("email", "Enter your email address"));
+            }
+            accounts::check_throttle(&state, &email, &ip).await?;
+            let answer = normalise_secret_answer(&secret_answer);
+            let account = accounts::find_account_by_email(&state, &email).await?;
+            let stored: Option<(Option<String>, Option<String>)> = match &account {
+                Some(a) => sqlx::query_as("SELECT secret_question, secret_answer_hash FROM users WHERE id = $1")
+                    .bind(a.id)
+                    .fetch_optional(state.db.pool())
+                    .await?,
+                None => None,
+            };
+            let right = match (&account, stored) {
+                (Some(account), Some((Some(question), Some(hash)))) if account.active => {
+                    verify_secret(&answer, &PasswordHashString(hash)) && question == secret_question
+                }
+                _ => {
+                    // The same work as a real check, so the reply's timing tells nothing.
+                    let _ = hash_secret(&answer);
+                    false
+                }
+            };
+            match account {
+                Some(account) if right => {
+                    sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
+                        .bind(crate::platform::db::unix_now())
+                        .bind(account.id)
+                        .bind(tokens::RESET_PASSWORD)
+                        .execute(state.db.pool())
+                        .await?;
+                    let token = tokens::issue(&state, account.id, tokens::RESET_PASSWORD, RESET_LINK_SECS).await?;
+                    let base = &state.runtime.base_url;
+                    state
+                        .mailer
+                        .send(Email {
+                            to: account.email.clone(),
+                            subject: "Reset your password".into(),
+                            text: format!(
+                                "To choose a new password for the SEND Portal, open this link:\n\n\
+                                 {base}/reset-password?token={token}\n\nThe link works once, for 1 hour. \
+                                 If you did not ask for it, you can ignore this email: your password has not changed.\n"
+                            ),
+                        })
+                        .await?;
+                    accounts::audit(&state, Some(account.id), "reset_requested", &ip, "").await?;
+                }
+                other => {
+                    accounts::record_failure(&state, &email, &ip).await?;
+                    accounts::audit(&state, other.map(|a| a.id), "reset_refused", &ip, "").await?;
+                }
+            }
+            leptos_axum::redirect("/forgotten-password/sent");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "auth/reset-password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{
+                auth::{
+                    api::server::client_ip,
+                    rules::NewPassword,
+                    ssr::{accounts, hash_secret, is_common_password, tokens},
+                },
+                platform::{db::unix_now, AppState, Email},
+            };
+            let state = AppState::current()?;
+            let password = NewPassword::parse(&password).map_err(|m| AppError::field("password", m))?;
+            if is_common_password(password.expose()) {
+                return Err(AppError::field(
+                    "password",
+                    "This password is too common and easy to guess. Choose a different one.",
+                ));
+            }
+            let hash = hash_secret(password.expose())?;
+            let Some(user_id) = tokens::consume(&state, &token, tokens::RESET_PASSWORD).await? else {
+                return Err(AppError::invalid(
+                    "This link has expired or has already been used. Ask for a new one from the forgotten password page.",
+                ));
+            };
+            let mut tx = state.db.pool().begin().await?;
+            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(&hash.0)
+                .bind(unix_now())
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            // Every session of this account ends: whoever knew the old password is out.
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO audit_log (at, user_id, action, ip, detail) VALUES ($1, $2, 'password_reset', $3, '')")
+                .bind(unix_now())
+                .bind(user_id)
+                .bind(client_ip().await)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            if let Some(account) = accounts::find_account(&state, user_id).await? {
+                state
+                    .mailer
+                    .send(Email {
+                        to: account.email,
+                        subject: "Your password has been changed".into(),
+                        text: format!(
+                            "The password for your SEND Portal account was changed, and you were signed out everywhere.\n\n\
+                             If you did not do this, call the {} SEN team on {} straight away.\n",
+                            state.site.council_name, state.site.sen_team_phone
+                        ),
+                    })
+                    .await?;
+            }
+            leptos_axum::redirect("/reset-password/done");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[component]
+pub fn ForgottenPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ForgottenPassword>::new();
+    let error = move || action.value().get().and_then(|r| r.err());
+    view! {
+        <Title text="Forgotten your password"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                {move || error().map(|e| view! { <ErrorSummary error=e field_id="email"/> })}
+                <h1 class="govuk-heading-l">"Forgotten your password"</h1>
+                <p class="govuk-body">
+                    "Enter your email address and the answer to your secret question. If both are right, we will email you a link to choose a new password."
+                </p>
+                <ActionForm action=action>
+                    <div class="govuk-form-group">
+                        <label class="govuk-label" for="email">"Email address"</label>
+                        <input class="govuk-input" id="email" name="email" type="email" autocomplete="username" spellcheck="false"/>
+                    </div>
+                    <SecretQuestionSelect/>
+                    <div class="govuk-form-group">
+                        <label class="govuk-label" for="secret_answer">"Answer to your secret question"</label>
+                        <input class="govuk-input" id="secret_answer" name="secret_answer" type="text" autocomplete="off"/>
+                    </div>
+                    <button type="submit" class="govuk-button">"Continue"</button>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn ResetLinkSentPage() -> impl IntoView {
+    view! {
+        <Title text="Check your email"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                <div class="govuk-panel govuk-panel--confirmation portal-panel--neutral">
+                    <h1 class="govuk-panel__title">"Check your email"</h1>
+                </div>
+                <p class="govuk-body">
+                    "If the email address and the answer to your secret question were right, we have sent you a link to reset your password. It works for 1 hour."
+                </p>
+                <p class="govuk-body">
+                    "If you cannot find the email, check your spam or junk folder. If no email arrives, try again with the right details, and contact the SEN team only if you still cannot sign in."
+                </p>
+                <p class="govuk-body"><a class="govuk-link" href="/forgotten-password">"Try again"</a></p>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let action = ServerAction::<ResetPassword>::new();
+    let error = move || action.value().get().and_then(|r| r.err());
+    let token = move || use_query_map().read().get("token").unwrap_or_default();
+    view! {
+        <Title text="Choose a new password"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                {move || error().map(|e| view! { <ErrorSummary error=e field_id="password"/> })}
+                <h1 class="govuk-heading-l">"Choose a new password"</h1>
+                <ActionForm action=action>
+                    <input type="hidden" name="token" value=token/>
+                    <div class="govuk-form-group">
+                        <label class="govuk-label" for="password">"New password"</label>
+                        <div class="govuk-hint" id="password-hint">"At least 10 characters."</div>
+                        <input class="govuk-input" id="password" name="password" type="password"
+                            autocomplete="new-password" aria-describedby="password-hint"/>
+                    </div>
+                    <button type="submit" class="govuk-button">"Change password"</button>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn ResetDonePage() -> impl IntoView {
+    view! {
+        <Title text="Your password has been changed"/>
+        <h1 class="govuk-heading-l">"Your password has been changed"</h1>
+        <p class="govuk-body">"You have been signed out everywhere. Sign in with your new password: we will email you a code as usual."</p>
+        <p class="govuk-body"><a class="govuk-link" href="/sign-in">"Sign in"</a></p>
+    }
+}

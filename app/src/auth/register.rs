@@ -1,0 +1,397 @@
+//! Registering: details and a secret question, a link by email that confirms the address,
+//! then choosing two-step verification (Email), which leads into the normal code sign-in.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::{
+    components::{ErrorSummary, SecretQuestionSelect},
+    error::AppError,
+};
+
+/// Confirmation links work for a day.
+pub const CONFIRM_LINK_SECS: i64 = 24 * 60 * 60;
+
+#[server(prefix = "/api", endpoint = "auth/register")]
+pub async fn register(
+    full_name: String,
+    email: String,
+    password: String,
+    secret_question: String,
+    secret_answer: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{
+                auth::{
+                    api::server::client_ip,
+                    normalise_secret_answer,
+                    rules::{EmailAddress, NewPassword, SECRET_QUESTIONS},
+                    ssr::{accounts, hash_secret, is_common_password, tokens},
+                    Role,
+                },
+                platform::{db::unix_now, AppState, Email},
+            };
+            let state = AppState::current()?;
+            let ip = client_ip().await;
+            let full_name = full_name.trim().to_owned();
+            if full_name.is_empty() {
+                return Err(AppError::field("full_name", "Enter your full name"));
+            }
+            if full_name.chars().count() > 100 {
+                return Err(AppError::field("full_name", "Your name must be 100 characters or fewer"));
+            }
+            let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
+            let password = NewPassword::parse(&password).map_err(|m| AppError::field("password", m))?;
+            if is_common_password(password.expose()) {
+                return Err(AppError::field(
+                    "password",
+                    "This password is too common and easy to guess. Choose a different one, for example three random words.",
+                ));
+            }
+            if !SECRET_QUESTIONS.contains(&secret_question.as_str()) {
+                return Err(AppError::field("secret_question", "Choose a secret question"));
+            }
+            let answer = normalise_secret_answer(&secret_answer);
+            if answer.chars().count() < 2 {
+                return Err(AppError::field("secret_answer", "Enter the answer to your secret question"));
+            }
+            // Hash first, whoever it is, so both branches below take the same time.
+            let password_hash = hash_secret(password.expose())?;
+            let answer_hash = hash_secret(&answer)?;
+            let base = state.runtime.base_url.clone();
+            match accounts::find_account_by_email(&state, email.as_str()).await? {
+                Some(existing) => {
+                    // Same screen for the person registering; the owner hears about it.
+                    state
+                        .mailer
+                        .send(Email {
+                            to: existing.email.clone(),
+                            subject: "You already have an account".into(),
+                            text: format!(
+                                "Someone tried to register for the SEND Portal with this email address, \
+                                 which already has an account.\n\nIf it was you, sign in at {base}/sign-in \
+                                 or reset your password at {base}/forgotten-password.\n\nIf it was not you, \
+                                 you do not need to do anything.\n"
+                            ),
+                        })
+                        .await?;
+                    accounts::audit(&state, Some(existing.id), "register_existing", &ip, "").await?;
+                }
+                None => {
+                    let now = unix_now();
+                    let (user_id,): (i64,) = sqlx::query_as(
+                        "INSERT INTO users (email, full_name, role, password_hash, secret_question, \
+                         secret_answer_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                    )
+                    .bind(email.as_str())
+                    .bind(&full_name)
+                    .bind(Role::Citizen.as_str())
+                    .bind(&password_hash.0)
+                    .bind(&secret_question)
+                    .bind(&answer_hash.0)
+                    .bind(now)
+                    .fetch_one(state.db.pool())
+                    .await?;
+                    let token = tokens::issue(&state, user_id, tokens::CONFIRM_EMAIL, CONFIRM_LINK_SECS).await?;
+                    send_confirmation(&state, email.as_str(), &token).await?;
+                    accounts::audit(&state, Some(user_id), "register", &ip, "").await?;
+                }
+            }
+            leptos_axum::redirect("/register/check-email");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+async fn send_confirmation(
+    state: &crate::platform::AppState,
+    to: &str,
+    token: &str,
+) -> Result<(), AppError> {
+    let base = &state.runtime.base_url;
+    state
+        .mailer
+        .send(crate::platform::Email {
+            to: to.to_owned(),
+            subject: "Confirm your email address".into(),
+            text: format!(
+                "To finish registering for the SEND Portal, open this link:\n\n{base}/register/confirm?token={token}\n\n\
+                 The link works once, for 24 hours. If you did not register, ignore this email.\n"
+            ),
+        })
+        .await?;
+    Ok(())
+}
+
+/// "Send the link again": the same reply whatever the address.
+#[server(prefix = "/api", endpoint = "auth/resend-confirmation")]
+pub async fn resend_confirmation(email: String) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{
+                auth::{
+                    rules::EmailAddress,
+                    ssr::{accounts, tokens},
+                },
+                platform::AppState,
+            };
+            let state = AppState::current()?;
+            let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
+            if let Some(account) = accounts::find_account_by_email(&state, email.as_str()).await? {
+                if !account.email_confirmed {
+                    let token =
+                        tokens::issue(&state, account.id, tokens::CONFIRM_EMAIL, CONFIRM_LINK_SECS)
+                            .await?;
+                    send_confirmation(&state, &account.email, &token).await?;
+                }
+            }
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Confirms the address from the emailed link (a button press: a GET changes nothing).
+#[server(prefix = "/api", endpoint = "auth/confirm-email")]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{
+                auth::{
+                    api::server::{client_ip, session, SETTING_UP_KEY},
+                    ssr::{accounts, tokens},
+                },
+                error::internal,
+                platform::{db::unix_now, AppState},
+            };
+            let state = AppState::current()?;
+            let Some(user_id) = tokens::consume(&state, &token, tokens::CONFIRM_EMAIL).await? else {
+                return Err(AppError::invalid(
+                    "This link has expired or has already been used. Ask for a new link below.",
+                ));
+            };
+            sqlx::query("UPDATE users SET email_confirmed_at = $1, updated_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL")
+                .bind(unix_now())
+                .bind(user_id)
+                .execute(state.db.pool())
+                .await?;
+            accounts::audit(&state, Some(user_id), "email_confirmed", &client_ip().await, "").await?;
+            session().await?.insert(SETTING_UP_KEY, user_id).await.map_err(internal)?;
+            leptos_axum::redirect("/register/two-step");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Chooses Email for two-step verification, then signs in with an emailed code.
+#[server(prefix = "/api", endpoint = "auth/set-up-two-step")]
+pub async fn set_up_two_step(method: String) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{
+                auth::{
+                    api::server::{
+                        client_ip, send_code, session, PendingSignIn, PENDING_KEY, SETTING_UP_KEY,
+                    },
+                    ssr::accounts,
+                },
+                error::internal,
+                platform::{db::unix_now, ids, AppState},
+            };
+            let state = AppState::current()?;
+            let session = session().await?;
+            let Some(user_id) = session.get::<i64>(SETTING_UP_KEY).await.map_err(internal)? else {
+                return Err(AppError::invalid(
+                    "Your session has timed out. Sign in to carry on.",
+                ));
+            };
+            if method != "email" {
+                return Err(AppError::field(
+                    "method-email",
+                    "Choose how to get your security codes",
+                ));
+            }
+            let account = accounts::find_account(&state, user_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let ip = client_ip().await;
+            sqlx::query(
+                "UPDATE users SET two_step_method = 'email', updated_at = $1 WHERE id = $2",
+            )
+            .bind(unix_now())
+            .bind(user_id)
+            .execute(state.db.pool())
+            .await?;
+            accounts::audit(&state, Some(user_id), "two_step_set_up", &ip, "email").await?;
+            session
+                .remove_value(SETTING_UP_KEY)
+                .await
+                .map_err(internal)?;
+            let attempt = ids::token(16);
+            session
+                .insert(
+                    PENDING_KEY,
+                    PendingSignIn {
+                        user_id,
+                        attempt: attempt.clone(),
+                    },
+                )
+                .await
+                .map_err(internal)?;
+            send_code(&state, &account, &attempt, &ip).await?;
+            leptos_axum::redirect("/sign-in/code");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let action = ServerAction::<Register>::new();
+    let error = move || action.value().get().and_then(|r| r.err());
+    view! {
+        <Title text="Create an account"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                {move || error().map(|e| view! { <ErrorSummary error=e field_id="full_name"/> })}
+                <h1 class="govuk-heading-l">"Create an account"</h1>
+                <ActionForm action=action>
+                    <div class="govuk-form-group">
+                        <label class="govuk-label" for="full_name">"Full name"</label>
+                        <input class="govuk-input" id="full_name" name="full_name" type="text" autocomplete="name" spellcheck="false"/>
+                    </div>
+                    <div class="govuk-form-group">
+                        <label class="govuk-label" for="email">"Email address"</label>
+                        <div class="govuk-hint" id="email-hint">"We will email you a code each time you sign in."</div>
+                        <input class="govuk-input" id="email" name="email" type="email" autocomplete="email"
+                            spellcheck="false" aria-describedby="email-hint"/>
+                    </div>
+                    <div class="govuk-form-group">
+                        <label class="govuk-label" for="password">"Password"</label>
+                        <div class="govuk-hint" id="password-hint">
+                            "At least 10 characters. Three random words are easy to remember and hard to guess."
+                        </div>
+                        <input class="govuk-input" id="password" name="password" type="password"
+                            autocomplete="new-password" aria-describedby="password-hint"/>
+                    </div>
+                    <SecretQuestionSelect/>
+                    <div class="govuk-form-group">
+                        <label class="govuk-label" for="secret_answer">"Answer to your secret question"</label>
+                        <div class="govuk-hint" id="secret_answer-hint">"You will need it if you forget your password."</div>
+                        <input class="govuk-input" id="secret_answer" name="secret_answer" type="text"
+                            autocomplete="off" aria-describedby="secret_answer-hint"/>
+                    </div>
+                    <button type="submit" class="govuk-button">"Create account"</button>
+                </ActionForm>
+                <p class="govuk-body">
+                    "Already registered? " <a class="govuk-link" href="/sign-in">"Sign in"</a>
+                </p>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn CheckEmailPage() -> impl IntoView {
+    let action = ServerAction::<ResendConfirmation>::new();
+    let error = move || action.value().get().and_then(|r| r.err());
+    let sent = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <Title text="Confirm your email address"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                {move || error().map(|e| view! { <ErrorSummary error=e field_id="email"/> })}
+                {move || sent().then(|| view! {
+                    <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
+                        <div class="govuk-notification-banner__content">
+                            <p class="govuk-notification-banner__heading">
+                                "If that address has an account waiting to be confirmed, we have sent a new link."
+                            </p>
+                        </div>
+                    </div>
+                })}
+                <h1 class="govuk-heading-l">"Confirm your email address"</h1>
+                <p class="govuk-body">
+                    "We have sent you an email with a link to finish registering. The link works for 24 hours."
+                </p>
+                <p class="govuk-body">"If you cannot find the email, check your spam or junk folder."</p>
+                <h2 class="govuk-heading-m">"Send the link again"</h2>
+                <ActionForm action=action>
+                    <div class="govuk-form-group">
+                        <label class="govuk-label" for="email">"Email address"</label>
+                        <input class="govuk-input" id="email" name="email" type="email" autocomplete="email" spellcheck="false"/>
+                    </div>
+                    <button type="submit" class="govuk-button govuk-button--secondary">"Send the link again"</button>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn ConfirmEmailPage() -> impl IntoView {
+    let action = ServerAction::<ConfirmEmail>::new();
+    let error = move || action.value().get().and_then(|r| r.err());
+    let token = move || use_query_map().read().get("token").unwrap_or_default();
+    view! {
+        <Title text="Confirm your email address"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                {move || error().map(|e| view! {
+                    <ErrorSummary error=e field_id="confirm"/>
+                    <p class="govuk-body"><a class="govuk-link" href="/register/check-email">"Ask for a new link"</a></p>
+                })}
+                <h1 class="govuk-heading-l">"Confirm your email address"</h1>
+                <p class="govuk-body">"Select the button to confirm this is your email address."</p>
+                <ActionForm action=action>
+                    <input type="hidden" name="token" value=token/>
+                    <button type="submit" id="confirm" class="govuk-button">"Confirm email address"</button>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn TwoStepPage() -> impl IntoView {
+    let action = ServerAction::<SetUpTwoStep>::new();
+    let error = move || action.value().get().and_then(|r| r.err());
+    view! {
+        <Title text="Set up two-step verification"/>
+        <div class="govuk-grid-row">
+            <div class="govuk-grid-column-two-thirds">
+                {move || error().map(|e| view! { <ErrorSummary error=e field_id="method-email"/> })}
+                <h1 class="govuk-heading-l">"Set up two-step verification"</h1>
+                <p class="govuk-body">
+                    "To keep your child's information safe, each time you sign in you will also need a security code."
+                </p>
+                <ActionForm action=action>
+                    <div class="govuk-form-group">
+                        <fieldset class="govuk-fieldset">
+                            <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">
+                                "How do you want to get your security codes?"
+                            </legend>
+                            <div class="govuk-radios">
+                                <div class="govuk-radios__item">
+                                    <input class="govuk-radios__input" id="method-email" name="method" type="radio"
+                                        value="email" checked aria-describedby="method-email-hint"/>
+                                    <label class="govuk-label govuk-radios__label" for="method-email">"Email"</label>
+                                    <div class="govuk-hint govuk-radios__hint" id="method-email-hint">
+                                        "We email you a 6-digit code. The SEND area accepts only this method."
+                                    </div>
+                                </div>
+                            </div>
+                        </fieldset>
+                    </div>
+                    <button type="submit" class="govuk-button">"Continue"</button>
+                </ActionForm>
+            </div>
+        </div>
+    }
+}
