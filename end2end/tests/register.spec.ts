@@ -14,7 +14,7 @@ test('register, confirm by email, set up two-step, sign out and sign in with a c
   await page.getByLabel('Full name').fill('Robin Lee');
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill('password123');
-  await page.getByLabel('Secret question').selectOption('What was the name of your first pet?');
+  await page.getByLabel('Secret question', { exact: true }).selectOption('What was the name of your first pet?');
   await page.getByLabel('Answer to your secret question').fill('Biscuit');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('alert')).toContainText('too common');
@@ -24,7 +24,7 @@ test('register, confirm by email, set up two-step, sign out and sign in with a c
   await page.getByLabel('Full name').fill('Robin Lee');
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByLabel('Secret question').selectOption('What was the name of your first pet?');
+  await page.getByLabel('Secret question', { exact: true }).selectOption('What was the name of your first pet?');
   await page.getByLabel('Answer to your secret question').fill('Biscuit');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Confirm your email address');
@@ -65,7 +65,7 @@ test('forgotten password: a wrong answer sends nothing, the right one sends a li
 
   const before = await countEmails(browser, email, 'Reset your password');
   await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Secret question').selectOption('What was the name of your first school?');
+  await page.getByLabel('Secret question', { exact: true }).selectOption('What was the name of your first school?');
   await page.getByLabel('Answer to your secret question').fill('Elm Road Infants');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your email');
@@ -75,7 +75,7 @@ test('forgotten password: a wrong answer sends nothing, the right one sends a li
 
   await open(page, '/forgotten-password', testInfo);
   await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Secret question').selectOption('What was the name of your first school?');
+  await page.getByLabel('Secret question', { exact: true }).selectOption('What was the name of your first school?');
   await page.getByLabel('Answer to your secret question').fill('oakfield primary');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your email');
