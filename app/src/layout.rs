@@ -46,6 +46,7 @@ fn Header() -> impl IntoView {
                             match user.await {
                                 Ok(Some(user)) => view! {
                                     <a class="portal-header__link" href=user.role.home_path()>{user.name}</a>
+                                    <a class="portal-header__link" href="/account">"Your account"</a>
                                     <SignOutButton/>
                                 }.into_any(),
                                 _ => view! {

@@ -9,6 +9,7 @@ use leptos_router::{
 
 use crate::{
     auth::{
+        account::AccountPage,
         pages::{CodePage, RoleHome, SignInPage, SignedOutPage},
         recovery::{ForgottenPasswordPage, ResetDonePage, ResetLinkSentPage, ResetPasswordPage},
         register::{CheckEmailPage, ConfirmEmailPage, RegisterPage, TwoStepPage},
@@ -44,6 +45,7 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in/code") view=CodePage ssr=SsrMode::Async/>
                     <Route path=path!("/signed-out") view=SignedOutPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/register/check-email") view=CheckEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/register/confirm") view=ConfirmEmailPage ssr=SsrMode::Async/>

@@ -77,7 +77,7 @@ fn Mailbox(messages: Vec<OutboxMessage>) -> impl IntoView {
                                     <dt>"Sent"</dt>
                                     <dd>
                                         <time data-ms=m.sent_at_ms.to_string()>
-                                            {format_sent(m.sent_at_ms)}
+                                            {format_time(m.sent_at_ms)}
                                         </time>
                                     </dd>
                                 </dl>
@@ -94,7 +94,7 @@ fn Mailbox(messages: Vec<OutboxMessage>) -> impl IntoView {
 }
 
 /// UTC time of day and date, the same on server and browser so hydration matches.
-fn format_sent(ms: i64) -> String {
+pub fn format_time(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
@@ -206,7 +206,7 @@ mod tests {
     fn sent_time_is_formatted_in_utc() {
         // 2026-11-30T17:38:40Z
         assert_eq!(
-            format_sent(1_796_060_320_000),
+            format_time(1_796_060_320_000),
             "17:38:40 UTC, 30 November 2026"
         );
     }

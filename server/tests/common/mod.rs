@@ -228,3 +228,26 @@ impl TestApp {
         mail.text[start..start + 6].to_owned()
     }
 }
+
+impl TestApp {
+    /// A browser signed in as `email` (password, then the emailed code).
+    pub async fn signed_in(&self, email: &str, password: &str) -> reqwest::Client {
+        let client = browser();
+        self.call(
+            &client,
+            "auth/sign-in",
+            &[("email", email), ("password", password)],
+        )
+        .await;
+        let code = self.last_code_to(email).await;
+        let response = self
+            .call(&client, "auth/verify-code", &[("code", &code)])
+            .await;
+        assert!(
+            response.status().is_success(),
+            "signing in as {email}: {}",
+            response.status()
+        );
+        client
+    }
+}

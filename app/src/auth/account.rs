@@ -1,0 +1,393 @@
+//! The account page: change password, change secret question, recent sign-ins, and signing
+//! out of every other session.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    components::{ErrorSummary, SecretQuestionSelect},
+    error::AppError,
+};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    pub name: String,
+    pub email: String,
+    pub secret_question: Option<String>,
+    pub recent: Vec<AccountEvent>,
+    pub other_sessions: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountEvent {
+    pub at: i64,
+    pub what: String,
+    pub ip: String,
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use tower_sessions::Session;
+
+    use crate::{
+        auth::{
+            api::server::{session, signed_in},
+            ssr::accounts::Account,
+        },
+        error::AppError,
+        platform::AppState,
+    };
+
+    /// The signed-in account and its session, or `SignInRequired`.
+    pub async fn require_account(state: &AppState) -> Result<(Account, Session), AppError> {
+        let session = session().await?;
+        match signed_in(state, &session).await? {
+            Some(account) => Ok((account, session)),
+            None => Err(AppError::SignInRequired),
+        }
+    }
+
+    pub fn describe(action: &str) -> &'static str {
+        match action {
+            "sign_in" => "Signed in",
+            "sign_in_failed" => "Wrong password entered",
+            "code_failed" => "Wrong code entered",
+            "password_changed" => "Password changed",
+            "password_reset" => "Password reset by email link",
+            _ => "Account activity",
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "account/overview")]
+pub async fn account_overview() -> Result<AccountSummary, AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::platform::AppState;
+            let state = AppState::current()?;
+            let (account, session) = server::require_account(&state).await?;
+            let (question,): (Option<String>,) = sqlx::query_as("SELECT secret_question FROM users WHERE id = $1")
+                .bind(account.id)
+                .fetch_one(state.db.pool())
+                .await?;
+            let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+                "SELECT at, action, ip FROM audit_log WHERE user_id = $1 AND action IN \
+                 ('sign_in', 'sign_in_failed', 'code_failed', 'password_changed', 'password_reset') \
+                 ORDER BY at DESC, id DESC LIMIT 10",
+            )
+            .bind(account.id)
+            .fetch_all(state.db.pool())
+            .await?;
+            let current = session.id().map(|id| id.to_string()).unwrap_or_default();
+            let (others,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND id <> $2 AND expires_at > $3",
+            )
+            .bind(account.id)
+            .bind(current)
+            .bind(crate::platform::db::unix_now())
+            .fetch_one(state.db.pool())
+            .await?;
+            Ok(AccountSummary {
+                name: account.full_name,
+                email: account.email,
+                secret_question: question,
+                recent: rows
+                    .into_iter()
+                    .map(|(at, action, ip)| AccountEvent {
+                        at,
+                        what: server::describe(&action).to_owned(),
+                        ip: ip.unwrap_or_default(),
+                    })
+                    .collect(),
+                other_sessions: others,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "account/change-password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{
+                auth::{
+                    api::server::client_ip,
+                    rules::NewPassword,
+                    ssr::{accounts, hash_secret, is_common_password, verify_secret},
+                },
+                platform::{db::unix_now, AppState, Email},
+            };
+            let state = AppState::current()?;
+            let (account, session) = server::require_account(&state).await?;
+            let ip = client_ip().await;
+            accounts::check_throttle(&state, &account.email, &ip).await?;
+            if !verify_secret(&current_password, &account.password_hash) {
+                accounts::record_failure(&state, &account.email, &ip).await?;
+                return Err(AppError::field("current_password", "Your current password is not right"));
+            }
+            let new = NewPassword::parse(&new_password).map_err(|m| AppError::field("new_password", m))?;
+            if is_common_password(new.expose()) {
+                return Err(AppError::field("new_password", "This password is too common and easy to guess. Choose a different one."));
+            }
+            let hash = hash_secret(new.expose())?;
+            let current = session.id().map(|id| id.to_string()).unwrap_or_default();
+            let mut tx = state.db.pool().begin().await?;
+            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(&hash.0)
+                .bind(unix_now())
+                .bind(account.id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+                .bind(account.id)
+                .bind(current)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("INSERT INTO audit_log (at, user_id, action, ip, detail) VALUES ($1, $2, 'password_changed', $3, '')")
+                .bind(unix_now())
+                .bind(account.id)
+                .bind(&ip)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            state
+                .mailer
+                .send(Email {
+                    to: account.email.clone(),
+                    subject: "Your password has been changed".into(),
+                    text: format!(
+                        "The password for your SEND Portal account was changed, and any other sessions were signed out.\n\n\
+                         If you did not do this, call the {} SEN team on {} straight away.\n",
+                        state.site.council_name, state.site.sen_team_phone
+                    ),
+                })
+                .await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "account/change-secret")]
+pub async fn change_secret(
+    current_password: String,
+    secret_question: String,
+    secret_answer: String,
+) -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{
+                auth::{
+                    api::server::client_ip,
+                    normalise_secret_answer,
+                    rules::SECRET_QUESTIONS,
+                    ssr::{accounts, hash_secret, verify_secret},
+                },
+                platform::{db::unix_now, AppState},
+            };
+            let state = AppState::current()?;
+            let (account, _) = server::require_account(&state).await?;
+            let ip = client_ip().await;
+            accounts::check_throttle(&state, &account.email, &ip).await?;
+            if !verify_secret(&current_password, &account.password_hash) {
+                accounts::record_failure(&state, &account.email, &ip).await?;
+                return Err(AppError::field("secret_password", "Your current password is not right"));
+            }
+            if !SECRET_QUESTIONS.contains(&secret_question.as_str()) {
+                return Err(AppError::field("secret_question", "Choose a secret question"));
+            }
+            let answer = normalise_secret_answer(&secret_answer);
+            if answer.chars().count() < 2 {
+                return Err(AppError::field("secret_answer", "Enter the answer to your secret question"));
+            }
+            let hash = hash_secret(&answer)?;
+            sqlx::query("UPDATE users SET secret_question = $1, secret_answer_hash = $2, updated_at = $3 WHERE id = $4")
+                .bind(&secret_question)
+                .bind(&hash.0)
+                .bind(unix_now())
+                .bind(account.id)
+                .execute(state.db.pool())
+                .await?;
+            accounts::audit(&state, Some(account.id), "secret_changed", &ip, "").await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "account/sign-out-others")]
+pub async fn sign_out_others() -> Result<(), AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{
+                auth::{api::server::client_ip, ssr::accounts},
+                platform::AppState,
+            };
+            let state = AppState::current()?;
+            let (account, session) = server::require_account(&state).await?;
+            let current = session.id().map(|id| id.to_string()).unwrap_or_default();
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+                .bind(account.id)
+                .bind(current)
+                .execute(state.db.pool())
+                .await?;
+            accounts::audit(
+                &state,
+                Some(account.id),
+                "signed_out_others",
+                &client_ip().await,
+                "",
+            )
+            .await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let change_password = ServerAction::<ChangePassword>::new();
+    let change_secret = ServerAction::<ChangeSecret>::new();
+    let sign_out_others = ServerAction::<SignOutOthers>::new();
+    let overview = Resource::new(
+        move || {
+            (
+                change_password.version().get(),
+                sign_out_others.version().get(),
+                change_secret.version().get(),
+            )
+        },
+        |_| account_overview(),
+    );
+    let notice = move || {
+        if matches!(change_password.value().get(), Some(Ok(()))) {
+            Some("Your password has been changed. Any other sessions have been signed out.")
+        } else if matches!(change_secret.value().get(), Some(Ok(()))) {
+            Some("Your secret question has been changed.")
+        } else if matches!(sign_out_others.value().get(), Some(Ok(()))) {
+            Some("You have been signed out everywhere else.")
+        } else {
+            None
+        }
+    };
+    let error = move || {
+        change_password
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .or_else(|| change_secret.value().get().and_then(|r| r.err()))
+    };
+    view! {
+        <Title text="Your account"/>
+        <Suspense>
+            {move || Suspend::new(async move {
+                match overview.await {
+                    Err(AppError::SignInRequired) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                    Err(err) => view! { <crate::pages::ErrorPage error=err/> }.into_any(),
+                    Ok(o) => view! {
+                        <div class="govuk-grid-row">
+                            <div class="govuk-grid-column-two-thirds">
+                                {move || error().map(|e| view! { <ErrorSummary error=e field_id="current_password"/> })}
+                                {move || notice().map(|n| view! {
+                                    <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
+                                        <div class="govuk-notification-banner__content">
+                                            <p class="govuk-notification-banner__heading">{n}</p>
+                                        </div>
+                                    </div>
+                                })}
+                                <h1 class="govuk-heading-l">"Your account"</h1>
+                                <dl class="govuk-summary-list">
+                                    <div class="govuk-summary-list__row">
+                                        <dt class="govuk-summary-list__key">"Name"</dt>
+                                        <dd class="govuk-summary-list__value">{o.name.clone()}</dd>
+                                    </div>
+                                    <div class="govuk-summary-list__row">
+                                        <dt class="govuk-summary-list__key">"Email address"</dt>
+                                        <dd class="govuk-summary-list__value">{o.email.clone()}</dd>
+                                    </div>
+                                    <div class="govuk-summary-list__row">
+                                        <dt class="govuk-summary-list__key">"Two-step verification"</dt>
+                                        <dd class="govuk-summary-list__value">"Email"</dd>
+                                    </div>
+                                    <div class="govuk-summary-list__row">
+                                        <dt class="govuk-summary-list__key">"Secret question"</dt>
+                                        <dd class="govuk-summary-list__value">{o.secret_question.clone().unwrap_or_else(|| "Not set".into())}</dd>
+                                    </div>
+                                </dl>
+
+                                <h2 class="govuk-heading-m">"Change your password"</h2>
+                                <ActionForm action=change_password>
+                                    <div class="govuk-form-group">
+                                        <label class="govuk-label" for="current_password">"Current password"</label>
+                                        <input class="govuk-input" id="current_password" name="current_password" type="password" autocomplete="current-password"/>
+                                    </div>
+                                    <div class="govuk-form-group">
+                                        <label class="govuk-label" for="new_password">"New password"</label>
+                                        <div class="govuk-hint" id="new_password-hint">"At least 10 characters."</div>
+                                        <input class="govuk-input" id="new_password" name="new_password" type="password"
+                                            autocomplete="new-password" aria-describedby="new_password-hint"/>
+                                    </div>
+                                    <button type="submit" class="govuk-button">"Change password"</button>
+                                </ActionForm>
+
+                                <h2 class="govuk-heading-m">"Change your secret question"</h2>
+                                <ActionForm action=change_secret>
+                                    <div class="govuk-form-group">
+                                        <label class="govuk-label" for="secret_password">"Current password"</label>
+                                        <input class="govuk-input" id="secret_password" name="current_password" type="password" autocomplete="current-password"/>
+                                    </div>
+                                    <SecretQuestionSelect/>
+                                    <div class="govuk-form-group">
+                                        <label class="govuk-label" for="secret_answer">"Answer to your secret question"</label>
+                                        <input class="govuk-input" id="secret_answer" name="secret_answer" type="text" autocomplete="off"/>
+                                    </div>
+                                    <button type="submit" class="govuk-button govuk-button--secondary">"Change secret question"</button>
+                                </ActionForm>
+
+                                <h2 class="govuk-heading-m">"Recent sign-ins"</h2>
+                                <table class="govuk-table">
+                                    <caption class="govuk-table__caption govuk-visually-hidden">"Recent activity on your account, newest first"</caption>
+                                    <thead class="govuk-table__head">
+                                        <tr class="govuk-table__row">
+                                            <th scope="col" class="govuk-table__header">"When (UTC)"</th>
+                                            <th scope="col" class="govuk-table__header">"What"</th>
+                                            <th scope="col" class="govuk-table__header">"From"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody class="govuk-table__body">
+                                        {o.recent.iter().map(|e| view! {
+                                            <tr class="govuk-table__row">
+                                                <td class="govuk-table__cell">{crate::mailbox::format_time(e.at * 1000)}</td>
+                                                <td class="govuk-table__cell">{e.what.clone()}</td>
+                                                <td class="govuk-table__cell">{e.ip.clone()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+
+                                <h2 class="govuk-heading-m">"Other sessions"</h2>
+                                <p class="govuk-body">
+                                    {match o.other_sessions {
+                                        0 => "You are not signed in anywhere else.".to_owned(),
+                                        1 => "You are signed in on 1 other device or browser.".to_owned(),
+                                        n => format!("You are signed in on {n} other devices or browsers."),
+                                    }}
+                                </p>
+                                <ActionForm action=sign_out_others>
+                                    <button type="submit" class="govuk-button govuk-button--warning">"Sign out of all other sessions"</button>
+                                </ActionForm>
+                            </div>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
