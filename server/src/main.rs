@@ -15,6 +15,10 @@ async fn main() -> ExitCode {
         }
     };
     init_tracing(&settings);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("create-admin") {
+        return create_admin(settings, &args[1..]).await;
+    }
     match run(settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -55,6 +59,40 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     db.close().await;
     tracing::info!("stopped cleanly");
     Ok(())
+}
+
+/// `send-portal create-admin EMAIL "FULL NAME"`: the first administrator, who gets an email
+/// with a link to choose a password.
+async fn create_admin(settings: Settings, args: &[String]) -> ExitCode {
+    let (Some(email), Some(name)) = (args.first(), args.get(1)) else {
+        eprintln!("Usage: send-portal create-admin EMAIL \"FULL NAME\"");
+        return ExitCode::from(2);
+    };
+    let result = async {
+        let state = build_state(&settings).await?;
+        let created = app::auth::ssr::staff::create_staff_account(
+            &state,
+            email,
+            name,
+            app::auth::Role::Admin,
+            None,
+            "command line",
+        )
+        .await;
+        state.db.close().await;
+        created.map_err(|e| anyhow::anyhow!("{e}"))
+    }
+    .await;
+    match result {
+        Ok(_) => {
+            println!("Created the administrator {email}. We have emailed them a link to choose a password (it works for 24 hours).");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("Could not create the administrator: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn init_tracing(settings: &Settings) {

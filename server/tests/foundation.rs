@@ -355,3 +355,32 @@ fn the_binary_refuses_unsafe_production_settings_and_names_them() {
         assert!(stderr.contains(setting), "{setting} not named in: {stderr}");
     }
 }
+
+#[test]
+fn create_admin_makes_an_admin_who_is_emailed_a_link_to_choose_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_send-portal"))
+            .args(args)
+            .env_clear()
+            .env("PORTAL_DATA_DIR", dir.path())
+            .env("PORTAL_SEED_DEMO", "false")
+            .output()
+            .expect("run send-portal")
+    };
+    let output = run(&["create-admin", "first.admin@example.org", "Morgan Admin"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("first.admin@example.org"));
+    let outbox = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .count();
+    assert_eq!(outbox, 1, "the new admin is emailed a link");
+    // A second time the address is taken, and it says so.
+    let again = run(&["create-admin", "first.admin@example.org", "Morgan Admin"]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already an account"));
+}
