@@ -168,6 +168,7 @@ pub async fn change_password(
                     ),
                 })
                 .await?;
+            leptos_axum::redirect("/account?changed=password");
             Ok(())
         }
         .await,
@@ -215,6 +216,7 @@ pub async fn change_secret(
                 .execute(state.db.pool())
                 .await?;
             accounts::audit(&state, Some(account.id), "secret_changed", &ip, "").await?;
+            leptos_axum::redirect("/account?changed=secret");
             Ok(())
         }
         .await,
@@ -266,16 +268,15 @@ pub fn AccountPage() -> impl IntoView {
         },
         |_| account_overview(),
     );
-    let notice = move || {
-        if matches!(change_password.value().get(), Some(Ok(()))) {
+    // Each change comes back here with `?changed=…` (a redirect, so it works without JavaScript).
+    let query = leptos_router::hooks::use_query_map();
+    let notice = move || match query.read().get("changed").as_deref() {
+        Some("password") => {
             Some("Your password has been changed. Any other sessions have been signed out.")
-        } else if matches!(change_secret.value().get(), Some(Ok(()))) {
-            Some("Your secret question has been changed.")
-        } else if matches!(sign_out_others.value().get(), Some(Ok(()))) {
-            Some("You have been signed out everywhere else.")
-        } else {
-            None
         }
+        Some("secret") => Some("Your secret question has been changed."),
+        Some("sessions") => Some("You have been signed out everywhere else."),
+        _ => None,
     };
     let error = move || {
         change_password
