@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::{
-    auth::{api::current_user, pages::SignOutButton},
+    auth::{api::current_user, idle::IdleWarning, pages::SignOutButton},
     site::use_site,
 };
 
@@ -48,6 +48,7 @@ fn Header() -> impl IntoView {
                                     <a class="portal-header__link" href=user.role.home_path()>{user.name}</a>
                                     <a class="portal-header__link" href="/account">"Your account"</a>
                                     <SignOutButton/>
+                                    <IdleWarning/>
                                 }.into_any(),
                                 _ => view! {
                                     <a class="portal-header__link" href="/sign-in">"Sign in"</a>

@@ -352,7 +352,39 @@ async fn role_homes_send_strangers_to_sign_in() {
             "{path}: {}",
             response.status()
         );
-        assert_eq!(response.headers()["location"], "/sign-in", "{path}");
+        assert_eq!(
+            response.headers()["location"],
+            format!("/sign-in?return={path}"),
+            "{path}"
+        );
+    }
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn after_the_code_people_return_to_the_page_they_were_sent_from() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    for (asked, expected) in [
+        ("/account", "/account"),
+        ("//evil.example/x", "/home"),
+        ("https://evil.example", "/home"),
+    ] {
+        let client = browser();
+        app.call(
+            &client,
+            "auth/sign-in",
+            &[
+                ("email", EMAIL),
+                ("password", PASSWORD),
+                ("return_to", asked),
+            ],
+        )
+        .await;
+        let code = app.last_code_to(EMAIL).await;
+        let verified = app
+            .call(&client, "auth/verify-code", &[("code", &code)])
+            .await;
+        assert_eq!(verified.headers()["location"], expected, "{asked}");
     }
     app.finish().await;
 }

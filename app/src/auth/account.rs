@@ -290,7 +290,7 @@ pub fn AccountPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Err(AppError::SignInRequired) => view! { <Redirect path="/sign-in"/> }.into_any(),
+                    Err(AppError::SignInRequired) => view! { <Redirect path=super::pages::sign_in_then("/account")/> }.into_any(),
                     Err(err) => view! { <crate::pages::ErrorPage error=err/> }.into_any(),
                     Ok(o) => view! {
                         <div class="govuk-grid-row">

@@ -43,6 +43,14 @@ pub(crate) mod server {
     pub struct PendingSignIn {
         pub user_id: i64,
         pub attempt: String,
+        /// Where to go after the code: the page the person was sent away from.
+        #[serde(default)]
+        pub return_to: Option<String>,
+    }
+
+    /// Only a path on this site: never `//host` or a full address elsewhere.
+    pub fn safe_return_path(path: Option<String>) -> Option<String> {
+        path.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\"))
     }
 
     pub async fn session() -> Result<Session, AppError> {
@@ -150,7 +158,11 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 
 /// Step 1: email and password. When right, emails a code and moves to the code page.
 #[server(prefix = "/api", endpoint = "auth/sign-in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    return_to: Option<String>,
+) -> Result<(), AppError> {
     crate::error::with_status(async move {
         use crate::{
             auth::ssr::{accounts, hash_secret, verify_secret},
@@ -201,6 +213,7 @@ pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
                 server::PendingSignIn {
                     user_id: account.id,
                     attempt: attempt.clone(),
+                    return_to: server::safe_return_path(return_to),
                 },
             )
             .await
@@ -284,7 +297,7 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
         session.insert(USER_ID_KEY, account.id).await.map_err(internal)?;
         session.insert(server::SIGNED_IN_AT_KEY, unix_now()).await.map_err(internal)?;
         accounts::audit(&state, Some(account.id), "sign_in", &ip, "").await?;
-        leptos_axum::redirect(account.role.home_path());
+        leptos_axum::redirect(pending.return_to.as_deref().unwrap_or(account.role.home_path()));
         Ok(())
     }
     .await)

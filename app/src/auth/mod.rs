@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod account;
 pub mod api;
+pub mod idle;
 pub mod pages;
 pub mod recovery;
 pub mod register;

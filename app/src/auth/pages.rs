@@ -14,6 +14,12 @@ use crate::components::ErrorSummary;
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let error = move || action.value().get().and_then(|r| r.err());
+    let return_to = move || {
+        leptos_router::hooks::use_query_map()
+            .read()
+            .get("return")
+            .unwrap_or_default()
+    };
     view! {
         <Title text="Sign in"/>
         <div class="govuk-grid-row">
@@ -21,6 +27,7 @@ pub fn SignInPage() -> impl IntoView {
                 {move || error().map(|e| view! { <ErrorSummary error=e field_id="email"/> })}
                 <h1 class="govuk-heading-l">"Sign in"</h1>
                 <ActionForm action=action>
+                    <input type="hidden" name="return_to" value=return_to/>
                     <div class="govuk-form-group">
                         <label class="govuk-label" for="email">"Email address"</label>
                         <input class="govuk-input" id="email" name="email" type="email"
@@ -102,9 +109,21 @@ pub fn CodePage() -> impl IntoView {
 
 #[component]
 pub fn SignedOutPage() -> impl IntoView {
+    let inactive = move || {
+        leptos_router::hooks::use_query_map()
+            .read()
+            .get("reason")
+            .as_deref()
+            == Some("inactive")
+    };
     view! {
         <Title text="You have signed out"/>
         <h1 class="govuk-heading-l">"You have signed out"</h1>
+        {move || inactive().then(|| view! {
+            <p class="govuk-body">
+                "We signed you out because you had not done anything for 30 minutes. Anything you saved is kept."
+            </p>
+        })}
         <p class="govuk-body"><a class="govuk-link" href="/sign-in">"Sign in again"</a></p>
     }
 }
@@ -130,7 +149,7 @@ pub fn RoleHome(role: Role) -> impl IntoView {
                 match user.await {
                     Ok(Some(user)) if user.role == role => Either::Left(view! { <Welcome user/> }),
                     Ok(Some(user)) => Either::Right(view! { <Redirect path=user.role.home_path()/> }),
-                    _ => Either::Right(view! { <Redirect path="/sign-in"/> }),
+                    _ => Either::Right(view! { <Redirect path=sign_in_then(role.home_path())/> }),
                 }
             })}
         </Suspense>
@@ -146,4 +165,15 @@ fn Welcome(user: SignedInUser) -> impl IntoView {
         <h1 class="govuk-heading-l">{format!("Welcome, {}", user.name)}</h1>
         <p class="govuk-body">{format!("You are signed in as {}.", user.email)}</p>
     }
+}
+
+/// The sign-in page, coming back to `path` afterwards.
+pub fn sign_in_then(path: &str) -> String {
+    format!(
+        "/sign-in?return={}",
+        path.replace('%', "%25")
+            .replace('&', "%26")
+            .replace('?', "%3F")
+            .replace('#', "%23")
+    )
 }

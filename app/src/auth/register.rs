@@ -239,6 +239,7 @@ pub async fn set_up_two_step(method: String) -> Result<(), AppError> {
                     PendingSignIn {
                         user_id,
                         attempt: attempt.clone(),
+                        return_to: None,
                     },
                 )
                 .await
