@@ -121,7 +121,7 @@ pub async fn change_password(
                     rules::NewPassword,
                     ssr::{accounts, hash_secret, is_common_password, verify_secret},
                 },
-                platform::{db::unix_now, AppState, Email},
+                platform::AppState,
             };
             let state = AppState::current()?;
             let (account, session) = server::require_account(&state).await?;
@@ -129,45 +129,30 @@ pub async fn change_password(
             accounts::check_throttle(&state, &account.email, &ip).await?;
             if !verify_secret(&current_password, &account.password_hash) {
                 accounts::record_failure(&state, &account.email, &ip).await?;
-                return Err(AppError::field("current_password", "Your current password is not right"));
+                return Err(AppError::field(
+                    "current_password",
+                    "Your current password is not right",
+                ));
             }
-            let new = NewPassword::parse(&new_password).map_err(|m| AppError::field("new_password", m))?;
+            let new = NewPassword::parse(&new_password)
+                .map_err(|m| AppError::field("new_password", m))?;
             if is_common_password(new.expose()) {
-                return Err(AppError::field("new_password", "This password is too common and easy to guess. Choose a different one."));
+                return Err(AppError::field(
+                    "new_password",
+                    "This password is too common and easy to guess. Choose a different one.",
+                ));
             }
             let hash = hash_secret(new.expose())?;
             let current = session.id().map(|id| id.to_string()).unwrap_or_default();
-            let mut tx = state.db.pool().begin().await?;
-            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-                .bind(&hash.0)
-                .bind(unix_now())
-                .bind(account.id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-                .bind(account.id)
-                .bind(current)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO audit_log (at, user_id, action, ip, detail) VALUES ($1, $2, 'password_changed', $3, '')")
-                .bind(unix_now())
-                .bind(account.id)
-                .bind(&ip)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            state
-                .mailer
-                .send(Email {
-                    to: account.email.clone(),
-                    subject: "Your password has been changed".into(),
-                    text: format!(
-                        "The password for your SEND Portal account was changed, and any other sessions were signed out.\n\n\
-                         If you did not do this, call the {} SEN team on {} straight away.\n",
-                        state.site.council_name, state.site.sen_team_phone
-                    ),
-                })
-                .await?;
+            accounts::replace_password(
+                &state,
+                &account,
+                &hash,
+                Some(&current),
+                "password_changed",
+                &ip,
+            )
+            .await?;
             leptos_axum::redirect("/account?changed=password");
             Ok(())
         }

@@ -53,6 +53,26 @@ pub(crate) mod server {
         path.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\"))
     }
 
+    /// The sign-in attempt waiting for its code, and its account.
+    pub async fn pending_sign_in(
+        state: &AppState,
+        session: &Session,
+    ) -> Result<(PendingSignIn, Account), AppError> {
+        let Some(pending) = session
+            .get::<PendingSignIn>(PENDING_KEY)
+            .await
+            .map_err(internal)?
+        else {
+            return Err(AppError::invalid(
+                "Your sign-in has timed out. Sign in again.",
+            ));
+        };
+        let account = accounts::find_account(state, pending.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok((pending, account))
+    }
+
     pub async fn session() -> Result<Session, AppError> {
         leptos_axum::extract::<Session>().await.map_err(internal)
     }
@@ -237,16 +257,7 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
         let state = AppState::current()?;
         let ip = server::client_ip().await;
         let session = server::session().await?;
-        let Some(pending) = session
-            .get::<server::PendingSignIn>(server::PENDING_KEY)
-            .await
-            .map_err(internal)?
-        else {
-            return Err(AppError::invalid("Your sign-in has timed out. Sign in again."));
-        };
-        let account = accounts::find_account(&state, pending.user_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let (pending, account) = server::pending_sign_in(&state, &session).await?;
         accounts::check_throttle(&state, &account.email, &ip).await?;
         let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
@@ -310,24 +321,12 @@ pub async fn resend_code() -> Result<(), AppError> {
         async move {
             use crate::{
                 auth::ssr::accounts,
-                error::internal,
                 platform::{db::unix_now, AppState},
             };
             let state = AppState::current()?;
             let ip = server::client_ip().await;
             let session = server::session().await?;
-            let Some(pending) = session
-                .get::<server::PendingSignIn>(server::PENDING_KEY)
-                .await
-                .map_err(internal)?
-            else {
-                return Err(AppError::invalid(
-                    "Your sign-in has timed out. Sign in again.",
-                ));
-            };
-            let account = accounts::find_account(&state, pending.user_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let (pending, account) = server::pending_sign_in(&state, &session).await?;
             let (last,): (Option<i64>,) =
                 sqlx::query_as("SELECT MAX(created_at) FROM sign_in_codes WHERE attempt = $1")
                     .bind(accounts::sha256_hex(&pending.attempt))

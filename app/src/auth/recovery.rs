@@ -101,7 +101,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
                     rules::NewPassword,
                     ssr::{accounts, hash_secret, is_common_password, tokens},
                 },
-                platform::{db::unix_now, AppState, Email},
+                platform::AppState,
             };
             let state = AppState::current()?;
             let password = NewPassword::parse(&password).map_err(|m| AppError::field("password", m))?;
@@ -117,39 +117,8 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
                     "This link has expired or has already been used. Ask for a new one from the forgotten password page.",
                 ));
             };
-            let mut tx = state.db.pool().begin().await?;
-            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-                .bind(&hash.0)
-                .bind(unix_now())
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            // Every session of this account ends: whoever knew the old password is out.
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("INSERT INTO audit_log (at, user_id, action, ip, detail) VALUES ($1, $2, 'password_reset', $3, '')")
-                .bind(unix_now())
-                .bind(user_id)
-                .bind(client_ip().await)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            if let Some(account) = accounts::find_account(&state, user_id).await? {
-                state
-                    .mailer
-                    .send(Email {
-                        to: account.email,
-                        subject: "Your password has been changed".into(),
-                        text: format!(
-                            "The password for your SEND Portal account was changed, and you were signed out everywhere.\n\n\
-                             If you did not do this, call the {} SEN team on {} straight away.\n",
-                            state.site.council_name, state.site.sen_team_phone
-                        ),
-                    })
-                    .await?;
-            }
+            let account = accounts::find_account(&state, user_id).await?.ok_or(AppError::NotFound)?;
+            accounts::replace_password(&state, &account, &hash, None, "password_reset", &client_ip().await).await?;
             leptos_axum::redirect("/reset-password/done");
             Ok(())
         }

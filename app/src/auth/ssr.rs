@@ -186,6 +186,61 @@ pub mod accounts {
         Ok(())
     }
 
+    /// Sets a new password hash and ends every session of the account except `keep_session`
+    /// (the one making the change, if any), recording `action` in the audit log, all in one
+    /// transaction; then emails the owner a notice.
+    pub async fn replace_password(
+        state: &AppState,
+        account: &Account,
+        hash: &PasswordHashString,
+        keep_session: Option<&str>,
+        action: &str,
+        ip: &str,
+    ) -> Result<(), AppError> {
+        let now = unix_now();
+        let mut tx = state.db.pool().begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(&hash.0)
+            .bind(now)
+            .bind(account.id)
+            .execute(&mut *tx)
+            .await?;
+        // Whoever knew the old password is signed out.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(account.id)
+            .bind(keep_session.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO audit_log (at, user_id, action, ip, detail) VALUES ($1, $2, $3, $4, '')",
+        )
+        .bind(now)
+        .bind(account.id)
+        .bind(action)
+        .bind(ip)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let signed_out = if keep_session.is_some() {
+            "any other sessions were"
+        } else {
+            "you were"
+        };
+        state
+            .mailer
+            .send(crate::platform::Email {
+                to: account.email.clone(),
+                subject: "Your password has been changed".into(),
+                text: format!(
+                    "The password for your SEND Portal account was changed, and {signed_out} signed out.\n\n\
+                     If you did not do this, call the {} SEN team on {} straight away.\n",
+                    state.site.council_name, state.site.sen_team_phone
+                ),
+            })
+            .await?;
+        Ok(())
+    }
+
     pub async fn record_failure(state: &AppState, account: &str, ip: &str) -> Result<(), AppError> {
         sqlx::query("INSERT INTO auth_failures (account, ip, at) VALUES ($1, $2, $3)")
             .bind(account)
