@@ -40,3 +40,57 @@ pub fn SecretQuestionSelect() -> impl IntoView {
         </div>
     }
 }
+
+/// The green banner that says a change was made.
+#[component]
+pub fn SuccessBanner(text: &'static str) -> impl IntoView {
+    view! {
+        <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
+            <div class="govuk-notification-banner__content">
+                <p class="govuk-notification-banner__heading">{text}</p>
+            </div>
+        </div>
+    }
+}
+
+/// Percent-encodes a value for a link's query string.
+pub fn query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(super::query_value("a&b c/é"), "a%26b+c%2F%C3%A9");
+    }
+}
+
+/// The error summary for a step: every problem, each linked to its question.
+#[component]
+pub fn ErrorSummaryList(errors: Vec<crate::forms::validate::FieldError>) -> impl IntoView {
+    view! {
+        <div class="govuk-error-summary" id="error-summary" tabindex="-1">
+            <div role="alert">
+                <h2 class="govuk-error-summary__title">"There is a problem"</h2>
+                <div class="govuk-error-summary__body">
+                    <ul class="govuk-list govuk-error-summary__list">
+                        {errors.into_iter().map(|e| view! {
+                            <li><a href=format!("#{}", e.target) rel="external">{e.message}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -14,6 +14,9 @@ pub enum AppError {
     NotFound,
     #[error("You need to sign in to do that")]
     SignInRequired,
+    /// Signed in, but this is for another role (a parent calling a staff function, say).
+    #[error("You do not have permission to do that")]
+    Forbidden,
     /// Bad input, with a message the user can act on.
     #[error("{0}")]
     Invalid(String),
@@ -48,6 +51,7 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::SignInRequired => 401,
+            AppError::Forbidden => 403,
             AppError::Invalid(_) | AppError::Field { .. } => 422,
             AppError::TooManyAttempts(_) => 429,
             AppError::Unreachable => 503,

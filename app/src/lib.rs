@@ -3,12 +3,16 @@
 // Leptos views are deeply nested types; the default limit is too low for whole pages.
 #![recursion_limit = "256"]
 
+pub mod admin;
 pub mod auth;
+pub mod clock;
 pub mod components;
 pub mod error;
+pub mod forms;
 pub mod layout;
 pub mod mailbox;
 pub mod pages;
+pub mod people;
 pub mod routes;
 pub mod site;
 

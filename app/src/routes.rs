@@ -8,12 +8,17 @@ use leptos_router::{
 };
 
 use crate::{
+    admin::pages::{AdminHome, ManageAccountPage, NewStaffPage},
     auth::{
         account::AccountPage,
         pages::{CodePage, RoleHome, SignInPage, SignedOutPage},
         recovery::{ForgottenPasswordPage, ResetDonePage, ResetLinkSentPage, ResetPasswordPage},
         register::{CheckEmailPage, ConfirmEmailPage, RegisterPage, TwoStepPage},
         Role,
+    },
+    forms::{
+        pages::{ChildFormsPage, SubmissionPage},
+        wizard::DraftPage,
     },
     layout::{Layout, SERVICE_NAME},
     mailbox::MailboxPage,
@@ -57,7 +62,13 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/home") view=|| view! { <RoleHome role=Role::Citizen/> } ssr=SsrMode::Async/>
                     <Route path=path!("/professional") view=|| view! { <RoleHome role=Role::Professional/> } ssr=SsrMode::Async/>
                     <Route path=path!("/staff") view=|| view! { <RoleHome role=Role::SenOfficer/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view=|| view! { <RoleHome role=Role::Admin/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/children/:child/forms") view=ChildFormsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/drafts/:draft") view=DraftPage ssr=SsrMode::Async/>
+                    <Route path=path!("/drafts/:draft/:step") view=DraftPage ssr=SsrMode::Async/>
+                    <Route path=path!("/submissions/:submission") view=SubmissionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/accounts/new") view=NewStaffPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/accounts/:id") view=ManageAccountPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -37,6 +37,8 @@ const DEVELOPMENT_SECRET_KEY: &str = "development-only-secret-key-never-use-in-p
 
 /// Everything the handlers share, built from the settings.
 pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
+    // First, so a broken form definition stops start-up before anything else happens.
+    let forms = Arc::new(app::forms::ssr::FormLibrary::shipped()?);
     let db = Db::connect(&settings.database_url, settings.db_max_connections)
         .await
         .with_context(|| format!("opening the database {}", settings.database_display()))?;
@@ -65,6 +67,7 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         db,
         mailer,
         site,
+        forms,
         runtime: Arc::new(app::platform::state::Runtime {
             environment: settings.environment,
             base_url: settings.base_url_str(),
@@ -106,6 +109,11 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         ));
     Router::new()
         .route("/healthz", get(healthz))
+        // A wizard step posted by a page without JavaScript.
+        .route(
+            "/drafts/{draft}/steps/{step}",
+            axum::routing::post(app::forms::post::save_step),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -3,23 +3,12 @@
 
 mod common;
 
-use common::{backends, browser, Backend, TestApp};
+use common::{backends, browser, link_in, token_of, Backend, TestApp};
 use reqwest::StatusCode;
 
 const NEW_EMAIL: &str = "new.parent@example.org";
 const NEW_PASSWORD: &str = "kettle orbit lantern";
 const QUESTION: &str = "What was the name of your first pet?";
-
-fn link_in(text: &str, path: &str) -> String {
-    let start = text.find(path).expect("a link in the email");
-    let rest = &text[start..];
-    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-    rest[..end].to_owned()
-}
-
-fn token_of(link: &str) -> String {
-    link.split("token=").nth(1).expect("a token").to_owned()
-}
 
 async fn register(
     app: &TestApp,

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -29,36 +28,7 @@ pub struct AccountEvent {
 
 #[cfg(feature = "ssr")]
 mod server {
-    use tower_sessions::Session;
-
-    use crate::{
-        auth::{
-            api::server::{session, signed_in},
-            ssr::accounts::Account,
-        },
-        error::AppError,
-        platform::AppState,
-    };
-
-    /// The signed-in account and its session, or `SignInRequired`.
-    pub async fn require_account(state: &AppState) -> Result<(Account, Session), AppError> {
-        let session = session().await?;
-        match signed_in(state, &session).await? {
-            Some(account) => Ok((account, session)),
-            None => Err(AppError::SignInRequired),
-        }
-    }
-
-    pub fn describe(action: &str) -> &'static str {
-        match action {
-            "sign_in" => "Signed in",
-            "sign_in_failed" => "Wrong password entered",
-            "code_failed" => "Wrong code entered",
-            "password_changed" => "Password changed",
-            "password_reset" => "Password reset by email link",
-            _ => "Account activity",
-        }
-    }
+    pub use crate::auth::api::server::require_account;
 }
 
 #[server(prefix = "/api", endpoint = "account/overview")]
@@ -97,7 +67,7 @@ pub async fn account_overview() -> Result<AccountSummary, AppError> {
                     .into_iter()
                     .map(|(at, action, ip)| AccountEvent {
                         at,
-                        what: server::describe(&action).to_owned(),
+                        what: crate::auth::describe_action(&action).to_owned(),
                         ip: ip.unwrap_or_default(),
                     })
                     .collect(),
@@ -128,7 +98,12 @@ pub async fn change_password(
             let ip = client_ip().await;
             accounts::check_throttle(&state, &account.email, &ip).await?;
             if !verify_secret(&current_password, &account.password_hash) {
-                accounts::record_failure(&state, &account.email, &ip).await?;
+                accounts::record_failure(
+                    &state,
+                    &account.email,
+                    accounts::Audit::of(Some(account.id), "password_check_failed", &ip),
+                )
+                .await?;
                 return Err(AppError::field(
                     "current_password",
                     "Your current password is not right",
@@ -146,6 +121,7 @@ pub async fn change_password(
             let current = session.id().map(|id| id.to_string()).unwrap_or_default();
             accounts::replace_password(
                 &state,
+                state.db.pool().begin().await?,
                 &account,
                 &hash,
                 Some(&current),
@@ -182,7 +158,7 @@ pub async fn change_secret(
             let ip = client_ip().await;
             accounts::check_throttle(&state, &account.email, &ip).await?;
             if !verify_secret(&current_password, &account.password_hash) {
-                accounts::record_failure(&state, &account.email, &ip).await?;
+                accounts::record_failure(&state, &account.email, accounts::Audit::of(Some(account.id), "password_check_failed", &ip)).await?;
                 return Err(AppError::field("secret_password", "Your current password is not right"));
             }
             if !SECRET_QUESTIONS.contains(&secret_question.as_str()) {
@@ -193,14 +169,16 @@ pub async fn change_secret(
                 return Err(AppError::field("secret_answer", "Enter the answer to your secret question"));
             }
             let hash = hash_secret(&answer)?;
+            let mut tx = state.db.pool().begin().await?;
             sqlx::query("UPDATE users SET secret_question = $1, secret_answer_hash = $2, updated_at = $3 WHERE id = $4")
                 .bind(&secret_question)
                 .bind(&hash.0)
                 .bind(unix_now())
                 .bind(account.id)
-                .execute(state.db.pool())
+                .execute(&mut *tx)
                 .await?;
-            accounts::audit(&state, Some(account.id), "secret_changed", &ip, "").await?;
+            accounts::Audit::of(Some(account.id), "secret_changed", &ip).write(&mut tx).await?;
+            tx.commit().await?;
             leptos_axum::redirect("/account?changed=secret");
             Ok(())
         }
@@ -219,19 +197,16 @@ pub async fn sign_out_others() -> Result<(), AppError> {
             let state = AppState::current()?;
             let (account, session) = server::require_account(&state).await?;
             let current = session.id().map(|id| id.to_string()).unwrap_or_default();
+            let mut tx = state.db.pool().begin().await?;
             sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
                 .bind(account.id)
                 .bind(current)
-                .execute(state.db.pool())
+                .execute(&mut *tx)
                 .await?;
-            accounts::audit(
-                &state,
-                Some(account.id),
-                "signed_out_others",
-                &client_ip().await,
-                "",
-            )
-            .await?;
+            accounts::Audit::of(Some(account.id), "signed_out_others", &client_ip().await)
+                .write(&mut tx)
+                .await?;
+            tx.commit().await?;
             Ok(())
         }
         .await,
@@ -275,19 +250,12 @@ pub fn AccountPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Err(AppError::SignInRequired) => view! { <Redirect path=super::pages::sign_in_then("/account")/> }.into_any(),
-                    Err(err) => view! { <crate::pages::ErrorPage error=err/> }.into_any(),
+                    Err(err) => crate::pages::load_failed(err, "/account".into()),
                     Ok(o) => view! {
                         <div class="govuk-grid-row">
                             <div class="govuk-grid-column-two-thirds">
                                 {move || error().map(|e| view! { <ErrorSummary error=e field_id="current_password"/> })}
-                                {move || notice().map(|n| view! {
-                                    <div class="govuk-notification-banner govuk-notification-banner--success" role="alert">
-                                        <div class="govuk-notification-banner__content">
-                                            <p class="govuk-notification-banner__heading">{n}</p>
-                                        </div>
-                                    </div>
-                                })}
+                                {move || notice().map(|text| view! { <crate::components::SuccessBanner text/> })}
                                 <h1 class="govuk-heading-l">"Your account"</h1>
                                 <dl class="govuk-summary-list">
                                     <div class="govuk-summary-list__row">

@@ -110,6 +110,30 @@ pub(crate) mod server {
         }
     }
 
+    /// The signed-in account and its session, or `SignInRequired`.
+    pub async fn require_account(state: &AppState) -> Result<(Account, Session), AppError> {
+        let session = session().await?;
+        match signed_in(state, &session).await? {
+            Some(account) => Ok((account, session)),
+            None => Err(AppError::SignInRequired),
+        }
+    }
+
+    /// The role gate every server function for staff starts with: the signed-in account when
+    /// its role is one of `roles`, `SignInRequired` (401) without a session, `Forbidden` (403)
+    /// for any other role.
+    pub async fn require_role(
+        state: &AppState,
+        roles: &[crate::auth::Role],
+    ) -> Result<(Account, Session), AppError> {
+        let (account, session) = require_account(state).await?;
+        if roles.contains(&account.role) {
+            Ok((account, session))
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     /// Issues a fresh code for this attempt (replacing any earlier one) and emails it.
     pub async fn send_code(
         state: &AppState,
@@ -119,10 +143,11 @@ pub(crate) mod server {
     ) -> Result<(), AppError> {
         let now = unix_now();
         let attempt_hash = accounts::sha256_hex(attempt);
+        let mut tx = state.db.pool().begin().await?;
         sqlx::query("UPDATE sign_in_codes SET replaced_at = $1 WHERE attempt = $2 AND used_at IS NULL AND replaced_at IS NULL")
             .bind(now)
             .bind(&attempt_hash)
-            .execute(state.db.pool())
+            .execute(&mut *tx)
             .await?;
         let code = accounts::new_code();
         sqlx::query(
@@ -133,8 +158,12 @@ pub(crate) mod server {
         .bind(accounts::code_hash(state, attempt, &code))
         .bind(now)
         .bind(now + accounts::CODE_LIFETIME_SECS)
-        .execute(state.db.pool())
+        .execute(&mut *tx)
         .await?;
+        accounts::Audit::of(Some(account.id), "code_sent", ip)
+            .write(&mut tx)
+            .await?;
+        tx.commit().await?;
         state
             .mailer
             .send(Email {
@@ -149,7 +178,7 @@ pub(crate) mod server {
                 ),
             })
             .await?;
-        accounts::audit(state, Some(account.id), "code_sent", ip, "").await
+        Ok(())
     }
 }
 
@@ -207,8 +236,7 @@ pub async fn sign_in(
         let account = match account {
             Some(account) if password_ok && account.active => account,
             other => {
-                accounts::record_failure(&state, &email, &ip).await?;
-                accounts::audit(&state, other.map(|a| a.id), "sign_in_failed", &ip, "wrong email or password").await?;
+                accounts::record_failure(&state, &email, accounts::Audit::of(other.map(|a| a.id), "sign_in_failed", &ip)).await?;
                 return Err(AppError::invalid("The email address or password is not right. Check them and try again."));
             }
         };
@@ -285,8 +313,7 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
                 .bind(code_id)
                 .execute(state.db.pool())
                 .await?;
-            accounts::record_failure(&state, &account.email, &ip).await?;
-            accounts::audit(&state, Some(account.id), "code_failed", &ip, "").await?;
+            accounts::record_failure(&state, &account.email, accounts::Audit::of(Some(account.id), "code_failed", &ip)).await?;
             let left = accounts::CODE_MAX_WRONG_TRIES - wrong_tries - 1;
             return Err(AppError::invalid(if left > 0 {
                 format!("The code is not right. Check the email and try again ({left} tries left).")
@@ -294,20 +321,22 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
                 "The code is not right, and it cannot be tried again. Select ‘Send a new code’.".to_owned()
             }));
         }
+        let mut tx = state.db.pool().begin().await?;
         let used = sqlx::query("UPDATE sign_in_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
             .bind(unix_now())
             .bind(code_id)
-            .execute(state.db.pool())
+            .execute(&mut *tx)
             .await?;
         if used.rows_affected() != 1 {
             return Err(AppError::invalid("This code has already been used. Sign in again."));
         }
+        accounts::Audit::of(Some(account.id), "sign_in", &ip).write(&mut tx).await?;
+        tx.commit().await?;
         // A new session id at sign-in, so an id planted before cannot ride along.
         session.cycle_id().await.map_err(internal)?;
         session.remove_value(server::PENDING_KEY).await.map_err(internal)?;
         session.insert(USER_ID_KEY, account.id).await.map_err(internal)?;
         session.insert(server::SIGNED_IN_AT_KEY, unix_now()).await.map_err(internal)?;
-        accounts::audit(&state, Some(account.id), "sign_in", &ip, "").await?;
         leptos_axum::redirect(pending.return_to.as_deref().unwrap_or(account.role.home_path()));
         Ok(())
     }
@@ -354,7 +383,11 @@ pub async fn sign_out() -> Result<(), AppError> {
             let ip = server::client_ip().await;
             let session = server::session().await?;
             if let Some(account) = server::signed_in(&state, &session).await? {
-                accounts::audit(&state, Some(account.id), "sign_out", &ip, "").await?;
+                accounts::audit(
+                    &state,
+                    accounts::Audit::of(Some(account.id), "sign_out", &ip),
+                )
+                .await?;
             }
             session.flush().await.map_err(internal)?;
             leptos_axum::redirect("/signed-out");

@@ -69,6 +69,34 @@ impl Role {
     }
 }
 
+/// Words for an audit-log action, for the account page and the admin pages.
+pub fn describe_action(action: &str) -> &'static str {
+    match action {
+        "sign_in" => "Signed in",
+        "sign_in_failed" => "Wrong password entered",
+        "code_failed" => "Wrong code entered",
+        "code_sent" => "Sign-in code emailed",
+        "sign_out" => "Signed out",
+        "password_changed" => "Password changed",
+        "password_reset" => "Password reset by email link",
+        "password_check_failed" => "Wrong current password entered",
+        "reset_requested" => "Password reset link emailed",
+        "reset_refused" => "Password reset refused (wrong answer)",
+        "register" => "Registered",
+        "register_existing" => "Someone tried to register again with this address",
+        "email_confirmed" => "Email address confirmed",
+        "two_step_set_up" => "Two-step verification set up",
+        "two_step_reset" => "Two-step verification reset",
+        "secret_changed" => "Secret question changed",
+        "signed_out_others" => "Signed out of other sessions",
+        "account_created" => "Account created",
+        "role_changed" => "Role changed",
+        "account_deactivated" => "Account deactivated",
+        "account_reactivated" => "Account reactivated",
+        _ => "Account activity",
+    }
+}
+
 /// Secret answers are compared ignoring case and spacing: "Oakfield  primary" matches
 /// "oakfield primary".
 pub fn normalise_secret_answer(answer: &str) -> String {

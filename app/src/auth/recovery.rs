@@ -57,13 +57,17 @@ pub async fn forgotten_password(
             };
             match account {
                 Some(account) if right => {
+                    // Only the newest link works.
+                    let mut tx = state.db.pool().begin().await?;
                     sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
                         .bind(crate::platform::db::unix_now())
                         .bind(account.id)
                         .bind(tokens::RESET_PASSWORD)
-                        .execute(state.db.pool())
+                        .execute(&mut *tx)
                         .await?;
-                    let token = tokens::issue(&state, account.id, tokens::RESET_PASSWORD, RESET_LINK_SECS).await?;
+                    let token = tokens::issue(&mut tx, account.id, tokens::RESET_PASSWORD, RESET_LINK_SECS).await?;
+                    accounts::Audit::of(Some(account.id), "reset_requested", &ip).write(&mut tx).await?;
+                    tx.commit().await?;
                     let base = &state.runtime.base_url;
                     state
                         .mailer
@@ -77,11 +81,9 @@ pub async fn forgotten_password(
                             ),
                         })
                         .await?;
-                    accounts::audit(&state, Some(account.id), "reset_requested", &ip, "").await?;
                 }
                 other => {
-                    accounts::record_failure(&state, &email, &ip).await?;
-                    accounts::audit(&state, other.map(|a| a.id), "reset_refused", &ip, "").await?;
+                    accounts::record_failure(&state, &email, accounts::Audit::of(other.map(|a| a.id), "reset_refused", &ip)).await?;
                 }
             }
             leptos_axum::redirect("/forgotten-password/sent");
@@ -112,13 +114,14 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
                 ));
             }
             let hash = hash_secret(password.expose())?;
-            let Some(user_id) = tokens::consume(&state, &token, tokens::RESET_PASSWORD).await? else {
+            let mut tx = state.db.pool().begin().await?;
+            let Some(user_id) = tokens::consume(&mut tx, &token, tokens::RESET_PASSWORD).await? else {
                 return Err(AppError::invalid(
                     "This link has expired or has already been used. Ask for a new one from the forgotten password page.",
                 ));
             };
             let account = accounts::find_account(&state, user_id).await?.ok_or(AppError::NotFound)?;
-            accounts::replace_password(&state, &account, &hash, None, "password_reset", &client_ip().await).await?;
+            accounts::replace_password(&state, tx, &account, &hash, None, "password_reset", &client_ip().await).await?;
             leptos_axum::redirect("/reset-password/done");
             Ok(())
         }

@@ -77,10 +77,11 @@ pub async fn register(
                             ),
                         })
                         .await?;
-                    accounts::audit(&state, Some(existing.id), "register_existing", &ip, "").await?;
+                    accounts::audit(&state, accounts::Audit::of(Some(existing.id), "register_existing", &ip)).await?;
                 }
                 None => {
                     let now = unix_now();
+                    let mut tx = state.db.pool().begin().await?;
                     let (user_id,): (i64,) = sqlx::query_as(
                         "INSERT INTO users (email, full_name, role, password_hash, secret_question, \
                          secret_answer_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
@@ -92,11 +93,12 @@ pub async fn register(
                     .bind(&secret_question)
                     .bind(&answer_hash.0)
                     .bind(now)
-                    .fetch_one(state.db.pool())
+                    .fetch_one(&mut *tx)
                     .await?;
-                    let token = tokens::issue(&state, user_id, tokens::CONFIRM_EMAIL, CONFIRM_LINK_SECS).await?;
+                    let token = tokens::issue(&mut tx, user_id, tokens::CONFIRM_EMAIL, CONFIRM_LINK_SECS).await?;
+                    accounts::Audit::of(Some(user_id), "register", &ip).write(&mut tx).await?;
+                    tx.commit().await?;
                     send_confirmation(&state, email.as_str(), &token).await?;
-                    accounts::audit(&state, Some(user_id), "register", &ip, "").await?;
                 }
             }
             leptos_axum::redirect("/register/check-email");
@@ -143,9 +145,14 @@ pub async fn resend_confirmation(email: String) -> Result<(), AppError> {
             let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
             if let Some(account) = accounts::find_account_by_email(&state, email.as_str()).await? {
                 if !account.email_confirmed {
-                    let token =
-                        tokens::issue(&state, account.id, tokens::CONFIRM_EMAIL, CONFIRM_LINK_SECS)
-                            .await?;
+                    let mut conn = state.db.pool().acquire().await?;
+                    let token = tokens::issue(
+                        &mut conn,
+                        account.id,
+                        tokens::CONFIRM_EMAIL,
+                        CONFIRM_LINK_SECS,
+                    )
+                    .await?;
                     send_confirmation(&state, &account.email, &token).await?;
                 }
             }
@@ -169,7 +176,8 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
                 platform::{db::unix_now, AppState},
             };
             let state = AppState::current()?;
-            let Some(user_id) = tokens::consume(&state, &token, tokens::CONFIRM_EMAIL).await? else {
+            let mut tx = state.db.pool().begin().await?;
+            let Some(user_id) = tokens::consume(&mut tx, &token, tokens::CONFIRM_EMAIL).await? else {
                 return Err(AppError::invalid(
                     "This link has expired or has already been used. Ask for a new link below.",
                 ));
@@ -177,9 +185,12 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
             sqlx::query("UPDATE users SET email_confirmed_at = $1, updated_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL")
                 .bind(unix_now())
                 .bind(user_id)
-                .execute(state.db.pool())
+                .execute(&mut *tx)
                 .await?;
-            accounts::audit(&state, Some(user_id), "email_confirmed", &client_ip().await, "").await?;
+            accounts::Audit::of(Some(user_id), "email_confirmed", &client_ip().await)
+                .write(&mut tx)
+                .await?;
+            tx.commit().await?;
             session().await?.insert(SETTING_UP_KEY, user_id).await.map_err(internal)?;
             leptos_axum::redirect("/register/two-step");
             Ok(())
@@ -220,14 +231,19 @@ pub async fn set_up_two_step(method: String) -> Result<(), AppError> {
                 .await?
                 .ok_or(AppError::NotFound)?;
             let ip = client_ip().await;
+            let mut tx = state.db.pool().begin().await?;
             sqlx::query(
                 "UPDATE users SET two_step_method = 'email', updated_at = $1 WHERE id = $2",
             )
             .bind(unix_now())
             .bind(user_id)
-            .execute(state.db.pool())
+            .execute(&mut *tx)
             .await?;
-            accounts::audit(&state, Some(user_id), "two_step_set_up", &ip, "email").await?;
+            accounts::Audit::of(Some(user_id), "two_step_set_up", &ip)
+                .detail("email")
+                .write(&mut tx)
+                .await?;
+            tx.commit().await?;
             session
                 .remove_value(SETTING_UP_KEY)
                 .await

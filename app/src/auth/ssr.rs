@@ -141,25 +141,61 @@ pub mod accounts {
         row.map(account_from).transpose()
     }
 
-    /// Records an event in the audit log.
-    pub async fn audit(
-        state: &AppState,
-        user_id: Option<i64>,
-        action: &str,
-        ip: &str,
-        detail: &str,
-    ) -> Result<(), AppError> {
-        sqlx::query(
-            "INSERT INTO audit_log (at, user_id, action, ip, detail) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(unix_now())
-        .bind(user_id)
-        .bind(action)
-        .bind(ip)
-        .bind(detail)
-        .execute(state.db.pool())
-        .await?;
-        Ok(())
+    /// One line of the audit log: what happened, to whose account, by whom, from where.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Audit<'a> {
+        pub user_id: Option<i64>,
+        /// Who did it, when not the account's owner (an admin, say).
+        pub actor_id: Option<i64>,
+        pub action: &'a str,
+        pub ip: &'a str,
+        pub detail: &'a str,
+    }
+
+    impl<'a> Audit<'a> {
+        pub fn of(user_id: Option<i64>, action: &'a str, ip: &'a str) -> Self {
+            Audit {
+                user_id,
+                actor_id: None,
+                action,
+                ip,
+                detail: "",
+            }
+        }
+
+        pub fn detail(self, detail: &'a str) -> Self {
+            Audit { detail, ..self }
+        }
+
+        pub fn by(self, actor_id: i64) -> Self {
+            Audit {
+                actor_id: Some(actor_id),
+                ..self
+            }
+        }
+
+        /// Writes the entry on `conn`: pass the transaction of the change it records, so the
+        /// change and its record stand or fall together.
+        pub async fn write(self, conn: &mut sqlx::AnyConnection) -> Result<(), AppError> {
+            sqlx::query(
+                "INSERT INTO audit_log (at, user_id, actor_id, action, ip, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(unix_now())
+            .bind(self.user_id)
+            .bind(self.actor_id)
+            .bind(self.action)
+            .bind(self.ip)
+            .bind(self.detail)
+            .execute(conn)
+            .await?;
+            Ok(())
+        }
+    }
+
+    /// Records an event that changes nothing else (a refused attempt, signing out).
+    pub async fn audit(state: &AppState, entry: Audit<'_>) -> Result<(), AppError> {
+        let mut conn = state.db.pool().acquire().await?;
+        entry.write(&mut conn).await
     }
 
     /// Refuses when the account or the address has failed too often lately, saying when the
@@ -187,10 +223,13 @@ pub mod accounts {
     }
 
     /// Sets a new password hash and ends every session of the account except `keep_session`
-    /// (the one making the change, if any), recording `action` in the audit log, all in one
-    /// transaction; then emails the owner a notice.
+    /// (the one making the change, if any), recording `action` in the audit log, all in `tx`
+    /// (begun by the caller, who may have used a reset link in it), which it commits; then
+    /// emails the owner a notice.
+    #[allow(clippy::too_many_arguments)]
     pub async fn replace_password(
         state: &AppState,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
         account: &Account,
         hash: &PasswordHashString,
         keep_session: Option<&str>,
@@ -198,7 +237,6 @@ pub mod accounts {
         ip: &str,
     ) -> Result<(), AppError> {
         let now = unix_now();
-        let mut tx = state.db.pool().begin().await?;
         sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(&hash.0)
             .bind(now)
@@ -211,15 +249,9 @@ pub mod accounts {
             .bind(keep_session.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO audit_log (at, user_id, action, ip, detail) VALUES ($1, $2, $3, $4, '')",
-        )
-        .bind(now)
-        .bind(account.id)
-        .bind(action)
-        .bind(ip)
-        .execute(&mut *tx)
-        .await?;
+        Audit::of(Some(account.id), action, ip)
+            .write(&mut tx)
+            .await?;
         tx.commit().await?;
         let signed_out = if keep_session.is_some() {
             "any other sessions were"
@@ -241,13 +273,21 @@ pub mod accounts {
         Ok(())
     }
 
-    pub async fn record_failure(state: &AppState, account: &str, ip: &str) -> Result<(), AppError> {
+    /// Counts a failed attempt towards the throttle and records it in the audit log, together.
+    pub async fn record_failure(
+        state: &AppState,
+        account: &str,
+        entry: Audit<'_>,
+    ) -> Result<(), AppError> {
+        let mut tx = state.db.pool().begin().await?;
         sqlx::query("INSERT INTO auth_failures (account, ip, at) VALUES ($1, $2, $3)")
             .bind(account)
-            .bind(ip)
+            .bind(entry.ip)
             .bind(unix_now())
-            .execute(state.db.pool())
+            .execute(&mut *tx)
             .await?;
+        entry.write(&mut tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -343,9 +383,10 @@ pub mod tokens {
     pub const CONFIRM_EMAIL: &str = "confirm_email";
     pub const RESET_PASSWORD: &str = "reset_password";
 
-    /// A new 256-bit token for `user_id`; only its hash is stored.
+    /// A new 256-bit token for `user_id`; only its hash is stored. `conn` is the transaction
+    /// of the change the link belongs to.
     pub async fn issue(
-        state: &AppState,
+        conn: &mut sqlx::AnyConnection,
         user_id: i64,
         purpose: &str,
         lifetime_secs: i64,
@@ -360,14 +401,14 @@ pub mod tokens {
         .bind(sha256_hex(&token))
         .bind(now)
         .bind(now + lifetime_secs)
-        .execute(state.db.pool())
+        .execute(conn)
         .await?;
         Ok(token)
     }
 
     /// Uses a token: the user it was for, if it is right, unused and in time.
     pub async fn consume(
-        state: &AppState,
+        conn: &mut sqlx::AnyConnection,
         token: &str,
         purpose: &str,
     ) -> Result<Option<i64>, AppError> {
@@ -379,7 +420,7 @@ pub mod tokens {
         .bind(now)
         .bind(sha256_hex(token.trim()))
         .bind(purpose)
-        .fetch_optional(state.db.pool())
+        .fetch_optional(conn)
         .await?;
         Ok(row.map(|(id,)| id))
     }
@@ -439,6 +480,7 @@ pub mod staff {
         // A random password nobody knows: the emailed link sets the real one.
         let unusable = hash_secret(&ids::token(32))?;
         let now = unix_now();
+        let mut tx = state.db.pool().begin().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO users (email, full_name, role, password_hash, email_confirmed_at, two_step_method, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'email', $5, $5) RETURNING id",
@@ -448,17 +490,17 @@ pub mod staff {
         .bind(role.as_str())
         .bind(&unusable.0)
         .bind(now)
-        .fetch_one(state.db.pool())
+        .fetch_one(&mut *tx)
         .await?;
-        sqlx::query("INSERT INTO audit_log (at, user_id, actor_id, action, ip, detail) VALUES ($1, $2, $3, 'account_created', $4, $5)")
-            .bind(now)
-            .bind(id)
-            .bind(actor_id)
-            .bind(ip)
-            .bind(role.as_str())
-            .execute(state.db.pool())
-            .await?;
-        let token = tokens::issue(state, id, tokens::RESET_PASSWORD, WELCOME_LINK_SECS).await?;
+        let entry = accounts::Audit::of(Some(id), "account_created", ip).detail(role.label());
+        match actor_id {
+            Some(actor) => entry.by(actor),
+            None => entry,
+        }
+        .write(&mut tx)
+        .await?;
+        let token = tokens::issue(&mut tx, id, tokens::RESET_PASSWORD, WELCOME_LINK_SECS).await?;
+        tx.commit().await?;
         let base = &state.runtime.base_url;
         state
             .mailer

@@ -5,6 +5,7 @@ use anyhow::Context;
 
 use crate::{
     auth::{ssr::hash_secret, Role},
+    people::{ssr as people, Relationship},
     platform::{db::unix_now, Db},
 };
 
@@ -87,6 +88,9 @@ pub async fn seed_once(db: &Db) -> anyhow::Result<bool> {
         .await
         .with_context(|| format!("seeding {}", account.email))?;
     }
+    seed_children(&mut tx)
+        .await
+        .context("seeding demo children")?;
     sqlx::query("INSERT INTO portal_meta (key, value, updated_at) VALUES ($1, $2, $3)")
         .bind(SEEDED_KEY)
         .bind(now.to_string())
@@ -96,6 +100,54 @@ pub async fn seed_once(db: &Db) -> anyhow::Result<bool> {
         .context("recording the demo seed")?;
     tx.commit().await.context("seeding demo accounts")?;
     Ok(true)
+}
+
+/// The demo children: the parent has two, the young person their own record, and the SENCo
+/// works with the elder child.
+/// First name, last name, date of birth, and who is linked to them (email, how).
+type DemoChild = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, Relationship)],
+);
+
+pub const DEMO_CHILDREN: [DemoChild; 3] = [
+    (
+        "Ellie",
+        "Taylor",
+        "2017-05-14",
+        &[
+            ("parent@example.org", Relationship::ParentCarer),
+            ("senco@example.org", Relationship::Professional),
+        ],
+    ),
+    (
+        "Max",
+        "Taylor",
+        "2021-09-02",
+        &[("parent@example.org", Relationship::ParentCarer)],
+    ),
+    (
+        "Jordan",
+        "Reid",
+        "2009-03-20",
+        &[("young.person@example.org", Relationship::Myself)],
+    ),
+];
+
+async fn seed_children(tx: &mut sqlx::AnyConnection) -> Result<(), crate::error::AppError> {
+    for (first, last, born, links) in DEMO_CHILDREN {
+        let child = people::insert_child(&mut *tx, first, last, born, None).await?;
+        for (email, relationship) in links {
+            let (user_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+                .bind(*email)
+                .fetch_one(&mut *tx)
+                .await?;
+            people::link_child(&mut *tx, child.id, user_id, *relationship, true).await?;
+        }
+    }
+    Ok(())
 }
 
 /// The lines printed at start-up so a newcomer knows how to sign in.

@@ -30,13 +30,17 @@ pub fn NotFound() -> impl IntoView {
 pub fn ErrorPage(error: AppError) -> impl IntoView {
     set_response_status(error.status());
     let site = use_site();
+    let heading = match &error {
+        AppError::Forbidden => "You do not have access to this page",
+        _ => "Sorry, there is a problem with the service",
+    };
     let reference = match &error {
         AppError::Internal { reference } => Some(reference.clone()),
         _ => None,
     };
     view! {
-        <Title text="Sorry, there is a problem with the service"/>
-        <h1 class="govuk-heading-l">"Sorry, there is a problem with the service"</h1>
+        <Title text=heading/>
+        <h1 class="govuk-heading-l">{heading}</h1>
         <p class="govuk-body">{error.to_string()}</p>
         {reference.map(|r| view! {
             <p class="govuk-body">"Reference: " <strong class="portal-reference">{r}</strong></p>
@@ -45,5 +49,18 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
         <p class="govuk-body">
             "If you need help now, contact the SEN team on " {site.sen_team_phone} "."
         </p>
+    }
+}
+
+/// What a page shows when its data could not be loaded: the sign-in page (coming back to
+/// `here` afterwards), the not-found page, or the error page.
+pub fn load_failed(error: AppError, here: String) -> AnyView {
+    match error {
+        AppError::SignInRequired => view! {
+            <leptos_router::components::Redirect path=crate::auth::pages::sign_in_then(&here)/>
+        }
+        .into_any(),
+        AppError::NotFound => view! { <NotFound/> }.into_any(),
+        error => view! { <ErrorPage error/> }.into_any(),
     }
 }

@@ -5,6 +5,6 @@ mod errors;
 mod home;
 mod statements;
 
-pub use errors::{ErrorPage, NotFound};
+pub use errors::{load_failed, ErrorPage, NotFound};
 pub use home::HomePage;
 pub use statements::{AccessibilityPage, PrivacyPage};

@@ -22,6 +22,8 @@ pub struct AppState {
     pub mailer: Mailer,
     pub site: SiteInfo,
     pub runtime: Arc<Runtime>,
+    /// Every form definition, checked at start-up.
+    pub forms: Arc<crate::forms::ssr::FormLibrary>,
 }
 
 /// Settings the features read at run time.

@@ -211,6 +211,22 @@ impl TestApp {
             .expect("server function call")
     }
 
+    /// Calls a server function whose input is JSON (autosave).
+    pub async fn call_json(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("origin", self.address.clone())
+            .json(body)
+            .send()
+            .await
+            .expect("server function call")
+    }
+
     /// The newest email to `to`, from the outbox.
     pub async fn last_email_to(&self, to: &str) -> Option<app::mailbox::OutboxMessage> {
         let dir = self.state.mailer.outbox_dir().expect("outbox");
@@ -249,5 +265,59 @@ impl TestApp {
             response.status()
         );
         client
+    }
+}
+
+/// The first link in `text` that starts with `path`.
+pub fn link_in(text: &str, path: &str) -> String {
+    let start = text.find(path).expect("a link in the email");
+    let rest = &text[start..];
+    let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    rest[..end].to_owned()
+}
+
+/// The `token=` value of a link.
+pub fn token_of(link: &str) -> String {
+    link.split("token=").nth(1).expect("a token").to_owned()
+}
+
+impl TestApp {
+    /// The id of the account with this email address.
+    pub async fn user_id(&self, email: &str) -> i64 {
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(self.state.db.pool())
+            .await
+            .expect("the account exists");
+        id
+    }
+
+    /// The audit rows about `user_id` with this action, as (actor_id, detail).
+    pub async fn audit_rows(
+        &self,
+        user_id: i64,
+        action: &str,
+    ) -> Vec<(Option<i64>, Option<String>)> {
+        sqlx::query_as(
+            "SELECT actor_id, detail FROM audit_log WHERE user_id = $1 AND action = $2 ORDER BY id",
+        )
+        .bind(user_id)
+        .bind(action)
+        .fetch_all(self.state.db.pool())
+        .await
+        .expect("read the audit log")
+    }
+}
+
+impl TestApp {
+    /// The public id of a demo child, by first name.
+    pub async fn child_id(&self, first_name: &str) -> String {
+        let (id,): (String,) =
+            sqlx::query_as("SELECT public_id FROM children WHERE first_name = $1")
+                .bind(first_name)
+                .fetch_one(self.state.db.pool())
+                .await
+                .expect("the demo child exists");
+        id
     }
 }

@@ -1,0 +1,205 @@
+//! The answers of a draft: one JSON document, kept exactly as typed (nothing a person enters is
+//! thrown away for being wrong), checked against the definition when shown or submitted.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::schema::{FieldKind, Step};
+
+/// Section id → its items (one for an ordinary section, one per "Add More" for a repeating one).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Answers(pub BTreeMap<String, Vec<Item>>);
+
+/// Field id → answer, for one item of a section.
+pub type Item = BTreeMap<String, Answer>;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Answer {
+    /// Text, numbers, yes/no and single choices, as typed or chosen.
+    Text(String),
+    /// Multiple choices ticked, or the ids of attached files.
+    Many(Vec<String>),
+    /// A date's day, month and year; an address's lines, town and postcode.
+    Parts(BTreeMap<String, String>),
+}
+
+/// The parts of a date answer and of an address answer.
+pub const DATE_PARTS: [&str; 3] = ["day", "month", "year"];
+pub const ADDRESS_PARTS: [&str; 4] = ["line1", "line2", "town", "postcode"];
+
+impl Answer {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Answer::Text(text) => text.trim().is_empty(),
+            Answer::Many(values) => values.is_empty(),
+            Answer::Parts(parts) => parts.values().all(|v| v.trim().is_empty()),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        match self {
+            Answer::Text(text) => text,
+            _ => "",
+        }
+    }
+
+    pub fn many(&self) -> &[String] {
+        match self {
+            Answer::Many(values) => values,
+            _ => &[],
+        }
+    }
+
+    pub fn part(&self, name: &str) -> &str {
+        match self {
+            Answer::Parts(parts) => parts.get(name).map(String::as_str).unwrap_or(""),
+            _ => "",
+        }
+    }
+
+    /// Whether the answer is, or includes, `value` (for conditions).
+    pub fn has(&self, value: &str) -> bool {
+        match self {
+            Answer::Text(text) => text == value,
+            Answer::Many(values) => values.iter().any(|v| v == value),
+            Answer::Parts(_) => false,
+        }
+    }
+}
+
+impl Answers {
+    pub fn items(&self, section: &str) -> &[Item] {
+        self.0.get(section).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn get(&self, section: &str, index: usize, field: &str) -> Option<&Answer> {
+        self.items(section).get(index)?.get(field)
+    }
+
+    pub fn set(&mut self, section: &str, index: usize, field: &str, answer: Answer) {
+        let items = self.0.entry(section.to_owned()).or_default();
+        while items.len() <= index {
+            items.push(Item::new());
+        }
+        items[index].insert(field.to_owned(), answer);
+    }
+
+    /// "Add More": a new empty item at the end; its index.
+    pub fn add_item(&mut self, section: &str) -> usize {
+        let items = self.0.entry(section.to_owned()).or_default();
+        items.push(Item::new());
+        items.len() - 1
+    }
+
+    /// "Remove": takes an item out; later ones move up.
+    pub fn remove_item(&mut self, section: &str, index: usize) {
+        if let Some(items) = self.0.get_mut(section) {
+            if index < items.len() {
+                items.remove(index);
+            }
+        }
+    }
+
+    /// Whether anything has been entered in any of the step's sections.
+    pub fn touches(&self, step: &Step) -> bool {
+        step.sections.iter().any(|s| {
+            self.items(&s.id)
+                .iter()
+                .any(|item| item.values().any(|a| !a.is_empty()))
+        })
+    }
+
+    /// Replaces the step's answers with those of a posted form (the page without JavaScript).
+    /// Names are `section.index.field` (or `section.index.field.part`); a name that is not a
+    /// field of this step is ignored. Attachments are kept: files are added by upload.
+    pub fn replace_step(&mut self, step: &Step, pairs: &[(String, String)]) {
+        for section in &step.sections {
+            let old = self.0.remove(&section.id).unwrap_or_default();
+            let mut items: Vec<Item> = Vec::new();
+            for (name, value) in pairs {
+                let mut bits = name.splitn(4, '.');
+                let (Some(s), Some(index), Some(f)) = (bits.next(), bits.next(), bits.next())
+                else {
+                    continue;
+                };
+                let part = bits.next();
+                let (Ok(index), true) = (index.parse::<usize>(), s == section.id) else {
+                    continue;
+                };
+                let Some(field) = section.fields.iter().find(|x| x.id == f) else {
+                    continue;
+                };
+                // A page never has more items than the most a section allows, plus one.
+                if index > section.repeat.as_ref().map_or(0, |r| r.max as usize) {
+                    continue;
+                }
+                while items.len() <= index {
+                    items.push(Item::new());
+                }
+                let item = &mut items[index];
+                match (field.kind, part) {
+                    (FieldKind::MultiChoice, None) => {
+                        if let Answer::Many(values) = item
+                            .entry(f.to_owned())
+                            .or_insert_with(|| Answer::Many(Vec::new()))
+                        {
+                            if !value.is_empty() && !values.contains(value) {
+                                values.push(value.clone());
+                            }
+                        }
+                    }
+                    (FieldKind::Date, Some(part)) if DATE_PARTS.contains(&part) => {
+                        set_part(item, f, part, value)
+                    }
+                    (FieldKind::Address, Some(part)) if ADDRESS_PARTS.contains(&part) => {
+                        set_part(item, f, part, value)
+                    }
+                    (FieldKind::Attachments, _) => {}
+                    (_, None) => {
+                        item.insert(f.to_owned(), Answer::Text(value.clone()));
+                    }
+                    _ => {}
+                }
+            }
+            // Keep attached files where the item is still there.
+            for field in section
+                .fields
+                .iter()
+                .filter(|f| f.kind == FieldKind::Attachments)
+            {
+                for (index, old_item) in old.iter().enumerate() {
+                    if let (Some(files), Some(item)) =
+                        (old_item.get(&field.id), items.get_mut(index))
+                    {
+                        item.insert(field.id.clone(), files.clone());
+                    }
+                }
+            }
+            if !items.is_empty() {
+                self.0.insert(section.id.clone(), items);
+            }
+        }
+    }
+}
+
+fn set_part(item: &mut Item, field: &str, part: &str, value: &str) {
+    let entry = item
+        .entry(field.to_owned())
+        .or_insert_with(|| Answer::Parts(BTreeMap::new()));
+    if let Answer::Parts(parts) = entry {
+        parts.insert(part.to_owned(), value.to_owned());
+    }
+}
+
+/// The id of a field's element on the page: `section-index-field`.
+pub fn field_dom_id(section: &str, index: usize, field: &str) -> String {
+    format!("{section}-{index}-{field}")
+}
+
+/// The form-post name of a field: `section.index.field`.
+pub fn field_name(section: &str, index: usize, field: &str) -> String {
+    format!("{section}.{index}.{field}")
+}

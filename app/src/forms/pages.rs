@@ -1,0 +1,243 @@
+//! A child's Forms page (the forms that can be started, and the History) and a submitted
+//! form's page (the confirmation after Accept, and View Details).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{
+    api::{child_forms, view_submission, ChildFormsData, StartForm, SubmissionView},
+    summary::AnswersSummary,
+};
+use crate::{
+    clock,
+    components::{ErrorSummary, SuccessBanner},
+    pages::load_failed,
+};
+
+/// `/children/:child/forms`.
+#[component]
+pub fn ChildFormsPage() -> impl IntoView {
+    let params = use_params_map();
+    let child = move || params.read().get("child").unwrap_or_default();
+    let data = Resource::new(child, child_forms);
+    view! {
+        <Suspense fallback=|| view! { <p class="govuk-body">"Loading forms…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(err) => load_failed(err, format!("/children/{}/forms", child())),
+                    Ok(forms) => view! { <ChildFormsView forms/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
+    let ChildFormsData {
+        child,
+        available,
+        drafts,
+        submitted,
+    } = forms;
+    let query = use_query_map();
+    let search = RwSignal::new(query.read_untracked().get("q").unwrap_or_default());
+    let saved = move || query.read().get("saved").is_some();
+    let start = ServerAction::<StartForm>::new();
+    let start_error = move || start.value().get().and_then(|r| r.err());
+    let name = child.full_name();
+    let child_id = child.id.clone();
+    let available = StoredValue::new(available);
+    let list = move || {
+        let term = search.get().trim().to_lowercase();
+        let matching: Vec<_> = available.with_value(|forms| {
+            forms
+                .iter()
+                .filter(|f| {
+                    term.is_empty()
+                        || f.title.to_lowercase().contains(&term)
+                        || f.description.to_lowercase().contains(&term)
+                })
+                .cloned()
+                .collect()
+        });
+        if matching.is_empty() {
+            return view! { <p class="govuk-body">"No forms match your search."</p> }.into_any();
+        }
+        let child_id = child_id.clone();
+        view! {
+            <ul class="govuk-list portal-form-list">
+                {matching.into_iter().map(|f| { let child_id = child_id.clone(); view! {
+                    <li class="portal-form-list__item">
+                        <h3 class="govuk-heading-s">{f.title.clone()}</h3>
+                        <p class="govuk-body">{f.description.clone()}</p>
+                        <ActionForm action=start>
+                            <input type="hidden" name="child" value=child_id.clone()/>
+                            <input type="hidden" name="form" value=f.id.clone()/>
+                            <button type="submit" class="govuk-button govuk-button--secondary">
+                                "Start"<span class="govuk-visually-hidden">{format!(" {}", f.title)}</span>
+                            </button>
+                        </ActionForm>
+                    </li>
+                }}).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    let history_empty = drafts.is_empty() && submitted.is_empty();
+    view! {
+        <Title text=format!("Forms for {name}")/>
+        {move || start_error().map(|e| view! { <ErrorSummary error=e field_id="search"/> })}
+        {move || saved().then(|| view! { <SuccessBanner text="Your answers have been saved. Continue the form from History when you are ready."/> })}
+        <span class="govuk-caption-l">"Forms"</span>
+        <h1 class="govuk-heading-l portal-child-name">{name.clone()}</h1>
+        <p class="govuk-body">
+            "Start a form below, or continue one you have already started. Your answers save as you go. \
+             Forms you have sent, and anything the SEN team has shared, are under History."
+        </p>
+
+        <h2 class="govuk-heading-m">"Forms you can fill in"</h2>
+        <form method="get" class="portal-search" role="search" on:submit=move |ev| ev.prevent_default()>
+            <div class="govuk-form-group">
+                <label class="govuk-label" for="search">"Search forms"</label>
+                <input class="govuk-input govuk-!-width-two-thirds" id="search" name="q" type="search"
+                    prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+                " "
+                <button type="submit" class="govuk-button govuk-button--secondary">"Search"</button>
+            </div>
+        </form>
+        {list}
+
+        <h2 class="govuk-heading-m">"History"</h2>
+        {history_empty.then(|| view! { <p class="govuk-body">"Nothing yet."</p> })}
+        {(!drafts.is_empty()).then(|| view! {
+            <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-table__caption--s">"Not finished"</caption>
+                <thead class="govuk-table__head">
+                    <tr class="govuk-table__row">
+                        <th scope="col" class="govuk-table__header">"Form"</th>
+                        <th scope="col" class="govuk-table__header">"Last saved"</th>
+                        <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">"Action"</span></th>
+                    </tr>
+                </thead>
+                <tbody class="govuk-table__body">
+                    {drafts.into_iter().map(|d| view! {
+                        <tr class="govuk-table__row">
+                            <td class="govuk-table__cell">{d.title.clone()}</td>
+                            <td class="govuk-table__cell">{clock::date_time(d.updated_at)}</td>
+                            <td class="govuk-table__cell">
+                                <a class="govuk-link" href=format!("/drafts/{}", d.id)>
+                                    "Continue"<span class="govuk-visually-hidden">{format!(" {}", d.title)}</span>
+                                </a>
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+        {(!submitted.is_empty()).then(|| view! {
+            <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-table__caption--s">"Sent"</caption>
+                <thead class="govuk-table__head">
+                    <tr class="govuk-table__row">
+                        <th scope="col" class="govuk-table__header">"Form"</th>
+                        <th scope="col" class="govuk-table__header">"Sent"</th>
+                        <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">"Action"</span></th>
+                    </tr>
+                </thead>
+                <tbody class="govuk-table__body">
+                    {submitted.into_iter().map(|s| view! {
+                        <tr class="govuk-table__row">
+                            <td class="govuk-table__cell">
+                                {s.title.clone()}<br/>
+                                <span class="portal-secondary-text">{format!("Reference {}", s.reference)}</span>
+                            </td>
+                            <td class="govuk-table__cell">{format!("{} by {}", clock::date(s.submitted_at), s.submitted_by)}</td>
+                            <td class="govuk-table__cell">
+                                <a class="govuk-link" href=format!("/submissions/{}", s.id)>
+                                    "View Details"<span class="govuk-visually-hidden">{format!(" of {}", s.title)}</span>
+                                </a>
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+    }
+}
+
+/// `/submissions/:submission`: after Accept (`?submitted=1`) the confirmation, then the answers.
+#[component]
+pub fn SubmissionPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("submission").unwrap_or_default();
+    let data = Resource::new(id, view_submission);
+    view! {
+        <Suspense fallback=|| view! { <p class="govuk-body">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(err) => load_failed(err, format!("/submissions/{}", id())),
+                    Ok(submission) => view! { <SubmissionView submission/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SubmissionView(submission: SubmissionView) -> impl IntoView {
+    let query = use_query_map();
+    let just_sent = query.read_untracked().get("submitted").is_some();
+    let SubmissionView {
+        reference,
+        child,
+        form,
+        answers,
+        submitted_at,
+        submitted_by,
+        ..
+    } = submission;
+    let title = form.title.clone();
+    let next_steps: Vec<String> = form
+        .next_steps
+        .split("\n\n")
+        .map(|p| p.trim().to_owned())
+        .collect();
+    let top = if just_sent {
+        view! {
+            <Title text=format!("Form sent – {title}")/>
+            <div class="govuk-panel govuk-panel--confirmation">
+                <h1 class="govuk-panel__title">"Form sent"</h1>
+                <div class="govuk-panel__body">"Your reference number"<br/><strong>{reference.clone()}</strong></div>
+            </div>
+            <p class="govuk-body">"We have emailed you a receipt."</p>
+            <h2 class="govuk-heading-m">"What happens next"</h2>
+            {next_steps.into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
+            <h2 class="govuk-heading-l">"View Details"</h2>
+        }
+        .into_any()
+    } else {
+        view! {
+            <Title text=title.clone()/>
+            <span class="govuk-caption-l">{child.full_name()}</span>
+            <h1 class="govuk-heading-l">{title.clone()}</h1>
+        }
+        .into_any()
+    };
+    view! {
+        <a class="govuk-back-link" href=format!("/children/{}/forms", child.id)>{format!("Back to {}’s forms", child.first_name)}</a>
+        {top}
+        <dl class="govuk-summary-list govuk-summary-list--no-border">
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">"Reference"</dt>
+                <dd class="govuk-summary-list__value">{reference}</dd>
+            </div>
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">"Sent"</dt>
+                <dd class="govuk-summary-list__value">{format!("{} by {submitted_by}", clock::date_time(submitted_at))}</dd>
+            </div>
+        </dl>
+        <AnswersSummary form answers change_base=None/>
+    }
+}

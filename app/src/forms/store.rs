@@ -1,0 +1,277 @@
+//! Drafts and submissions in the database. Every lookup names the person asking: a draft is
+//! found only for its owner while they are still linked to the child; a submission for anyone
+//! linked to the child.
+
+use super::answers::Answers;
+use crate::{
+    error::AppError,
+    platform::{db::unix_now, ids},
+};
+
+/// A draft row, for the server.
+#[derive(Clone, Debug)]
+pub struct Draft {
+    pub id: i64,
+    pub public_id: String,
+    pub child_id: i64,
+    pub owner_id: i64,
+    pub form_id: String,
+    pub form_version: u32,
+    pub answers: Answers,
+    pub version: i64,
+    pub current_step: String,
+    pub updated_at: i64,
+}
+
+type DraftRow = (i64, String, i64, i64, String, i64, String, i64, String, i64);
+
+const DRAFT_COLUMNS: &str =
+    "d.id, d.public_id, d.child_id, d.owner_id, d.form_id, d.form_version, \
+     d.answers, d.version, d.current_step, d.updated_at";
+
+fn draft_from(row: DraftRow) -> Result<Draft, AppError> {
+    let (id, public_id, child_id, owner_id, form_id, form_version, answers, version, step, at) =
+        row;
+    Ok(Draft {
+        id,
+        public_id,
+        child_id,
+        owner_id,
+        form_id,
+        form_version: u32::try_from(form_version).map_err(crate::error::internal)?,
+        answers: serde_json::from_str(&answers).map_err(crate::error::internal)?,
+        version,
+        current_step: step,
+        updated_at: at,
+    })
+}
+
+pub async fn insert_draft(
+    pool: &sqlx::AnyPool,
+    child_id: i64,
+    owner_id: i64,
+    form_id: &str,
+    form_version: u32,
+    first_step: &str,
+    answers: &Answers,
+) -> Result<String, AppError> {
+    let public_id = ids::token(12);
+    let now = unix_now();
+    sqlx::query(
+        "INSERT INTO drafts (public_id, child_id, owner_id, form_id, form_version, answers, version, \
+         current_step, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, $8)",
+    )
+    .bind(&public_id)
+    .bind(child_id)
+    .bind(owner_id)
+    .bind(form_id)
+    .bind(i64::from(form_version))
+    .bind(serde_json::to_string(answers).map_err(crate::error::internal)?)
+    .bind(first_step)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(public_id)
+}
+
+/// The draft, if `user_id` owns it and is still linked to its child.
+pub async fn find_draft_for_user(
+    pool: &sqlx::AnyPool,
+    user_id: i64,
+    public_id: &str,
+) -> Result<Option<Draft>, AppError> {
+    let row: Option<DraftRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {DRAFT_COLUMNS} FROM drafts d JOIN child_links l ON l.child_id = d.child_id AND l.user_id = d.owner_id \
+         WHERE d.public_id = $1 AND d.owner_id = $2"
+    )))
+    .bind(public_id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(draft_from).transpose()
+}
+
+/// What a save did: expected outcomes, not errors.
+pub enum Saved {
+    Saved {
+        version: i64,
+        at: i64,
+    },
+    /// Someone saved since `base_version`: nothing was written.
+    Stale(Draft),
+}
+
+/// Writes the answers if the draft is still at `base_version`.
+pub async fn save_answers(
+    pool: &sqlx::AnyPool,
+    draft: &Draft,
+    base_version: i64,
+    answers: &Answers,
+    step: &str,
+) -> Result<Saved, AppError> {
+    let now = unix_now();
+    let done = sqlx::query(
+        "UPDATE drafts SET answers = $1, version = version + 1, current_step = $2, updated_at = $3 \
+         WHERE id = $4 AND version = $5",
+    )
+    .bind(serde_json::to_string(answers).map_err(crate::error::internal)?)
+    .bind(step)
+    .bind(now)
+    .bind(draft.id)
+    .bind(base_version)
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 1 {
+        return Ok(Saved::Saved {
+            version: base_version + 1,
+            at: now,
+        });
+    }
+    let latest = find_draft_for_user(pool, draft.owner_id, &draft.public_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Saved::Stale(latest))
+}
+
+/// Turns a draft into a submission, in one transaction: the submission (with a reference) is
+/// written, attachments move to it, and the draft goes. Returns (public id, reference).
+pub async fn submit_draft(
+    pool: &sqlx::AnyPool,
+    draft: &Draft,
+    title: &str,
+) -> Result<(String, String), AppError> {
+    let public_id = ids::token(12);
+    let reference = format!("EHC-{}", ids::reference());
+    let now = unix_now();
+    let mut tx = pool.begin().await?;
+    let (submission_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO submissions (public_id, reference, child_id, submitted_by, form_id, form_version, title, answers, submitted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(&public_id)
+    .bind(&reference)
+    .bind(draft.child_id)
+    .bind(draft.owner_id)
+    .bind(&draft.form_id)
+    .bind(i64::from(draft.form_version))
+    .bind(title)
+    .bind(serde_json::to_string(&draft.answers).map_err(crate::error::internal)?)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE attachments SET submission_id = $1, draft_id = NULL WHERE draft_id = $2")
+        .bind(submission_id)
+        .bind(draft.id)
+        .execute(&mut *tx)
+        .await?;
+    // Only the version that was checked is submitted: a save since then stops it.
+    let gone = sqlx::query("DELETE FROM drafts WHERE id = $1 AND version = $2")
+        .bind(draft.id)
+        .bind(draft.version)
+        .execute(&mut *tx)
+        .await?;
+    if gone.rows_affected() != 1 {
+        return Err(AppError::invalid(
+            "This form was changed in another window while you were submitting it. Check the Summary and submit again.",
+        ));
+    }
+    crate::auth::ssr::accounts::Audit::of(Some(draft.owner_id), "form_submitted", "")
+        .detail(&reference)
+        .write(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok((public_id, reference))
+}
+
+/// A submission row, for the server.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    pub public_id: String,
+    pub reference: String,
+    pub child_id: i64,
+    pub submitted_by: String,
+    pub form_id: String,
+    pub form_version: u32,
+    pub title: String,
+    pub answers: Answers,
+    pub submitted_at: i64,
+}
+
+type SubmissionRow = (
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+);
+
+fn submission_from(row: SubmissionRow) -> Result<Submission, AppError> {
+    let (public_id, reference, child_id, by, form_id, version, title, answers, at) = row;
+    Ok(Submission {
+        public_id,
+        reference,
+        child_id,
+        submitted_by: by,
+        form_id,
+        form_version: u32::try_from(version).map_err(crate::error::internal)?,
+        title,
+        answers: serde_json::from_str(&answers).map_err(crate::error::internal)?,
+        submitted_at: at,
+    })
+}
+
+const SUBMISSION_COLUMNS: &str = "s.public_id, s.reference, s.child_id, u.full_name, s.form_id, \
+     s.form_version, s.title, s.answers, s.submitted_at";
+
+/// The submission, if `user_id` is linked to its child.
+pub async fn find_submission_for_user(
+    pool: &sqlx::AnyPool,
+    user_id: i64,
+    public_id: &str,
+) -> Result<Option<Submission>, AppError> {
+    let row: Option<SubmissionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {SUBMISSION_COLUMNS} FROM submissions s JOIN users u ON u.id = s.submitted_by \
+         JOIN child_links l ON l.child_id = s.child_id AND l.user_id = $2 WHERE s.public_id = $1"
+    )))
+    .bind(public_id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(submission_from).transpose()
+}
+
+/// A child's submissions, newest first.
+pub async fn submissions_for_child(
+    pool: &sqlx::AnyPool,
+    child_id: i64,
+) -> Result<Vec<Submission>, AppError> {
+    let rows: Vec<SubmissionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {SUBMISSION_COLUMNS} FROM submissions s JOIN users u ON u.id = s.submitted_by \
+         WHERE s.child_id = $1 ORDER BY s.submitted_at DESC, s.id DESC"
+    )))
+    .bind(child_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(submission_from).collect()
+}
+
+/// The person's unfinished drafts for a child, most recently saved first.
+pub async fn drafts_for_child(
+    pool: &sqlx::AnyPool,
+    child_id: i64,
+    owner_id: i64,
+) -> Result<Vec<Draft>, AppError> {
+    let rows: Vec<DraftRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {DRAFT_COLUMNS} FROM drafts d WHERE d.child_id = $1 AND d.owner_id = $2 \
+         ORDER BY d.updated_at DESC, d.id DESC"
+    )))
+    .bind(child_id)
+    .bind(owner_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(draft_from).collect()
+}

@@ -1,0 +1,115 @@
+//! Children and links in the database. These are the functions the SEN team's dashboard and
+//! Add Person call, and the demo seed and tests use.
+
+use super::{ChildSummary, Relationship};
+use crate::{
+    error::AppError,
+    platform::{db::unix_now, ids},
+};
+
+/// The database row of a child, for the server.
+#[derive(Clone, Debug)]
+pub struct Child {
+    pub id: i64,
+    pub summary: ChildSummary,
+}
+
+type ChildRow = (i64, String, String, String, String);
+
+fn child_from(row: ChildRow) -> Child {
+    let (id, public_id, first_name, last_name, date_of_birth) = row;
+    Child {
+        id,
+        summary: ChildSummary {
+            id: public_id,
+            first_name,
+            last_name,
+            date_of_birth,
+        },
+    }
+}
+
+/// Records a child (`created_by` is who added them) and returns it.
+pub async fn insert_child(
+    conn: &mut sqlx::AnyConnection,
+    first_name: &str,
+    last_name: &str,
+    date_of_birth: &str,
+    created_by: Option<i64>,
+) -> Result<Child, AppError> {
+    let public_id = ids::token(12);
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO children (public_id, first_name, last_name, date_of_birth, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(&public_id)
+    .bind(first_name)
+    .bind(last_name)
+    .bind(date_of_birth)
+    .bind(created_by)
+    .bind(unix_now())
+    .fetch_one(conn)
+    .await?;
+    Ok(Child {
+        id,
+        summary: ChildSummary {
+            id: public_id,
+            first_name: first_name.to_owned(),
+            last_name: last_name.to_owned(),
+            date_of_birth: date_of_birth.to_owned(),
+        },
+    })
+}
+
+/// Links a person to a child (again: the relationship and verification are updated).
+pub async fn link_child(
+    conn: &mut sqlx::AnyConnection,
+    child_id: i64,
+    user_id: i64,
+    relationship: Relationship,
+    verified: bool,
+) -> Result<(), AppError> {
+    let now = unix_now();
+    sqlx::query(
+        "INSERT INTO child_links (child_id, user_id, relationship, verified_at, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (child_id, user_id) DO UPDATE SET relationship = excluded.relationship, verified_at = excluded.verified_at",
+    )
+    .bind(child_id)
+    .bind(user_id)
+    .bind(relationship.as_str())
+    .bind(verified.then_some(now))
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The child with this public id, if `user_id` is linked to them. Anyone else gets `None`,
+/// exactly as for an id that does not exist.
+pub async fn find_child_for_user(
+    pool: &sqlx::AnyPool,
+    user_id: i64,
+    public_id: &str,
+) -> Result<Option<Child>, AppError> {
+    let row: Option<ChildRow> = sqlx::query_as(
+        "SELECT c.id, c.public_id, c.first_name, c.last_name, c.date_of_birth FROM children c \
+         JOIN child_links l ON l.child_id = c.id WHERE c.public_id = $1 AND l.user_id = $2",
+    )
+    .bind(public_id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(child_from))
+}
+
+/// The children linked to a person, youngest first.
+pub async fn children_of(pool: &sqlx::AnyPool, user_id: i64) -> Result<Vec<Child>, AppError> {
+    let rows: Vec<ChildRow> = sqlx::query_as(
+        "SELECT c.id, c.public_id, c.first_name, c.last_name, c.date_of_birth FROM children c \
+         JOIN child_links l ON l.child_id = c.id WHERE l.user_id = $1 ORDER BY c.date_of_birth DESC, c.id",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(child_from).collect())
+}

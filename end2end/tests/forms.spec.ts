@@ -1,0 +1,146 @@
+// The E2 Parental Consent form end to end, as the user guide describes it: start it from the
+// child's Forms page, fill the steps (two parents via Add More), leave mid-way, sign back in
+// and Continue where you left off, check the Summary, tick both "I agree" boxes, Accept, and
+// View Details. Runs with JavaScript on (autosave) and off (each step posts).
+import { type Browser, type Page } from '@playwright/test';
+import { checkAccessibility, expect, expectNoHorizontalScroll, jsEnabled, open, test } from './support';
+import { codeFromMailbox, enterPassword } from './mail';
+
+const PARENT = 'parent@example.org';
+const PASSWORD = 'demo-portal-2026';
+
+async function signIn(page: Page, browser: Browser) {
+  await enterPassword(page, PARENT, PASSWORD);
+  await page.getByLabel('Code').fill(await codeFromMailbox(browser, PARENT));
+  await page.getByRole('button', { name: 'Verify' }).click();
+}
+
+function question(page: Page, legend: string) {
+  return page.getByRole('group', { name: legend });
+}
+
+async function choose(page: Page, legend: string, answer: string) {
+  await question(page, legend).getByLabel(answer, { exact: true }).check();
+}
+
+async function date(page: Page, legend: string, day: string, month: string, year: string) {
+  const group = question(page, legend);
+  await group.getByLabel('Day').fill(day);
+  await group.getByLabel('Month').fill(month);
+  await group.getByLabel('Year').fill(year);
+}
+
+async function address(scope: ReturnType<Page['getByRole']>, line1: string, town: string, postcode: string) {
+  const group = scope.getByRole('group', { name: 'Address' });
+  await group.getByLabel('Address line 1').fill(line1);
+  await group.getByLabel('Town or city').fill(town);
+  await group.getByLabel('Postcode').fill(postcode);
+}
+
+async function parent(page: Page, n: number, name: string, relationship: string, postcode: string) {
+  const item = page.getByRole('group', { name: `Parent or carer ${n}`, exact: true });
+  await item.getByLabel('Full name').fill(name);
+  await item.getByRole('group', { name: 'Relationship to the child' }).getByLabel(relationship, { exact: true }).check();
+  await item.getByRole('group', { name: 'Do they have parental responsibility?' }).getByLabel('Yes', { exact: true }).check();
+  await address(item, `${n} Mill Lane`, 'Leeds', postcode);
+  await item.getByLabel('Phone number').fill('01632 960 001');
+  await item.getByRole('group', { name: 'Does the child live with them?' }).getByLabel('Yes, all the time').check();
+}
+
+async function continueTo(page: Page, heading: string) {
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: heading })).toBeVisible();
+}
+
+test('a parent completes E2 with two parents, leaving and coming back mid-way', async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000);
+  await open(page, '/sign-in', testInfo);
+  await signIn(page, browser);
+  await page.getByRole('link', { name: 'Ellie Taylor: forms' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ellie Taylor');
+  await checkAccessibility(page, testInfo);
+  if (jsEnabled(testInfo)) {
+    await page.getByLabel('Search forms').fill('consent');
+    await expect(page.getByRole('heading', { level: 3 })).toHaveCount(1);
+  }
+  await page.getByRole('button', { name: 'Start E2 Parental Consent' }).click();
+
+  // Step 1: nothing entered → every problem is listed and linked.
+  await expect(page.getByRole('heading', { level: 2, name: "Child or young person's details" })).toBeVisible();
+  await page.getByRole('button', { name: 'Save and continue' }).click();
+  const summary = page.locator('.govuk-error-summary');
+  await expect(summary).toContainText('There is a problem');
+  await expect(summary).toContainText('Enter an answer to ‘First name’');
+  await checkAccessibility(page, testInfo);
+  await page.getByLabel('First name').fill('Ellie');
+  await page.getByLabel('Last name').fill('Taylor');
+  await date(page, 'Date of birth', '14', '5', '2017');
+  await choose(page, 'Gender', 'Female');
+  await choose(page, 'Ethnic group', 'White');
+  await page.getByLabel('First language').fill('English');
+  await choose(page, 'Do you or your child need an interpreter to talk with us?', 'No');
+  await continueTo(page, 'School or setting');
+
+  await page.getByLabel("Name of your child's school, college or setting").fill('Oakfield Primary');
+  await choose(page, 'Does your child have an EHC plan?', 'No');
+  await choose(page, 'Does your child have a social worker?', 'No');
+  await continueTo(page, 'Parent/Carer details');
+
+  // Two parents, the second by Add More.
+  await parent(page, 1, 'Sam Taylor', 'Mother', 'LS1 4AP');
+  await page.getByRole('button', { name: 'Add More' }).click();
+  await expect(page.getByRole('group', { name: 'Parent or carer 2', exact: true })).toBeVisible();
+  await parent(page, 2, 'Alex Taylor', 'Father', 'LS2 7EW');
+  await checkAccessibility(page, testInfo);
+  await continueTo(page, 'Professionals involved');
+
+  // Leave mid-way: sign out, sign back in, Continue opens this step with everything kept.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('You have signed out');
+  await page.getByRole('link', { name: 'Sign in again' }).click();
+  await signIn(page, browser);
+  await page.getByRole('link', { name: 'Ellie Taylor: forms' }).click();
+  await page.getByRole('link', { name: 'Continue E2 Parental Consent' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Professionals involved' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Steps of this form' })).toContainText(/3\. Parent\/Carer details\s*Complete/);
+
+  await choose(page, 'Have any professionals worked with your child?', 'No');
+  await continueTo(page, 'Consent');
+  await choose(page, 'Do you agree to the council carrying out an EHC needs assessment for your child?', 'Yes');
+  await question(page, 'Who can we ask for advice and share information with?').getByLabel('The educational psychology service').check();
+  await choose(page, 'Is your child aged 16 or over?', 'No');
+  await continueTo(page, 'Supporting documents');
+  await continueTo(page, 'Summary');
+
+  await expect(page.getByRole('heading', { name: 'Parent or carer 2' })).toBeVisible();
+  await expect(page.getByText('Alex Taylor')).toBeVisible();
+  await expect(page.getByText('14 May 2017')).toBeVisible();
+  await checkAccessibility(page, testInfo);
+  await page.setViewportSize({ width: 320, height: 800 });
+  await expectNoHorizontalScroll(page, testInfo);
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await page.getByRole('button', { name: 'Continue to the declaration' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Declaration' })).toBeVisible();
+  // Accept refuses until both boxes are ticked.
+  await page.getByLabel('I agree that the information I have given is true').check();
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await expect(page.locator('.govuk-error-summary')).toContainText('Tick each ‘I agree’ box');
+  await page.getByLabel('I agree that the information I have given is true').check();
+  await page.getByLabel('I agree to the council carrying out an EHC needs assessment').check();
+  await checkAccessibility(page, testInfo);
+  await page.getByRole('button', { name: 'Accept' }).click();
+
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Form sent');
+  const reference = (await page.locator('.govuk-panel__body strong').innerText()).trim();
+  expect(reference).toMatch(/^EHC-/);
+  await expect(page.getByRole('heading', { name: 'View Details' })).toBeVisible();
+  await expect(page.getByText('Sam Taylor')).toBeVisible();
+  await checkAccessibility(page, testInfo);
+
+  await page.getByRole('link', { name: 'Back to Ellie’s forms' }).click();
+  await expect(page.getByRole('table', { name: 'Sent' })).toContainText(reference);
+  await page.getByRole('link', { name: 'View Details of E2 Parental Consent' }).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('E2 Parental Consent');
+  await expect(page.getByText('Alex Taylor')).toBeVisible();
+});
