@@ -27,7 +27,7 @@ tools-test:
 	@scripts/bootstrap.sh test
 
 build: tools
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 run: build
 	PORTAL_SITE_ROOT=$(SITE_ROOT) $(BIN)
@@ -48,7 +48,7 @@ unit:
 	cargo test --locked -p app -p server --features app/ssr -- --test-threads=1
 
 e2e:
-	cargo leptos build --release
+	cargo leptos build --release --split
 	node scripts/check-budget.js
 	cd end2end && PORTAL_BIN=$(BIN) PORTAL_SITE_ROOT=$(SITE_ROOT) npx playwright test
 

@@ -52,7 +52,9 @@ async function continueTo(page: Page, heading: string) {
   await expect(page.getByRole('heading', { level: 2, name: heading })).toBeVisible();
 }
 
-test('a parent completes E2 with two parents, leaving and coming back mid-way', async ({ page, browser }, testInfo) => {
+// Not run yet: the wizard's pages are not routed until their wasm fits the 300 KB page budget
+// (see the forms issue). The journey below is the one they must pass.
+test.fixme('a parent completes E2 with two parents, leaving and coming back mid-way', async ({ page, browser }, testInfo) => {
   test.setTimeout(120_000);
   await open(page, '/sign-in', testInfo);
   await signIn(page, browser);

@@ -265,3 +265,222 @@ async fn the_sen_team_and_strangers_cannot_call_the_form_functions() {
     }
     app.finish().await;
 }
+
+/// Posts a wizard step the way a page without JavaScript does.
+async fn post_step(
+    app: &TestApp,
+    client: &reqwest::Client,
+    draft: &str,
+    step: &str,
+    pairs: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.url(&format!("/drafts/{draft}/steps/{step}")))
+        .header("origin", app.address.clone())
+        .form(pairs)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn steps_posted_without_javascript_save_and_move_on() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let parent = app.signed_in(PARENT, PASSWORD).await;
+        let child = app.child_id("Ellie").await;
+        let draft = start(&app, &parent, &child, E2).await;
+
+        // Continue with problems: saved, and back to the step with its problems shown.
+        let response = post_step(
+            &app,
+            &parent,
+            &draft,
+            "child-details",
+            &[("__action", "continue"), ("child.0.first_name", "Ellie")],
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        assert_eq!(
+            location(&response),
+            format!("/drafts/{draft}/child-details?check=1#error-summary")
+        );
+        let view: Value = load(&app, &parent, &draft).await.json().await.unwrap();
+        assert_eq!(view["answers"]["child"][0]["first_name"], "Ellie");
+
+        // Add More keeps what was typed in the first item and opens a second.
+        let response = post_step(
+            &app,
+            &parent,
+            &draft,
+            "parent-carer-details",
+            &[
+                ("__action", "add:parents_carers"),
+                ("parents_carers.0.full_name", "Sam Taylor"),
+                ("parents_carers.0.address.postcode", "LS1 4AP"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            location(&response),
+            format!("/drafts/{draft}/parent-carer-details#parents_carers-1")
+        );
+        let view: Value = load(&app, &parent, &draft).await.json().await.unwrap();
+        let items = view["answers"]["parents_carers"].as_array().unwrap();
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0]["full_name"], "Sam Taylor");
+        assert_eq!(items[0]["address"]["postcode"], "LS1 4AP");
+
+        // Remove takes it away again; Previous goes back a step without checking.
+        let response = post_step(
+            &app,
+            &parent,
+            &draft,
+            "parent-carer-details",
+            &[
+                ("__action", "remove:parents_carers:1"),
+                ("parents_carers.0.full_name", "Sam Taylor"),
+                ("parents_carers.1.full_name", ""),
+            ],
+        )
+        .await;
+        assert_eq!(
+            location(&response),
+            format!("/drafts/{draft}/parent-carer-details#parents_carers-add")
+        );
+        let view: Value = load(&app, &parent, &draft).await.json().await.unwrap();
+        assert_eq!(
+            view["answers"]["parents_carers"].as_array().unwrap().len(),
+            1
+        );
+        let response = post_step(
+            &app,
+            &parent,
+            &draft,
+            "parent-carer-details",
+            &[
+                ("__action", "previous"),
+                ("parents_carers.0.full_name", "Sam Taylor"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            location(&response),
+            format!("/drafts/{draft}/school-or-setting")
+        );
+
+        // A complete step moves on; "Save and come back later" goes to the child's forms.
+        let answers = e2_example();
+        let complete: Vec<(String, String)> = flatten("child", &answers["child"][0])
+            .into_iter()
+            .chain(flatten("background", &answers["background"][0]))
+            .chain([("__action".to_owned(), "continue".to_owned())])
+            .collect();
+        let pairs: Vec<(&str, &str)> = complete
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let response = post_step(&app, &parent, &draft, "child-details", &pairs).await;
+        assert_eq!(
+            location(&response),
+            format!("/drafts/{draft}/school-or-setting"),
+            "{backend:?}"
+        );
+        let response = post_step(
+            &app,
+            &parent,
+            &draft,
+            "school-or-setting",
+            &[("__action", "exit")],
+        )
+        .await;
+        assert_eq!(
+            location(&response),
+            format!("/children/{child}/forms?saved=1")
+        );
+
+        // Someone else's draft: not found, nothing changed.
+        let stranger = app.signed_in("young.person@example.org", PASSWORD).await;
+        let response = post_step(
+            &app,
+            &stranger,
+            &draft,
+            "child-details",
+            &[("child.0.first_name", "X")],
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        app.finish().await;
+    }
+}
+
+/// The form-post pairs of one section item's answers (`section.0.field[.part]`).
+fn flatten(section: &str, item: &Value) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    for (field, answer) in item.as_object().unwrap() {
+        let name = format!("{section}.0.{field}");
+        match answer {
+            Value::String(text) => pairs.push((name, text.clone())),
+            Value::Array(values) => {
+                for v in values {
+                    pairs.push((name.clone(), v.as_str().unwrap().to_owned()));
+                }
+            }
+            Value::Object(parts) => {
+                for (part, v) in parts {
+                    pairs.push((format!("{name}.{part}"), v.as_str().unwrap().to_owned()));
+                }
+            }
+            _ => {}
+        }
+    }
+    pairs
+}
+
+#[tokio::test]
+async fn a_step_posted_after_the_session_ended_is_saved_after_signing_in_again() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let parent = app.signed_in(PARENT, PASSWORD).await;
+    let child = app.child_id("Ellie").await;
+    let draft = start(&app, &parent, &child, E2).await;
+
+    // The session has ended (a browser with no session), and the step is posted.
+    let later = browser();
+    let response = post_step(
+        &app,
+        &later,
+        &draft,
+        "child-details",
+        &[
+            ("__action", "continue"),
+            ("child.0.first_name", "Ellie"),
+            ("child.0.last_name", "Taylor"),
+        ],
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(
+        location(&response).starts_with("/sign-in?return="),
+        "{}",
+        location(&response)
+    );
+
+    app.sign_in_with(&later, PARENT, PASSWORD).await;
+    let view: Value = load(&app, &later, &draft).await.json().await.unwrap();
+    assert_eq!(view["answers"]["child"][0]["first_name"], "Ellie");
+    assert_eq!(view["answers"]["child"][0]["last_name"], "Taylor");
+    assert_eq!(view["version"], 2);
+    // Applied once only.
+    let again: Value = load(&app, &later, &draft).await.json().await.unwrap();
+    assert_eq!(again["version"], 2);
+    app.finish().await;
+}

@@ -352,7 +352,10 @@ pub async fn set_account_active(user_id: i64, active: bool) -> Result<(), AppErr
     crate::error::with_status(
         async move {
             use crate::{
-                auth::{api::server::client_ip, ssr::accounts::Audit},
+                auth::{
+                    api::server::client_ip,
+                    ssr::accounts::{end_sessions, Audit},
+                },
                 platform::{db::unix_now, AppState},
             };
             let state = AppState::current()?;
@@ -379,10 +382,7 @@ pub async fn set_account_active(user_id: i64, active: bool) -> Result<(), AppErr
                     .bind(user_id)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                end_sessions(&mut tx, user_id, None).await?;
                 Audit::of(Some(user_id), "account_deactivated", &ip)
                     .by(admin.id)
                     .write(&mut tx)
@@ -404,7 +404,10 @@ pub async fn reset_two_step(user_id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
             use crate::{
-                auth::{api::server::client_ip, ssr::accounts::Audit},
+                auth::{
+                    api::server::client_ip,
+                    ssr::accounts::{end_sessions, Audit},
+                },
                 platform::{db::unix_now, AppState, Email},
             };
             let state = AppState::current()?;
@@ -417,10 +420,7 @@ pub async fn reset_two_step(user_id: i64) -> Result<(), AppError> {
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            end_sessions(&mut tx, user_id, None).await?;
             Audit::of(Some(user_id), "two_step_reset", &ip)
                 .by(admin.id)
                 .write(&mut tx)

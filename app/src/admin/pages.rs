@@ -32,26 +32,29 @@ pub fn AdminHome() -> impl IntoView {
         |(q, page)| super::list_accounts(q, page),
     );
     view! {
-        <Title text="Accounts"/>
-        <span class="govuk-caption-l">"Administration"</span>
-        <h1 class="govuk-heading-l">"Accounts"</h1>
-        <p class="govuk-body">
-            "Create accounts for professionals and the SEN team here. Parents, carers and young people register themselves."
-        </p>
-        <a href="/admin/accounts/new" class="govuk-button" role="button" draggable="false">"Create a staff account"</a>
-        <form method="get" action="/admin" class="portal-search" role="search">
-            <div class="govuk-form-group">
-                <label class="govuk-label" for="q">"Search by name or email address"</label>
-                <input class="govuk-input govuk-!-width-two-thirds" id="q" name="q" type="search" value=search/>
-                " "
-                <button type="submit" class="govuk-button govuk-button--secondary">"Search"</button>
-            </div>
-        </form>
         <Suspense fallback=|| view! { <p class="govuk-body">"Loading accounts…"</p> }>
             {move || Suspend::new(async move {
                 match list.await {
                     Err(err) => load_failed(err, "/admin".into()),
-                    Ok(list) => view! { <AccountTable list search=search()/> }.into_any(),
+                    Ok(list) => view! {
+                        <Title text="Accounts"/>
+                        <span class="govuk-caption-l">"Administration"</span>
+                        <h1 class="govuk-heading-l">"Accounts"</h1>
+                        <p class="govuk-body">
+                            "Create accounts for professionals and the SEN team here. Parents, carers and young people register themselves."
+                        </p>
+                        <a href="/admin/accounts/new" class="govuk-button" role="button" draggable="false">"Create a staff account"</a>
+                        <form method="get" action="/admin" class="portal-search" role="search">
+                            <div class="govuk-form-group">
+                                <label class="govuk-label" for="q">"Search by name or email address"</label>
+                                <input class="govuk-input govuk-!-width-two-thirds" id="q" name="q" type="search" value=search()/>
+                                " "
+                                <button type="submit" class="govuk-button govuk-button--secondary">"Search"</button>
+                            </div>
+                        </form>
+                        <AccountTable list search=search()/>
+                    }
+                    .into_any(),
                 }
             })}
         </Suspense>
@@ -136,7 +139,7 @@ pub fn NewStaffPage() -> impl IntoView {
                                 "We will email the person a link to choose their password. The link works for 24 hours. \
                                  Each time they sign in, they will also get a code by email."
                             </p>
-                            <ActionForm action=create>
+                            <ActionForm action=create attr:novalidate=true>
                                 <div class="govuk-form-group">
                                     <label class="govuk-label" for="full_name">"Full name"</label>
                                     <input class="govuk-input" id="full_name" name="full_name" type="text" autocomplete="off" spellcheck="false"/>

@@ -198,11 +198,7 @@ pub async fn sign_out_others() -> Result<(), AppError> {
             let (account, session) = server::require_account(&state).await?;
             let current = session.id().map(|id| id.to_string()).unwrap_or_default();
             let mut tx = state.db.pool().begin().await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-                .bind(account.id)
-                .bind(current)
-                .execute(&mut *tx)
-                .await?;
+            accounts::end_sessions(&mut tx, account.id, Some(&current)).await?;
             accounts::Audit::of(Some(account.id), "signed_out_others", &client_ip().await)
                 .write(&mut tx)
                 .await?;

@@ -119,6 +119,17 @@ pub(crate) mod server {
         }
     }
 
+    /// Counts as activity for the 30-minute inactivity limit: tower-sessions stores a changed
+    /// session again with a fresh expiry. At most once a minute, to spare the database.
+    pub async fn touch(session: &Session) -> Result<(), AppError> {
+        let last: Option<i64> = session.get("last_active").await.map_err(internal)?;
+        let now = unix_now();
+        if last.is_none_or(|at| now - at >= 60) {
+            session.insert("last_active", now).await.map_err(internal)?;
+        }
+        Ok(())
+    }
+
     /// The role gate every server function for staff starts with: the signed-in account when
     /// its role is one of `roles`, `SignInRequired` (401) without a session, `Forbidden` (403)
     /// for any other role.

@@ -10,6 +10,11 @@ use super::pages::SignOutButton;
 use crate::error::AppError;
 
 pub const IDLE_LIMIT: Duration = Duration::from_secs(30 * 60);
+
+/// Bumped by anything that reached the server on the person's behalf (an autosave, say), so
+/// the inactivity clock starts again. Provided by `App`.
+#[derive(Clone, Copy)]
+pub struct Activity(pub RwSignal<u32>);
 pub const WARNING_BEFORE: Duration = Duration::from_secs(2 * 60);
 
 /// Any request refreshes the session; this one exists only for that.
@@ -43,10 +48,14 @@ pub fn IdleWarning() -> impl IntoView {
     let (warning, set_warning) = signal(false);
     let pathname = use_location().pathname;
     let keep_alive = ServerAction::<KeepAlive>::new();
+    let activity = use_context::<Activity>();
     // The clock restarts on every page change and every "Stay signed in" (both reach the server).
     Effect::new(move |previous: Option<Vec<TimeoutHandle>>| {
         pathname.track();
         keep_alive.version().track();
+        if let Some(Activity(signal)) = activity {
+            signal.track();
+        }
         for handle in previous.into_iter().flatten() {
             handle.clear();
         }
@@ -56,7 +65,17 @@ pub fn IdleWarning() -> impl IntoView {
                 .ok();
         let end = set_timeout_with_handle(
             move || {
-                let _ = window().location().set_href("/signed-out?reason=inactive");
+                // Back to this page after signing in again.
+                let here = window().location();
+                let path = format!(
+                    "{}{}",
+                    here.pathname().unwrap_or_default(),
+                    here.search().unwrap_or_default()
+                );
+                let _ = here.set_href(&format!(
+                    "/signed-out?reason=inactive&return={}",
+                    crate::components::query_value(&path)
+                ));
             },
             IDLE_LIMIT,
         )

@@ -116,6 +116,14 @@ pub fn SignedOutPage() -> impl IntoView {
             .as_deref()
             == Some("inactive")
     };
+    // After an inactivity sign-out, signing in again returns to the page that was open.
+    let sign_in_again = move || {
+        leptos_router::hooks::use_query_map()
+            .read()
+            .get("return")
+            .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+            .map_or_else(|| "/sign-in".to_owned(), |p| sign_in_then(&p))
+    };
     view! {
         <Title text="You have signed out"/>
         <h1 class="govuk-heading-l">"You have signed out"</h1>
@@ -124,7 +132,7 @@ pub fn SignedOutPage() -> impl IntoView {
                 "We signed you out because you had not done anything for 30 minutes. Anything you saved is kept."
             </p>
         })}
-        <p class="govuk-body"><a class="govuk-link" href="/sign-in">"Sign in again"</a></p>
+        <p class="govuk-body"><a class="govuk-link" href=sign_in_again>"Sign in again"</a></p>
     }
 }
 
@@ -164,39 +172,6 @@ fn Welcome(user: SignedInUser) -> impl IntoView {
         <span class="govuk-caption-l">{user.role.label()}</span>
         <h1 class="govuk-heading-l">{format!("Welcome, {}", user.name)}</h1>
         <p class="govuk-body">{format!("You are signed in as {}.", user.email)}</p>
-        {matches!(user.role, Role::Citizen | Role::Professional).then(|| view! { <LinkedChildren/> })}
-    }
-}
-
-/// The children this person is linked to, each with a link to their forms.
-#[component]
-fn LinkedChildren() -> impl IntoView {
-    let children = Resource::new(|| (), |_| crate::people::my_children());
-    view! {
-        <h2 class="govuk-heading-m">"Children and young people"</h2>
-        <Suspense>
-            {move || Suspend::new(async move {
-                match children.await {
-                    Ok(list) if list.is_empty() => Either::Left(view! {
-                        <p class="govuk-body">"No children are linked to your account yet."</p>
-                    }),
-                    Ok(list) => Either::Right(view! {
-                        <ul class="govuk-list">
-                            {list.into_iter().map(|c| view! {
-                                <li>
-                                    <a class="govuk-link" href=format!("/children/{}/forms", c.id)>
-                                        {format!("{}: forms", c.full_name())}
-                                    </a>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }),
-                    Err(_) => Either::Left(view! {
-                        <p class="govuk-body">"Your children could not be listed. Try again later."</p>
-                    }),
-                }
-            })}
-        </Suspense>
     }
 }
 

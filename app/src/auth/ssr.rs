@@ -244,11 +244,7 @@ pub mod accounts {
             .execute(&mut *tx)
             .await?;
         // Whoever knew the old password is signed out.
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
-            .bind(account.id)
-            .bind(keep_session.unwrap_or(""))
-            .execute(&mut *tx)
-            .await?;
+        end_sessions(&mut tx, account.id, keep_session).await?;
         Audit::of(Some(account.id), action, ip)
             .write(&mut tx)
             .await?;
@@ -269,6 +265,20 @@ pub mod accounts {
                     state.site.council_name, state.site.sen_team_phone
                 ),
             })
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of an account except `keep` (the one making the change, if any).
+    pub async fn end_sessions(
+        conn: &mut sqlx::AnyConnection,
+        user_id: i64,
+        keep: Option<&str>,
+    ) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(conn)
             .await?;
         Ok(())
     }

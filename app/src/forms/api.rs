@@ -100,6 +100,13 @@ pub(crate) mod server {
         Ok(require_role(state, &FORM_ROLES).await?.0)
     }
 
+    /// The same, for a save: typing in a form counts as activity for the inactivity limit.
+    pub async fn require_active_form_user(state: &AppState) -> Result<Account, AppError> {
+        let (account, session) = require_role(state, &FORM_ROLES).await?;
+        crate::auth::api::server::touch(&session).await?;
+        Ok(account)
+    }
+
     /// The child, if linked to `account`; `NotFound` otherwise (the same as no such child).
     pub async fn linked_child(
         state: &AppState,
@@ -236,7 +243,9 @@ pub async fn load_draft(draft: String) -> Result<DraftView, AppError> {
             use crate::{people::ssr::children_of, platform::AppState};
             let state = AppState::current()?;
             let account = server::require_form_user(&state).await?;
-            let (draft, form) = server::own_draft(&state, &account, &draft).await?;
+            let (mut draft, form) = server::own_draft(&state, &account, &draft).await?;
+            let session = crate::auth::api::server::session().await?;
+            crate::forms::post::apply_unsaved_step(&state, &session, &mut draft, &form).await?;
             let child = children_of(state.db.pool(), account.id)
                 .await?
                 .into_iter()
@@ -273,7 +282,7 @@ pub async fn save_draft(
                 platform::AppState,
             };
             let state = AppState::current()?;
-            let account = server::require_form_user(&state).await?;
+            let account = server::require_active_form_user(&state).await?;
             let (draft, form) = server::own_draft(&state, &account, &draft).await?;
             form.check_shape(&answers).map_err(AppError::Invalid)?;
             let size = serde_json::to_vec(&answers)

@@ -57,6 +57,8 @@ pub struct Autosave {
     in_flight: StoredValue<bool>,
     again: StoredValue<bool>,
     timer: StoredValue<Option<TimeoutHandle>>,
+    /// The inactivity clock's signal: a save counts as activity.
+    activity: Option<RwSignal<u32>>,
 }
 
 impl Autosave {
@@ -76,6 +78,7 @@ impl Autosave {
             in_flight: StoredValue::new(false),
             again: StoredValue::new(false),
             timer: StoredValue::new(None),
+            activity: use_context::<crate::auth::idle::Activity>().map(|a| a.0),
         };
         saver.watch();
         saver
@@ -156,6 +159,9 @@ impl Autosave {
             self.in_flight.set_value(false);
             match outcome {
                 Ok(SaveOutcome::Saved { version, saved_at }) => {
+                    if let Some(activity) = self.activity {
+                        activity.update(|n| *n = n.wrapping_add(1));
+                    }
                     self.version.set(version);
                     if self.answers.with_untracked(|a| a == &answers) {
                         self.drop_backup();

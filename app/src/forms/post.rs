@@ -21,6 +21,17 @@ use crate::{
     platform::AppState,
 };
 
+/// A step posted after the session had ended: kept in the new (signed-out) session, and saved
+/// once the owner of the draft has signed in again and the step opens.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct UnsavedStep {
+    pub draft: String,
+    pub step: String,
+    pub pairs: Vec<(String, String)>,
+}
+
+pub const UNSAVED_STEP_KEY: &str = "unsaved_step";
+
 fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
 }
@@ -31,9 +42,17 @@ pub async fn save_step(
     Path((draft_id, step_id)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    match save(&state, &session, &draft_id, &step_id, pairs).await {
+    match save(&state, &session, &draft_id, &step_id, pairs.clone()).await {
         Ok(to) => see_other(&to),
         Err(AppError::SignInRequired) => {
+            let unsaved = UnsavedStep {
+                draft: draft_id.clone(),
+                step: step_id.clone(),
+                pairs,
+            };
+            if let Err(err) = session.insert(UNSAVED_STEP_KEY, unsaved).await {
+                return crate::error::internal(err).into_response();
+            }
             see_other(&sign_in_then(&format!("/drafts/{draft_id}/{step_id}")))
         }
         Err(err) => err.into_response(),
@@ -147,4 +166,44 @@ async fn save(
         },
         StepAction::Remove(section, _) => format!("{base}/{step_id}#{section}-add"),
     })
+}
+
+/// Saves a step that was posted while signed out (see `UnsavedStep`) into `draft`, if it is
+/// this draft's. Called when the draft opens after signing in again.
+pub async fn apply_unsaved_step(
+    state: &AppState,
+    session: &Session,
+    draft: &mut store::Draft,
+    form: &super::schema::FormDefinition,
+) -> Result<(), AppError> {
+    let Some(unsaved) = session
+        .get::<UnsavedStep>(UNSAVED_STEP_KEY)
+        .await
+        .map_err(crate::error::internal)?
+    else {
+        return Ok(());
+    };
+    session
+        .remove_value(UNSAVED_STEP_KEY)
+        .await
+        .map_err(crate::error::internal)?;
+    let Some(step) = form.steps.iter().find(|s| s.id == unsaved.step) else {
+        return Ok(());
+    };
+    if unsaved.draft != draft.public_id {
+        return Ok(());
+    }
+    let mut answers = draft.answers.clone();
+    answers.replace_step(step, &unsaved.pairs);
+    if form.check_shape(&answers).is_err() {
+        return Ok(());
+    }
+    if let store::Saved::Saved { version, at } =
+        store::save_answers(state.db.pool(), draft, draft.version, &answers, &step.id).await?
+    {
+        draft.answers = answers;
+        draft.version = version;
+        draft.updated_at = at;
+    }
+    Ok(())
 }

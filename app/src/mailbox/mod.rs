@@ -96,45 +96,15 @@ fn Mailbox(messages: Vec<OutboxMessage>) -> impl IntoView {
 /// UTC time of day and date, the same on server and browser so hydration matches.
 pub fn format_time(ms: i64) -> String {
     let secs = ms.div_euclid(1000);
-    let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
+    let date = crate::forms::rules::Date::from_days_since_epoch(secs.div_euclid(86_400));
     format!(
-        "{:02}:{:02}:{:02} UTC, {d} {} {y}",
+        "{:02}:{:02}:{:02} UTC, {}",
         rem / 3600,
         (rem % 3600) / 60,
         rem % 60,
-        MONTHS[(m - 1) as usize]
+        date.long()
     )
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// Days since 1970-01-01 to a (year, month, day) civil date (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// Splits text into plain pieces and web addresses, so links in emails can be followed.

@@ -249,22 +249,27 @@ impl TestApp {
     /// A browser signed in as `email` (password, then the emailed code).
     pub async fn signed_in(&self, email: &str, password: &str) -> reqwest::Client {
         let client = browser();
+        self.sign_in_with(&client, email, password).await;
+        client
+    }
+
+    /// Signs in an existing browser (keeping whatever its session already holds).
+    pub async fn sign_in_with(&self, client: &reqwest::Client, email: &str, password: &str) {
         self.call(
-            &client,
+            client,
             "auth/sign-in",
             &[("email", email), ("password", password)],
         )
         .await;
         let code = self.last_code_to(email).await;
         let response = self
-            .call(&client, "auth/verify-code", &[("code", &code)])
+            .call(client, "auth/verify-code", &[("code", &code)])
             .await;
         assert!(
             response.status().is_success(),
             "signing in as {email}: {}",
             response.status()
         );
-        client
     }
 }
 
