@@ -17,9 +17,17 @@ pub fn hydrate() {
         .and_then(|el| el.text_content())
         .and_then(|text| SiteInfo::from_script_json(&text))
         .unwrap_or_default();
-    leptos::mount::hydrate_body(move || leptos::view! { <App site/> });
-    // Lets tests (and scripts) know the page is now interactive.
-    if let Some(body) = document.and_then(|d| d.body()) {
+    let Some(body) = document.and_then(|d| d.body()) else {
+        return;
+    };
+    // Most pages are lazy routes (their code is a separate wasm chunk): hydration waits for
+    // the chunk of the page being shown.
+    wasm_bindgen_futures::spawn_local(async move {
+        let owner =
+            leptos::mount::hydrate_from_async(body.clone(), move || leptos::view! { <App site/> })
+                .await;
+        owner.forget();
+        // Lets tests (and scripts) know the page is now interactive.
         let _ = body.set_attribute("data-hydrated", "true");
-    }
+    });
 }
