@@ -1,6 +1,9 @@
 //! The browser entry point: reads the site information the server put in the page and hydrates
 //! the server-rendered HTML with the same `App`.
 
+// Without erased components (as clippy builds it) the app's view types nest deeply.
+#![recursion_limit = "256"]
+
 use app::{
     site::{SiteInfo, SITE_INFO_ELEMENT_ID},
     App,
