@@ -258,6 +258,7 @@ fn AccountManagement(
     let id = account.id.to_string();
     let (id_role, id_reset) = (id.clone(), id.clone());
     let active = account.status != super::AccountStatus::Deactivated;
+    let no_history = detail.history.is_empty();
     let actions = if detail.is_self {
         view! {
             <div class="govuk-inset-text">
@@ -332,7 +333,8 @@ fn AccountManagement(
         </dl>
         {actions}
         <h2 class="govuk-heading-m">"Recent activity"</h2>
-        <table class="govuk-table">
+        {no_history.then(|| view! { <p class="govuk-body">"Nothing has happened on this account yet."</p> })}
+        <table class="govuk-table" hidden=no_history>
             <caption class="govuk-table__caption govuk-visually-hidden">"Recent activity on this account, newest first"</caption>
             <thead class="govuk-table__head">
                 <tr class="govuk-table__row">
