@@ -16,6 +16,10 @@ use crate::{
         register::{CheckEmailPage, ConfirmEmailPage, RegisterPage, TwoStepPage},
         Role,
     },
+    forms::{
+        pages::{ChildFormsPage, SubmissionPage},
+        wizard::DraftPage,
+    },
     layout::{Layout, SERVICE_NAME},
     mailbox::MailboxPage,
     pages::{AccessibilityPage, HomePage, NotFound, PrivacyPage},
@@ -57,6 +61,9 @@ lazy_page! {
     Admin => AdminHome,
     NewStaff => NewStaffPage,
     ManageAccount => ManageAccountPage,
+    ChildForms => ChildFormsPage,
+    Draft => DraftPage,
+    Submission => SubmissionPage,
 }
 
 /// The name cargo-leptos gives the CSS, JS and wasm files under `/pkg`.
@@ -96,8 +103,10 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/home") view=|| view! { <RoleHome role=Role::Citizen/> } ssr=SsrMode::Async/>
                     <Route path=path!("/professional") view=|| view! { <RoleHome role=Role::Professional/> } ssr=SsrMode::Async/>
                     <Route path=path!("/staff") view=|| view! { <RoleHome role=Role::SenOfficer/> } ssr=SsrMode::Async/>
-                    // The forms pages (`forms::pages`, `forms::wizard`) are not routed yet: the
-                    // wizard's wasm takes its page over the 300 KB budget. See the forms issue.
+                    <Route path=path!("/children/:child/forms") view={Lazy::<ChildForms>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/drafts/:draft") view={Lazy::<Draft>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/drafts/:draft/:step") view={Lazy::<Draft>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/submissions/:submission") view={Lazy::<Submission>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view={Lazy::<Admin>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts/new") view={Lazy::<NewStaff>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts/:id") view={Lazy::<ManageAccount>::new()} ssr=SsrMode::Async/>

@@ -24,6 +24,8 @@ pub struct Settings {
     pub sen_team_email: String,
     pub mail_from: String,
     pub mail: MailSettings,
+    pub files: FileSettings,
+    pub max_upload_bytes: u64,
     pub data_dir: PathBuf,
     pub site_root: PathBuf,
     pub cookie_secure: bool,
@@ -31,6 +33,15 @@ pub struct Settings {
     pub seed_demo: bool,
     pub log_filter: String,
     pub log_json: bool,
+}
+
+/// Where uploaded files go.
+#[derive(Debug)]
+pub enum FileSettings {
+    /// A folder on this machine (default `data/files`); not inside any served folder.
+    Folder(PathBuf),
+    /// A bucket of an S3-compatible store, with `AWS_*` variables for credentials and endpoint.
+    S3Bucket(String),
 }
 
 #[derive(Debug)]
@@ -148,6 +159,28 @@ impl Settings {
                     .unwrap_or_else(|| data_dir.join("outbox")),
             ),
         };
+        let files = match get("PORTAL_S3_BUCKET") {
+            Some(bucket) => FileSettings::S3Bucket(bucket),
+            None => FileSettings::Folder(
+                get("PORTAL_FILES_DIR")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| data_dir.join("files")),
+            ),
+        };
+        let max_upload_mib: u64 = parse_or(
+            &get,
+            &mut problems,
+            "PORTAL_MAX_UPLOAD_MB",
+            20,
+            "a whole number of megabytes (MiB)",
+        );
+        if max_upload_mib == 0 || max_upload_mib > 1024 {
+            problems.push(problem(
+                "PORTAL_MAX_UPLOAD_MB",
+                "must be between 1 and 1024".into(),
+            ));
+        }
+        let max_upload_bytes = max_upload_mib * 1024 * 1024;
         let site_root = PathBuf::from(
             get("PORTAL_SITE_ROOT")
                 .or_else(|| get("LEPTOS_SITE_ROOT"))
@@ -236,6 +269,8 @@ impl Settings {
             sen_team_email,
             mail_from,
             mail,
+            files,
+            max_upload_bytes,
             data_dir,
             site_root,
             cookie_secure,

@@ -6,14 +6,18 @@ use std::{future::Future, sync::Arc, time::Duration};
 use anyhow::Context;
 use app::auth::session_store::DbSessionStore;
 use app::{
-    platform::{AppState, Db, Mailer},
+    platform::{AppState, Db, Mailer, Storage},
     routes::OUTPUT_NAME,
     shell,
     site::SiteInfo,
     App,
 };
 use axum::{
-    extract::State, http::StatusCode, middleware::from_fn_with_state, routing::get, Json, Router,
+    extract::{DefaultBodyLimit, State},
+    http::StatusCode,
+    middleware::from_fn_with_state,
+    routing::{get, post},
+    Json, Router,
 };
 use leptos::{
     config::{Env, LeptosOptions},
@@ -28,9 +32,12 @@ use tower_http::{
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use crate::{
-    config::{MailSettings, Settings},
+    config::{FileSettings, MailSettings, Settings},
     middleware::{panic_response, refuse_cross_site, security_headers, SecurityPolicy},
 };
+
+/// The most files one post of a step can carry (a step's attachments fields together).
+const UPLOADS_PER_POST: usize = 10;
 
 /// Used only outside production, where `PORTAL_SECRET_KEY` is required.
 const DEVELOPMENT_SECRET_KEY: &str = "development-only-secret-key-never-use-in-production";
@@ -45,6 +52,12 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
     let mailer = match &settings.mail {
         MailSettings::Outbox(dir) => Mailer::outbox(dir, &settings.mail_from)?,
         MailSettings::Smtp(url) => Mailer::smtp(url.expose_secret(), &settings.mail_from)?,
+    };
+    let storage = match &settings.files {
+        FileSettings::Folder(dir) => Storage::local(dir, settings.max_upload_bytes)
+            .with_context(|| format!("opening the files folder {}", dir.display()))?,
+        FileSettings::S3Bucket(bucket) => Storage::s3(bucket, settings.max_upload_bytes)
+            .with_context(|| format!("opening the S3 bucket {bucket}"))?,
     };
     if settings.seed_demo && app::demo::seed_once(&db).await? {
         tracing::info!("seeded the demo accounts");
@@ -68,6 +81,7 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         mailer,
         site,
         forms,
+        storage,
         runtime: Arc::new(app::platform::state::Runtime {
             environment: settings.environment,
             base_url: settings.base_url_str(),
@@ -107,13 +121,26 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .with_expiry(Expiry::OnInactivity(
             tower_sessions::cookie::time::Duration::minutes(30),
         ));
+    // A step without JavaScript may carry every file of its attachments fields at once.
+    let upload_limit = DefaultBodyLimit::max(
+        usize::try_from(state.storage.max_upload_bytes)
+            .unwrap_or(usize::MAX)
+            .saturating_mul(UPLOADS_PER_POST)
+            .saturating_add(1024 * 1024),
+    );
     Router::new()
         .route("/healthz", get(healthz))
         // A wizard step posted by a page without JavaScript.
         .route(
             "/drafts/{draft}/steps/{step}",
-            axum::routing::post(app::forms::post::save_step),
+            post(app::forms::post::save_step).layer(upload_limit.clone()),
         )
+        // One file, uploaded by the wizard's scripts (with progress); and files to download.
+        .route(
+            "/drafts/{draft}/files",
+            post(app::forms::files::upload).layer(upload_limit),
+        )
+        .route("/files/{file}", get(app::forms::files::download))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

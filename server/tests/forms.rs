@@ -130,7 +130,13 @@ async fn a_parent_starts_saves_and_submits_a_form_which_then_cannot_change() {
             .json()
             .await
             .unwrap();
-        assert_eq!(details["answers"], answers);
+        let shown = details["answers_html"].as_str().unwrap();
+        assert!(shown.contains("First name"), "{shown}");
+        assert!(shown.contains("Example answer"), "{shown}");
+        assert!(
+            !shown.contains("Change"),
+            "a submitted form has no Change links"
+        );
         assert!(details["reference"].as_str().unwrap().starts_with("EHC-"));
 
         // The draft is gone: it can be neither loaded, saved nor submitted again.
@@ -312,10 +318,16 @@ async fn steps_posted_without_javascript_save_and_move_on() {
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{backend:?}");
         assert_eq!(
             location(&response),
-            format!("/drafts/{draft}/child-details?check=1#error-summary")
+            format!("/drafts/{draft}/child-details#error-summary")
         );
         let view: Value = load(&app, &parent, &draft).await.json().await.unwrap();
         assert_eq!(view["answers"]["child"][0]["first_name"], "Ellie");
+        // The step opens again with its problems, once.
+        let page = step_page(&app, &parent, &draft, "child-details").await;
+        assert!(page.contains("There is a problem"), "{backend:?}");
+        assert!(page.contains("value=\"Ellie\""), "what was typed is there");
+        let again = step_page(&app, &parent, &draft, "child-details").await;
+        assert!(!again.contains("There is a problem"));
 
         // Add More keeps what was typed in the first item and opens a second.
         let response = post_step(
@@ -419,6 +431,362 @@ async fn steps_posted_without_javascript_save_and_move_on() {
         )
         .await;
         assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        app.finish().await;
+    }
+}
+
+/// The HTML of one step of the wizard, as its page shows it.
+async fn step_page(app: &TestApp, client: &reqwest::Client, draft: &str, step: &str) -> String {
+    let page: Value = app
+        .call(
+            client,
+            "forms/step",
+            &[("draft", draft), ("step", step), ("check", "false")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    page["html"].as_str().unwrap().to_owned()
+}
+
+/// Posts a step the way the page's scripts do.
+async fn save_step(
+    app: &TestApp,
+    client: &reqwest::Client,
+    draft: &str,
+    step: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    app.call_json(
+        client,
+        "forms/step/save",
+        &json!({ "draft": draft, "step": step, "fields": fields }),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let parent = app.signed_in(PARENT, PASSWORD).await;
+        let child = app.child_id("Ellie").await;
+        let draft = start(&app, &parent, &child, E2).await;
+        let page: Value = app
+            .call(
+                &parent,
+                "forms/step",
+                &[("draft", &draft), ("step", ""), ("check", "false")],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            page["step"], "child-details",
+            "opens where the person left off"
+        );
+        assert_eq!(page["version"], 1);
+        assert!(page["title"].as_str().unwrap().starts_with("Step 1 of 8: "));
+
+        // Autosave from one tab.
+        let saved: Value = save_step(
+            &app,
+            &parent,
+            &draft,
+            "child-details",
+            &[
+                ("__version", "1"),
+                ("__action", "autosave"),
+                ("child.0.first_name", "Ellie"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(saved["Saved"]["version"], 2, "{backend:?}");
+        // A second tab still on version 1: refused, shown both, nothing written.
+        let stale: Value = save_step(
+            &app,
+            &parent,
+            &draft,
+            "child-details",
+            &[
+                ("__version", "1"),
+                ("__action", "autosave"),
+                ("child.0.first_name", "Ellen"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(stale["Conflict"]["version"], 2, "{backend:?}");
+        let banner = stale["Conflict"]["html"].as_str().unwrap();
+        assert!(
+            banner.contains("Ellen") && banner.contains("Ellie"),
+            "{banner}"
+        );
+        assert!(banner.contains("Keep the answers here"));
+        let view: Value = load(&app, &parent, &draft).await.json().await.unwrap();
+        assert_eq!(view["answers"]["child"][0]["first_name"], "Ellie");
+        // Keeping theirs-over-mine: the page now names version 2 and its save goes through.
+        let kept: Value = save_step(
+            &app,
+            &parent,
+            &draft,
+            "child-details",
+            &[
+                ("__version", "2"),
+                ("__action", "autosave"),
+                ("child.0.first_name", "Ellen"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(kept["Saved"]["version"], 3);
+
+        // Add More answers with the step again, focused on the new item.
+        let shown: Value = save_step(
+            &app,
+            &parent,
+            &draft,
+            "parent-carer-details",
+            &[
+                ("__version", "3"),
+                ("__action", "add:parents_carers"),
+                ("parents_carers.0.full_name", "Sam Taylor"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(shown["Show"]["focus"], "parents_carers-1");
+        let html = shown["Show"]["html"].as_str().unwrap();
+        assert!(html.contains("Parent or carer 2"), "{html}");
+        assert!(html.contains("Sam Taylor"));
+        // Continue with problems shows them; Previous moves.
+        let checked: Value = save_step(
+            &app,
+            &parent,
+            &draft,
+            "parent-carer-details",
+            &[
+                ("__version", "4"),
+                ("__action", "continue"),
+                ("parents_carers.0.full_name", "Sam Taylor"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(checked["Show"]["focus"], "error-summary");
+        assert!(checked["Show"]["html"]
+            .as_str()
+            .unwrap()
+            .contains("There is a problem"));
+        let moved: Value = save_step(
+            &app,
+            &parent,
+            &draft,
+            "parent-carer-details",
+            &[("__version", "5"), ("__action", "previous")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(
+            moved["Go"]["to"],
+            format!("/drafts/{draft}/school-or-setting")
+        );
+
+        // Someone else: exactly like a draft that does not exist.
+        let stranger = app.signed_in("young.person@example.org", PASSWORD).await;
+        let foreign = save_step(
+            &app,
+            &stranger,
+            &draft,
+            "child-details",
+            &[("__version", "6")],
+        )
+        .await;
+        let missing = save_step(
+            &app,
+            &stranger,
+            "no-such-draft",
+            "child-details",
+            &[("__version", "6")],
+        )
+        .await;
+        assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
+        assert_eq!(foreign.text().await.unwrap(), missing.text().await.unwrap());
+        app.finish().await;
+    }
+}
+
+const PDF: &[u8] =
+    b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// Posts the supporting documents step with files, as the page's scripts do for an upload.
+async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    draft: &str,
+    version: i64,
+    files: &[(&str, Vec<u8>)],
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new()
+        .text("__version", version.to_string())
+        .text("__action", "upload:supporting_documents.0.documents");
+    for (name, content) in files {
+        form = form.part(
+            "supporting_documents.0.documents",
+            reqwest::multipart::Part::bytes(content.clone()).file_name(name.to_string()),
+        );
+    }
+    client
+        .post(app.url(&format!("/drafts/{draft}/steps/supporting-documents")))
+        .header("origin", app.address.clone())
+        .header("accept", "application/json")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn files_are_typed_from_their_content_kept_to_their_people_and_downloaded_as_attachments() {
+    for backend in backends() {
+        let db = common::TestDb::new(backend).await;
+        let app = TestApp::spawn_with(db, &[("PORTAL_MAX_UPLOAD_MB", "1")]).await;
+        let parent = app.signed_in(PARENT, PASSWORD).await;
+        let child = app.child_id("Ellie").await;
+        let draft = start(&app, &parent, &child, E2).await;
+
+        // Two files at once (as without JavaScript): both stored, both named in the answer.
+        let reply: Value = upload(
+            &app,
+            &parent,
+            &draft,
+            1,
+            &[("report.pdf", PDF.to_vec()), ("letter.pdf", PDF.to_vec())],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let html = reply["Show"]["html"].as_str().unwrap();
+        assert!(
+            html.contains("report.pdf") && html.contains("letter.pdf"),
+            "{backend:?} {html}"
+        );
+        let view: Value = load(&app, &parent, &draft).await.json().await.unwrap();
+        let ids = view["answers"]["supporting_documents"][0]["documents"]
+            .as_array()
+            .unwrap()
+            .clone();
+        assert_eq!(ids.len(), 2);
+        let first = ids[0].as_str().unwrap().to_owned();
+
+        // A program called .pdf, and a file over the limit: refused in words, nothing stored.
+        let refused: Value = upload(
+            &app,
+            &parent,
+            &draft,
+            2,
+            &[(
+                "invoice.pdf",
+                b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff".to_vec(),
+            )],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let html = refused["Show"]["html"].as_str().unwrap();
+        assert!(html.contains("must be a PDF, a Word document"), "{html}");
+        let mut big = PDF.to_vec();
+        big.resize(1024 * 1024 + 1, b' ');
+        let too_big: Value = upload(&app, &parent, &draft, 3, &[("scan.pdf", big)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(too_big["Show"]["html"]
+            .as_str()
+            .unwrap()
+            .contains("larger than 1 MB"));
+        let view: Value = load(&app, &parent, &draft).await.json().await.unwrap();
+        assert_eq!(view["files"].as_array().unwrap().len(), 2, "{backend:?}");
+
+        // Downloaded as an attachment, with the type found in it, by the owner only.
+        let file = parent
+            .get(app.url(&format!("/files/{first}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(file.status(), StatusCode::OK);
+        assert_eq!(file.headers()["content-type"], "application/pdf");
+        assert!(file.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\"report.pdf\""));
+        assert_eq!(file.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(&file.bytes().await.unwrap()[..], PDF);
+        let stranger = app.signed_in("young.person@example.org", PASSWORD).await;
+        let foreign = stranger
+            .get(app.url(&format!("/files/{first}")))
+            .send()
+            .await
+            .unwrap();
+        let missing = stranger
+            .get(app.url("/files/no-such-file"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(foreign.status(), StatusCode::NOT_FOUND);
+        assert_eq!(foreign.text().await.unwrap(), missing.text().await.unwrap());
+        assert_eq!(
+            browser()
+                .get(app.url(&format!("/files/{first}")))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+
+        // Remove takes a file off the answer and out of storage.
+        let second = ids[1].as_str().unwrap().to_owned();
+        let remove = format!("remove-file:{second}");
+        let view: Value = load(&app, &parent, &draft).await.json().await.unwrap();
+        let version = view["version"].as_i64().unwrap().to_string();
+        save_step(
+            &app,
+            &parent,
+            &draft,
+            "supporting-documents",
+            &[("__version", &version), ("__action", &remove)],
+        )
+        .await;
+        let view: Value = load(&app, &parent, &draft).await.json().await.unwrap();
+        assert_eq!(view["files"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            parent
+                .get(app.url(&format!("/files/{second}")))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::NOT_FOUND
+        );
         app.finish().await;
     }
 }

@@ -171,11 +171,14 @@ impl Answers {
                 .filter(|f| f.kind == FieldKind::Attachments)
             {
                 for (index, old_item) in old.iter().enumerate() {
-                    if let (Some(files), Some(item)) =
-                        (old_item.get(&field.id), items.get_mut(index))
-                    {
-                        item.insert(field.id.clone(), files.clone());
+                    let Some(files) = old_item.get(&field.id) else {
+                        continue;
+                    };
+                    // A file input posts no text: the item may have nothing else.
+                    while items.len() <= index {
+                        items.push(Item::new());
                     }
+                    items[index].insert(field.id.clone(), files.clone());
                 }
             }
             if !items.is_empty() {

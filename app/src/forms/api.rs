@@ -40,6 +40,38 @@ pub struct ChildFormsData {
     pub submitted: Vec<SubmissionListing>,
 }
 
+/// A file attached to an answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub id: String,
+    pub name: String,
+    pub size: u64,
+    pub content_type: String,
+}
+
+impl AttachmentInfo {
+    /// "report.pdf (PDF, 1.2 MB)".
+    pub fn describe(&self) -> String {
+        let kind = match self.content_type.as_str() {
+            "application/pdf" => "PDF",
+            "application/msword"
+            | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "Word",
+            _ => "image",
+        };
+        format!("{} ({kind}, {})", self.name, human_size(self.size))
+    }
+}
+
+/// A size as people read it: "900 KB", "1.2 MB".
+pub fn human_size(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB {
+        format!("{:.1} MB", bytes as f64 / MB as f64)
+    } else {
+        format!("{} KB", bytes.div_ceil(1024).max(1))
+    }
+}
+
 /// A draft as the wizard needs it: the definition it was started on and its answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftView {
@@ -52,6 +84,45 @@ pub struct DraftView {
     pub updated_at: i64,
     /// Today on the server (ISO 8601), for date rules.
     pub today: String,
+    /// Every file uploaded to this draft.
+    pub files: Vec<AttachmentInfo>,
+}
+
+/// One page of the wizard, rendered on the server (see `render.rs`): the browser shows the
+/// HTML and its scripts save the form in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepPage {
+    pub draft: String,
+    /// The step shown (the one the person left off at, when the address names none).
+    pub step: String,
+    pub title: String,
+    pub html: String,
+    pub version: i64,
+    pub saved_at: i64,
+}
+
+/// What a posted step came to, for the page's scripts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StepReply {
+    /// Saved (autosave); nothing else changes on the page.
+    Saved { version: i64, saved_at: i64 },
+    /// Open this address next.
+    Go { to: String, version: i64 },
+    /// Show this page instead (the same step after Add More, Remove, a file, or problems),
+    /// moving the focus to `focus`.
+    Show {
+        html: String,
+        focus: Option<String>,
+        version: i64,
+        saved_at: i64,
+    },
+    /// Another window or device saved first: nothing was written. `html` shows both versions
+    /// and the choice; `version` is what is stored now.
+    Conflict {
+        html: String,
+        version: i64,
+        saved_at: i64,
+    },
 }
 
 /// What a save did. A stale save writes nothing and carries what is stored now, so the person
@@ -75,8 +146,11 @@ pub struct SubmissionView {
     pub id: String,
     pub reference: String,
     pub child: ChildSummary,
-    pub form: FormDefinition,
-    pub answers: Answers,
+    pub title: String,
+    /// "What happens next", in paragraphs.
+    pub next_steps: Vec<String>,
+    /// Every answer, rendered on the server (see `render::answers_summary`).
+    pub answers_html: String,
     pub submitted_at: i64,
     pub submitted_by: String,
 }
@@ -137,6 +211,55 @@ pub(crate) mod server {
                 ))
             })?;
         Ok((draft, form))
+    }
+
+    /// Accept: every required answer must be there and right, and every statement agreed to
+    /// (`agreed` holds the numbers of the boxes ticked). The draft becomes an immutable
+    /// submission with a reference, and a receipt is emailed. Returns (id, reference).
+    pub async fn submit(
+        state: &AppState,
+        account: &Account,
+        draft: &store::Draft,
+        form: &FormDefinition,
+        agreed: &[String],
+    ) -> Result<(String, String), AppError> {
+        let problems = form.check_all(&draft.answers, today());
+        if let Some((step, first)) = problems.first() {
+            return Err(AppError::field(
+                "agreed-0",
+                format!(
+                    "Some answers are missing or need correcting ({} in all). The first is in ‘{}’: {}",
+                    problems.len(),
+                    step.title,
+                    first.message
+                ),
+            ));
+        }
+        if let Some(missing) =
+            (0..form.declaration.agreements.len()).find(|i| !agreed.contains(&i.to_string()))
+        {
+            return Err(AppError::field(
+                &format!("agreed-{missing}"),
+                "Tick each ‘I agree’ box to accept the declaration",
+            ));
+        }
+        crate::forms::files::remove_unused(state, draft.id, form, &draft.answers).await?;
+        let (id, reference) = store::submit_draft(state.db.pool(), draft, &form.title).await?;
+        state
+            .mailer
+            .send(crate::platform::Email {
+                to: account.email.clone(),
+                subject: format!("We have received your form: {reference}"),
+                text: format!(
+                    "Thank you. We have received your {} (reference {reference}).\n\n{}\n\n\
+                     You can see what you sent at any time: sign in at {}/sign-in and open the child's forms.\n",
+                    form.title,
+                    form.next_steps.trim(),
+                    state.runtime.base_url
+                ),
+            })
+            .await?;
+        Ok((id, reference))
     }
 
     /// Today's date in UTC.
@@ -246,6 +369,7 @@ pub async fn load_draft(draft: String) -> Result<DraftView, AppError> {
             let (mut draft, form) = server::own_draft(&state, &account, &draft).await?;
             let session = crate::auth::api::server::session().await?;
             crate::forms::post::apply_unsaved_step(&state, &session, &mut draft, &form).await?;
+            let files = crate::forms::files::files_of_draft(state.db.pool(), draft.id).await?;
             let child = children_of(state.db.pool(), account.id)
                 .await?
                 .into_iter()
@@ -260,7 +384,82 @@ pub async fn load_draft(draft: String) -> Result<DraftView, AppError> {
                 current_step: draft.current_step,
                 updated_at: draft.updated_at,
                 today: server::today().iso(),
+                files,
             })
+        }
+        .await,
+    )
+}
+
+/// One page of the wizard: `step` (or, when empty, the step the person left off at), with the
+/// step's problems when `check` is set (after "Save and continue" without JavaScript).
+#[server(prefix = "/api", endpoint = "forms/step")]
+pub async fn load_step(draft: String, step: String, check: bool) -> Result<StepPage, AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{
+                forms::{post, render},
+                platform::AppState,
+            };
+            let state = AppState::current()?;
+            let account = server::require_form_user(&state).await?;
+            let (mut found, form) = server::own_draft(&state, &account, &draft).await?;
+            let session = crate::auth::api::server::session().await?;
+            post::apply_unsaved_step(&state, &session, &mut found, &form).await?;
+            let step = if step.is_empty() {
+                found.current_step.clone()
+            } else {
+                step
+            };
+            if !render::step_ids(&form).contains(&step.as_str()) {
+                return Err(AppError::NotFound);
+            }
+            let mut errors = post::take_problems(&session).await?;
+            if check && errors.is_empty() {
+                if let Some(s) = form.steps.iter().find(|s| s.id == step) {
+                    errors = form.check_step(s, &found.answers, server::today());
+                }
+            }
+            let html = post::step_html(&state, &found, &form, &step, &errors).await?;
+            Ok(StepPage {
+                title: render::page_title(&form, &step),
+                draft: found.public_id,
+                step,
+                html,
+                version: found.version,
+                saved_at: found.updated_at,
+            })
+        }
+        .await,
+    )
+}
+
+/// The page's scripts post a step here: autosave (`__action=autosave`) and every button.
+/// `fields` are the form's fields as posted, `__version` (the version the page is based on)
+/// and `__action` among them. A page based on an older version is told, and nothing is
+/// written.
+#[server(prefix = "/api", endpoint = "forms/step/save", input = Json)]
+pub async fn save_step(
+    draft: String,
+    step: String,
+    fields: Vec<(String, String)>,
+) -> Result<StepReply, AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{forms::post, platform::AppState};
+            let state = AppState::current()?;
+            let account = server::require_active_form_user(&state).await?;
+            let applied = post::apply(
+                &state,
+                &account,
+                &draft,
+                &step,
+                fields,
+                Vec::new(),
+                post::Versioning::Strict,
+            )
+            .await?;
+            Ok(post::reply(applied))
         }
         .await,
     )
@@ -285,6 +484,10 @@ pub async fn save_draft(
             let account = server::require_active_form_user(&state).await?;
             let (draft, form) = server::own_draft(&state, &account, &draft).await?;
             form.check_shape(&answers).map_err(AppError::Invalid)?;
+            if !crate::forms::files::named_files(&form, &answers).is_empty() {
+                let known = crate::forms::files::files_of_draft(state.db.pool(), draft.id).await?;
+                crate::forms::files::check_files(&form, &answers, &known)?;
+            }
             let size = serde_json::to_vec(&answers)
                 .map(|v| v.len())
                 .unwrap_or(usize::MAX);
@@ -327,44 +530,13 @@ pub async fn save_draft(
 pub async fn submit_form(draft: String, agreed: Option<Vec<String>>) -> Result<String, AppError> {
     crate::error::with_status(
         async move {
-            use crate::{
-                forms::store,
-                platform::{AppState, Email},
-            };
+            use crate::platform::AppState;
             let state = AppState::current()?;
             let account = server::require_form_user(&state).await?;
             let (draft, form) = server::own_draft(&state, &account, &draft).await?;
-            let problems = form.check_all(&draft.answers, server::today());
-            if let Some((step, first)) = problems.first() {
-                return Err(AppError::invalid(format!(
-                    "Some answers are missing or need correcting ({} in all). The first is in ‘{}’: {}",
-                    problems.len(),
-                    step.title,
-                    first.message
-                )));
-            }
-            let agreed = agreed.unwrap_or_default();
-            if let Some(missing) = (0..form.declaration.agreements.len()).find(|i| !agreed.contains(&i.to_string())) {
-                return Err(AppError::field(
-                    &format!("agreed-{missing}"),
-                    "Tick each ‘I agree’ box to accept the declaration",
-                ));
-            }
-            let (id, reference) = store::submit_draft(state.db.pool(), &draft, &form.title).await?;
-            state
-                .mailer
-                .send(Email {
-                    to: account.email.clone(),
-                    subject: format!("We have received your form: {reference}"),
-                    text: format!(
-                        "Thank you. We have received your {} (reference {reference}).\n\n{}\n\n\
-                         You can see what you sent at any time: sign in at {}/sign-in and open the child's forms.\n",
-                        form.title,
-                        form.next_steps.trim(),
-                        state.runtime.base_url
-                    ),
-                })
-                .await?;
+            let (id, _) =
+                server::submit(&state, &account, &draft, &form, &agreed.unwrap_or_default())
+                    .await?;
             leptos_axum::redirect(&format!("/submissions/{id}?submitted=1"));
             Ok(id)
         }
@@ -392,12 +564,28 @@ pub async fn view_submission(submission: String) -> Result<SubmissionView, AppEr
                 .into_iter()
                 .find(|c| c.id == found.child_id)
                 .ok_or(AppError::NotFound)?;
+            let files =
+                crate::forms::files::files_of_submission(state.db.pool(), &submission).await?;
+            crate::auth::ssr::accounts::audit(
+                &state,
+                crate::auth::ssr::accounts::Audit::of(Some(account.id), "submission_viewed", "")
+                    .detail(&found.reference),
+            )
+            .await?;
             Ok(SubmissionView {
                 id: found.public_id,
                 reference: found.reference,
                 child: child.summary,
-                form: (*form).clone(),
-                answers: found.answers,
+                title: form.title.clone(),
+                next_steps: form
+                    .next_steps
+                    .split("\n\n")
+                    .map(|p| p.trim().to_owned())
+                    .filter(|p| !p.is_empty())
+                    .collect(),
+                answers_html: crate::forms::render::to_html(|| {
+                    crate::forms::render::answers_summary(&form, &found.answers, &files, None)
+                }),
                 submitted_at: found.submitted_at,
                 submitted_by: found.submitted_by,
             })

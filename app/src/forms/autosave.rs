@@ -1,18 +1,23 @@
-//! Autosave, once the page has hydrated: a moment after the person stops typing (and at every
-//! step change) the answers go to `save_draft` with the version they were based on. A refused
-//! (stale) save is shown to the person to choose; a failed one (offline) is kept in the
-//! browser's storage and sent again when the connection comes back. Closing the tab with
-//! unsaved edits warns.
+//! The wizard's scripts, once the page has hydrated. The step's form is server-rendered HTML
+//! (`render.rs`); this module only saves and sends it:
+//!
+//! - a moment after the person stops typing (and at once when a choice is ticked), the form's
+//!   fields go to the `save_step` server function with the version the page is based on;
+//! - every button (Save and continue, Previous, Add More, Remove, Accept…) goes the same way,
+//!   and the reply says what to show next, without reloading the page;
+//! - a chosen file is uploaded at once, with its progress shown;
+//! - a save refused because another window or device saved first shows both versions and
+//!   asks; nothing is overwritten silently;
+//! - while a save has not reached the server, the fields are kept in the browser's storage
+//!   and sent again when the connection comes back (or the page is opened again); closing the
+//!   tab with unsaved edits warns.
 
 use std::time::Duration;
 
-use leptos::prelude::*;
+use leptos::{prelude::*, wasm_bindgen::JsCast};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    answers::Answers,
-    api::{save_draft, SaveOutcome},
-};
+use super::api::{save_step, StepReply};
 
 /// How long after the last keystroke a save starts, and how soon a failed save is retried.
 const QUIET: Duration = Duration::from_millis(800);
@@ -20,7 +25,7 @@ const RETRY: Duration = Duration::from_secs(5);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SaveState {
-    /// Nothing changed since loading (`at` is when it was last saved).
+    /// Nothing changed since the page opened (`at`: when it was last saved).
     Unchanged {
         at: i64,
     },
@@ -29,87 +34,82 @@ pub enum SaveState {
     Saved {
         at: i64,
     },
-    /// Not saved (offline or the server did not answer): kept in this browser, retrying.
+    /// Not saved (offline, or the server did not answer): kept in this browser, retrying.
     Retrying,
+    /// Refused, with the reason in words.
+    Refused(String),
     /// Someone saved from another tab or device since this page's version.
-    Conflict {
-        theirs: Answers,
-        version: i64,
-        at: i64,
-    },
+    Conflict,
+    /// A file is on its way: name and percentage.
+    Uploading(String, u32),
 }
 
 /// What is kept in the browser's storage while a save is outstanding.
 #[derive(Serialize, Deserialize)]
 struct Backup {
-    base_version: i64,
-    answers: Answers,
+    version: i64,
+    fields: Vec<(String, String)>,
+}
+
+/// What the page's scripts send: a quiet save, or a button.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Job {
+    Autosave,
+    Action(String),
 }
 
 #[derive(Clone, Copy)]
-pub struct Autosave {
+pub struct Editor {
     draft: StoredValue<String>,
-    pub answers: RwSignal<Answers>,
-    pub version: RwSignal<i64>,
+    step: StoredValue<String>,
+    /// The version the page's answers are based on.
+    version: StoredValue<i64>,
     pub state: RwSignal<SaveState>,
-    step: Memo<String>,
-    /// A save is on its way; `again` asks for another once it is back.
-    in_flight: StoredValue<bool>,
-    again: StoredValue<bool>,
+    /// The step's HTML; replaced when the server sends the step again.
+    pub html: RwSignal<String>,
+    /// Both versions and the choice, when another window saved first.
+    pub conflict: RwSignal<Option<String>>,
+    /// The version stored now, while a conflict waits for the person's choice.
+    theirs: StoredValue<i64>,
+    /// Edits not yet sent.
+    dirty: StoredValue<bool>,
+    busy: StoredValue<bool>,
+    queued: StoredValue<Option<Job>>,
     timer: StoredValue<Option<TimeoutHandle>>,
     /// The inactivity clock's signal: a save counts as activity.
     activity: Option<RwSignal<u32>>,
 }
 
-impl Autosave {
-    pub fn new(
-        draft: String,
-        answers: RwSignal<Answers>,
-        version: i64,
-        saved_at: i64,
-        step: Memo<String>,
-    ) -> Autosave {
-        let saver = Autosave {
+impl Editor {
+    pub fn new(draft: String, step: String, html: String, version: i64, saved_at: i64) -> Editor {
+        let editor = Editor {
             draft: StoredValue::new(draft),
-            answers,
-            version: RwSignal::new(version),
+            step: StoredValue::new(step),
+            version: StoredValue::new(version),
             state: RwSignal::new(SaveState::Unchanged { at: saved_at }),
-            step,
-            in_flight: StoredValue::new(false),
-            again: StoredValue::new(false),
+            html: RwSignal::new(html),
+            conflict: RwSignal::new(None),
+            theirs: StoredValue::new(version),
+            dirty: StoredValue::new(false),
+            busy: StoredValue::new(false),
+            queued: StoredValue::new(None),
             timer: StoredValue::new(None),
             activity: use_context::<crate::auth::idle::Activity>().map(|a| a.0),
         };
-        saver.watch();
-        saver
+        editor.watch();
+        editor
     }
 
     /// Effects run only in the browser: on the server this sets nothing up.
     fn watch(self) {
-        // Edits: save a moment after the last one.
-        Effect::new(move |first: Option<()>| {
-            self.answers.track();
-            if first.is_some() {
-                self.state.set(SaveState::Pending);
-                self.schedule(QUIET);
-            }
-        });
-        // A step change saves at once (the server remembers where the person is).
-        Effect::new(move |first: Option<()>| {
-            self.step.track();
-            if first.is_some() {
-                self.save_now();
-            }
-        });
-        // Edits kept from an earlier visit that never reached the server.
         Effect::new(move |_| self.restore_backup());
         let online = window_event_listener(leptos::ev::online, move |_| {
-            if self.state.get_untracked() == SaveState::Retrying {
-                self.save_now();
+            if self.dirty.get_value() {
+                self.send(Job::Autosave);
             }
         });
         let unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
-            if self.unsaved() {
+            if self.dirty.get_value() {
                 ev.prevent_default();
                 ev.set_return_value("You have changes that are not saved yet.");
             }
@@ -117,126 +117,300 @@ impl Autosave {
         on_cleanup(move || {
             online.remove();
             unload.remove();
+            if let Some(handle) = self.timer.get_value() {
+                handle.clear();
+            }
         });
     }
 
-    pub fn unsaved(self) -> bool {
-        matches!(
-            self.state.get_untracked(),
-            SaveState::Pending | SaveState::Saving | SaveState::Retrying
-        )
+    /// Typing: save a moment after the last keystroke.
+    pub fn typed(self, ev: &leptos::ev::Event) {
+        update_count(ev);
+        self.edited(QUIET);
     }
 
-    fn schedule(self, after: Duration) {
+    /// A choice ticked, or a file chosen (uploaded at once).
+    pub fn changed(self, ev: &leptos::ev::Event) {
+        let file_input = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .filter(|input| input.type_() == "file");
+        match file_input {
+            Some(input) if input.files().is_some_and(|f| f.length() > 0) => {
+                let path = input.name();
+                self.send(Job::Action(format!("upload:{path}")));
+            }
+            Some(_) => {}
+            None => self.edited(Duration::ZERO),
+        }
+    }
+
+    fn edited(self, after: Duration) {
+        self.dirty.set_value(true);
+        self.keep_backup();
+        if !matches!(self.state.get_untracked(), SaveState::Conflict) {
+            self.state.set(SaveState::Pending);
+        }
         if let Some(handle) = self.timer.get_value() {
             handle.clear();
         }
-        let handle = set_timeout_with_handle(move || self.save_now(), after).ok();
+        let handle = set_timeout_with_handle(move || self.send(Job::Autosave), after).ok();
         self.timer.set_value(handle);
     }
 
-    /// Sends the answers now (or as soon as the save on its way is back).
-    pub fn save_now(self) {
+    /// A button of the step's form.
+    pub fn submitted(self, ev: &leptos::ev::SubmitEvent) {
+        ev.prevent_default();
+        let action = ev
+            .submitter()
+            .and_then(|b| b.get_attribute("value"))
+            .unwrap_or_else(|| "continue".into());
+        self.send(Job::Action(action));
+    }
+
+    /// The conflict banner's buttons.
+    pub fn chose(self, ev: &leptos::ev::MouseEvent) {
+        let choice = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("[data-choice]").ok().flatten())
+            .and_then(|e| e.get_attribute("data-choice"));
+        match choice.as_deref() {
+            Some("mine") => {
+                // Saved over the other version, which the person has now seen.
+                self.version.set_value(self.theirs.get_value());
+                self.conflict.set(None);
+                self.state.set(SaveState::Pending);
+                self.send(Job::Autosave);
+            }
+            Some("theirs") => {
+                self.dirty.set_value(false);
+                self.drop_backup();
+                let _ = window().location().reload();
+            }
+            _ => {}
+        }
+    }
+
+    /// Sends a job now, or when the one on its way is back. A button outranks a quiet save.
+    fn send(self, job: Job) {
         if let Some(handle) = self.timer.get_value() {
             handle.clear();
             self.timer.set_value(None);
         }
-        if matches!(self.state.get_untracked(), SaveState::Conflict { .. }) {
+        if self.busy.get_value() {
+            if self
+                .queued
+                .with_value(|q| !matches!(q, Some(Job::Action(_))))
+            {
+                self.queued.set_value(Some(job));
+            }
             return;
         }
-        if self.in_flight.get_value() {
-            self.again.set_value(true);
+        if self.conflict.with_untracked(Option::is_some) && job == Job::Autosave {
             return;
         }
-        self.in_flight.set_value(true);
-        self.state.set(SaveState::Saving);
-        let answers = self.answers.get_untracked();
-        let base_version = self.version.get_untracked();
-        self.keep_backup(base_version, &answers);
-        let (draft, step) = (self.draft.get_value(), self.step.get_untracked());
-        leptos::task::spawn_local(async move {
-            let outcome = save_draft(draft, base_version, answers.clone(), step).await;
-            self.in_flight.set_value(false);
-            match outcome {
-                Ok(SaveOutcome::Saved { version, saved_at }) => {
-                    if let Some(activity) = self.activity {
-                        activity.update(|n| *n = n.wrapping_add(1));
-                    }
-                    self.version.set(version);
-                    if self.answers.with_untracked(|a| a == &answers) {
-                        self.drop_backup();
-                        self.state.set(SaveState::Saved { at: saved_at });
-                    } else {
-                        self.again.set_value(true);
-                    }
-                }
-                Ok(SaveOutcome::Conflict {
-                    version,
-                    answers: theirs,
-                    saved_at,
-                }) => {
-                    self.again.set_value(false);
-                    self.state.set(SaveState::Conflict {
-                        theirs,
-                        version,
-                        at: saved_at,
-                    });
-                    return;
-                }
-                Err(
-                    crate::error::AppError::Unreachable | crate::error::AppError::Internal { .. },
-                ) => {
-                    self.state.set(SaveState::Retrying);
-                    self.schedule(RETRY);
-                    return;
-                }
-                Err(_) => {
-                    // Refused (signed out, or no longer theirs): keep the backup for later.
-                    self.state.set(SaveState::Retrying);
-                    return;
-                }
-            }
-            if self.again.get_value() {
-                self.again.set_value(false);
-                self.save_now();
-            }
-        });
-    }
-
-    /// The person chose: keep their answers (saved over the other version), or take the
-    /// other version.
-    pub fn resolve(self, keep_mine: bool) {
-        let SaveState::Conflict {
-            theirs,
-            version,
-            at,
-        } = self.state.get_untracked()
-        else {
+        let Some(form) = wizard_form() else {
             return;
         };
-        self.version.set(version);
-        if keep_mine {
-            self.state.set(SaveState::Pending);
-            self.save_now();
-        } else {
-            self.drop_backup();
-            self.answers.set(theirs);
-            self.state.set(SaveState::Saved { at });
+        self.busy.set_value(true);
+        match job {
+            Job::Action(action) if action.starts_with("upload:") => self.upload(&form, &action),
+            job => {
+                let action = match job {
+                    Job::Action(action) => action,
+                    Job::Autosave => "autosave".into(),
+                };
+                let mut fields = self.fields(&form);
+                fields.push(("__action".into(), action));
+                self.state.set(SaveState::Saving);
+                self.dirty.set_value(false);
+                let (draft, step) = (self.draft.get_value(), self.step.get_value());
+                leptos::task::spawn_local(async move {
+                    let result = save_step(draft, step, fields).await;
+                    self.finished(result);
+                });
+            }
+        }
+    }
+
+    /// The form's fields as posted, with the page's version.
+    fn fields(self, form: &web_sys::HtmlFormElement) -> Vec<(String, String)> {
+        let mut fields = form_fields(form);
+        fields.retain(|(name, _)| name != "__version" && name != "__action");
+        fields.push(("__version".into(), self.version.get_value().to_string()));
+        fields
+    }
+
+    fn finished(self, result: Result<StepReply, crate::error::AppError>) {
+        self.busy.set_value(false);
+        match result {
+            Ok(reply) => self.show(reply),
+            Err(crate::error::AppError::Unreachable | crate::error::AppError::Internal { .. }) => {
+                self.dirty.set_value(true);
+                self.keep_backup();
+                self.state.set(SaveState::Retrying);
+                let handle = set_timeout_with_handle(move || self.send(Job::Autosave), RETRY).ok();
+                self.timer.set_value(handle);
+            }
+            Err(crate::error::AppError::SignInRequired) => {
+                // Kept in this browser; sent once the person has signed in again.
+                self.dirty.set_value(true);
+                self.keep_backup();
+                self.state.set(SaveState::Refused(
+                    "Not saved — you have been signed out. Your changes are kept in this browser: sign in again to save them".into(),
+                ));
+            }
+            Err(other) => {
+                self.dirty.set_value(true);
+                self.keep_backup();
+                self.state
+                    .set(SaveState::Refused(format!("Not saved — {other}")));
+            }
+        }
+        if let Some(job) = self.queued.try_update_value(Option::take).flatten() {
+            self.send(job);
+        }
+    }
+
+    fn show(self, reply: StepReply) {
+        if let Some(activity) = self.activity {
+            activity.update(|n| *n = n.wrapping_add(1));
+        }
+        match reply {
+            StepReply::Saved { version, saved_at } => {
+                self.version.set_value(version);
+                if !self.dirty.get_value() {
+                    self.drop_backup();
+                    self.state.set(SaveState::Saved { at: saved_at });
+                }
+            }
+            StepReply::Go { to, version } => {
+                self.version.set_value(version);
+                self.dirty.set_value(false);
+                self.drop_backup();
+                self.queued.set_value(None);
+                leptos_router::hooks::use_navigate()(&to, Default::default());
+            }
+            StepReply::Show {
+                html,
+                focus,
+                version,
+                saved_at,
+            } => {
+                self.version.set_value(version);
+                self.dirty.set_value(false);
+                self.drop_backup();
+                self.html.set(html);
+                self.state.set(SaveState::Saved { at: saved_at });
+                if let Some(id) = focus {
+                    focus_later(id);
+                }
+            }
+            StepReply::Conflict { html, version, .. } => {
+                self.theirs.set_value(version);
+                self.dirty.set_value(true);
+                self.conflict.set(Some(html));
+                self.state.set(SaveState::Conflict);
+                focus_later("conflict-title".into());
+            }
+        }
+    }
+
+    /// A file, sent with the rest of the step so that nothing typed is left behind, with its
+    /// progress shown. The reply is a `StepReply` like any other.
+    fn upload(self, form: &web_sys::HtmlFormElement, action: &str) {
+        let sent = (|| -> Option<()> {
+            let data = web_sys::FormData::new_with_form(form).ok()?;
+            let _ = data.delete("__version");
+            data.append_with_str("__version", &self.version.get_value().to_string())
+                .ok()?;
+            data.append_with_str("__action", action).ok()?;
+            let name = first_file_name(form, action.trim_start_matches("upload:"));
+            let request = web_sys::XmlHttpRequest::new().ok()?;
+            request
+                .open(
+                    "POST",
+                    &format!(
+                        "/drafts/{}/steps/{}",
+                        self.draft.get_value(),
+                        self.step.get_value()
+                    ),
+                )
+                .ok()?;
+            request
+                .set_request_header("Accept", "application/json")
+                .ok()?;
+            self.state.set(SaveState::Uploading(name.clone(), 0));
+            let progress = leptos::wasm_bindgen::closure::Closure::<
+                dyn FnMut(web_sys::ProgressEvent),
+            >::new(move |ev: web_sys::ProgressEvent| {
+                if ev.length_computable() && ev.total() > 0.0 {
+                    let percent = (ev.loaded() / ev.total() * 100.0).round() as u32;
+                    self.state
+                        .set(SaveState::Uploading(name.clone(), percent.min(100)));
+                }
+            });
+            request
+                .upload()
+                .ok()?
+                .set_onprogress(Some(progress.as_ref().unchecked_ref()));
+            progress.forget();
+            let done = {
+                let request = request.clone();
+                leptos::wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+                    let status = request.status().unwrap_or(0);
+                    let body = request.response_text().ok().flatten().unwrap_or_default();
+                    let result = match status {
+                        200 => serde_json::from_str::<StepReply>(&body)
+                            .map_err(|_| crate::error::AppError::Unreachable),
+                        0 => Err(crate::error::AppError::Unreachable),
+                        401 => Err(crate::error::AppError::SignInRequired),
+                        _ => Err(crate::error::AppError::invalid(
+                            "the server refused it. Reload the page and try again",
+                        )),
+                    };
+                    if matches!(result, Err(crate::error::AppError::Unreachable)) {
+                        // A file cannot wait in the browser: say so rather than retry.
+                        self.busy.set_value(false);
+                        self.state.set(SaveState::Refused(
+                            "The file was not uploaded — check your connection and choose it again"
+                                .into(),
+                        ));
+                        return;
+                    }
+                    self.finished(result);
+                })
+            };
+            request.set_onloadend(Some(done.as_ref().unchecked_ref()));
+            done.forget();
+            request.send_with_opt_form_data(Some(&data)).ok()
+        })();
+        if sent.is_none() {
+            self.busy.set_value(false);
+            self.state.set(SaveState::Refused(
+                "The file could not be sent from this browser. Try again".into(),
+            ));
         }
     }
 
     fn storage_key(self) -> String {
-        format!("send-portal-draft-{}", self.draft.get_value())
+        format!(
+            "send-portal-draft-{}-{}",
+            self.draft.get_value(),
+            self.step.get_value()
+        )
     }
 
-    fn keep_backup(self, base_version: i64, answers: &Answers) {
-        if let (Some(storage), Ok(json)) = (
-            local_storage(),
-            serde_json::to_string(&Backup {
-                base_version,
-                answers: answers.clone(),
-            }),
-        ) {
+    fn keep_backup(self) {
+        let Some(form) = wizard_form() else {
+            return;
+        };
+        let backup = Backup {
+            version: self.version.get_value(),
+            fields: self.fields(&form),
+        };
+        if let (Some(storage), Ok(json)) = (local_storage(), serde_json::to_string(&backup)) {
             let _ = storage.set_item(&self.storage_key(), &json);
         }
     }
@@ -247,8 +421,9 @@ impl Autosave {
         }
     }
 
-    /// Edits that never reached the server (the tab closed while offline) come back: sent if
-    /// nobody saved since, offered as a choice if someone did.
+    /// Edits that never reached the server (the tab was closed or reloaded while offline) are
+    /// put back into the form and sent, based on the version they were made on: if someone
+    /// saved since, the person is shown both and chooses.
     fn restore_backup(self) {
         let Some(storage) = local_storage() else {
             return;
@@ -256,44 +431,28 @@ impl Autosave {
         let Ok(Some(json)) = storage.get_item(&self.storage_key()) else {
             return;
         };
-        let Ok(backup) = serde_json::from_str::<Backup>(&json) else {
+        let (Ok(backup), Some(form)) = (serde_json::from_str::<Backup>(&json), wizard_form())
+        else {
             return;
         };
-        if self.answers.with_untracked(|a| a == &backup.answers) {
+        if form_fields(&form)
+            .iter()
+            .filter(|(n, _)| n != "__version")
+            .eq(backup.fields.iter().filter(|(n, _)| n != "__version"))
+        {
             self.drop_backup();
             return;
         }
-        let current = self.version.get_untracked();
-        if backup.base_version == current {
-            self.answers.set(backup.answers);
-        } else {
-            // Show theirs (the server's) against the answers kept here.
-            let server = self.answers.get_untracked();
-            self.answers.set(backup.answers);
-            self.state.set(SaveState::Conflict {
-                theirs: server,
-                version: current,
-                at: 0,
-            });
-        }
-    }
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    #[cfg(feature = "hydrate")]
-    {
-        leptos::prelude::window().local_storage().ok().flatten()
-    }
-    #[cfg(not(feature = "hydrate"))]
-    {
-        None
+        fill_form(&form, &backup.fields);
+        self.version.set_value(backup.version);
+        self.edited(Duration::ZERO);
     }
 }
 
 /// "Saving…", "Saved at 10:42", "Not saved — retrying".
 #[component]
-pub fn SaveStatus(saver: Autosave) -> impl IntoView {
-    let text = move || match saver.state.get() {
+pub fn SaveStatus(editor: Editor) -> impl IntoView {
+    let text = move || match editor.state.get() {
         SaveState::Unchanged { at } if at > 0 => {
             format!("Last saved at {}", crate::clock::date_time(at))
         }
@@ -304,13 +463,122 @@ pub fn SaveStatus(saver: Autosave) -> impl IntoView {
         SaveState::Retrying => {
             "Not saved — your changes are kept in this browser and we are retrying".into()
         }
-        SaveState::Conflict { .. } => "Not saved — this form was changed elsewhere".into(),
+        SaveState::Refused(message) => message,
+        SaveState::Conflict => "Not saved — this form was changed elsewhere".into(),
+        SaveState::Uploading(name, percent) => format!("Uploading {name} — {percent}%"),
     };
-    let class = move || match saver.state.get() {
-        SaveState::Retrying | SaveState::Conflict { .. } => {
+    let class = move || match editor.state.get() {
+        SaveState::Retrying | SaveState::Conflict | SaveState::Refused(_) => {
             "portal-save-status portal-save-status--problem"
         }
         _ => "portal-save-status",
     };
     view! { <p class=class role="status" aria-live="polite">{text}</p> }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn wizard_form() -> Option<web_sys::HtmlFormElement> {
+    document()
+        .get_element_by_id("wizard-form")?
+        .dyn_into::<web_sys::HtmlFormElement>()
+        .ok()
+}
+
+/// The text fields of a form, in order (chosen files are not text and are left out).
+fn form_fields(form: &web_sys::HtmlFormElement) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    let Ok(data) = web_sys::FormData::new_with_form(form) else {
+        return fields;
+    };
+    if let Ok(Some(entries)) = js_sys::try_iter(&data) {
+        for entry in entries.flatten() {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                fields.push((name, value));
+            }
+        }
+    }
+    fields
+}
+
+/// Puts kept fields back into the form: text into inputs, ticks onto boxes and radios.
+fn fill_form(form: &web_sys::HtmlFormElement, fields: &[(String, String)]) {
+    let Ok(inputs) = form.query_selector_all("input[name], textarea[name]") else {
+        return;
+    };
+    for i in 0..inputs.length() {
+        let Some(node) = inputs.item(i) else { continue };
+        if let Some(input) = node.dyn_ref::<web_sys::HtmlInputElement>() {
+            let name = input.name();
+            if name.starts_with("__") {
+                continue;
+            }
+            match input.type_().as_str() {
+                "file" | "submit" | "hidden" => {}
+                "radio" | "checkbox" => {
+                    let value = input.value();
+                    input.set_checked(fields.iter().any(|(n, v)| *n == name && *v == value));
+                }
+                _ => {
+                    if let Some((_, v)) = fields.iter().find(|(n, _)| *n == name) {
+                        input.set_value(v);
+                    }
+                }
+            }
+        } else if let Some(area) = node.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            if let Some((_, v)) = fields.iter().find(|(n, _)| *n == area.name()) {
+                area.set_value(v);
+            }
+        }
+    }
+}
+
+/// The character count under a long answer.
+fn update_count(ev: &leptos::ev::Event) {
+    let Some(area) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    else {
+        return;
+    };
+    let Some(max) = area
+        .get_attribute("data-max-length")
+        .and_then(|m| m.parse::<i64>().ok())
+    else {
+        return;
+    };
+    let left = max - area.value().chars().count() as i64;
+    if let Some(info) = document().get_element_by_id(&format!("{}-info", area.id())) {
+        info.set_text_content(Some(&if left >= 0 {
+            format!("You have {left} characters remaining")
+        } else {
+            format!("You have {} characters too many", -left)
+        }));
+    }
+}
+
+fn first_file_name(form: &web_sys::HtmlFormElement, name: &str) -> String {
+    form.query_selector(&format!("input[type=file][name=\"{name}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))
+        .map(|file| file.name())
+        .unwrap_or_else(|| "file".into())
+}
+
+/// Focuses an element once the page has redrawn (the new item after Add More, the error
+/// summary after a failed Continue).
+pub fn focus_later(id: String) {
+    request_animation_frame(move || {
+        if let Some(element) = document().get_element_by_id(&id) {
+            if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
+                let _ = element.focus();
+            }
+        }
+    });
 }

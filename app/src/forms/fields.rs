@@ -1,69 +1,39 @@
-//! One question of a form, in GOV.UK markup, for every field kind. The same markup is a plain
-//! form without JavaScript (names `section.index.field[.part]`) and, once hydrated, writes
-//! each keystroke into the draft's answers for autosave and instant checks.
+//! One question of a form, in GOV.UK markup, for every field kind, rendered on the server.
+//! The markup is a plain form (names `section.index.field[.part]`) that posts without
+//! JavaScript; once the page's scripts run, they save it as it is typed (`enhance.rs`).
 
 use leptos::prelude::*;
 
 use super::{
-    answers::{field_dom_id, field_name, Answer, Answers},
+    answers::{field_dom_id, field_name, Answer},
+    api::AttachmentInfo,
     schema::{Field, FieldKind},
-    validate::FieldError,
+    wizard::StepAction,
 };
 
-/// Where a question sits, and the shared state it reads and writes.
-#[derive(Clone)]
-pub struct Place {
-    pub section: String,
+/// What a question shows: where it sits, its answer, its problem and (for attachments) the
+/// draft's files.
+pub struct Place<'a> {
+    pub section: &'a str,
     pub index: usize,
-    pub answers: RwSignal<Answers>,
-    pub errors: Signal<Vec<FieldError>>,
+    pub answer: Option<&'a Answer>,
+    pub error: Option<String>,
+    pub files: &'a [AttachmentInfo],
 }
 
-impl Place {
-    fn current(&self, field: &str) -> Option<Answer> {
-        self.answers
-            .with_untracked(|a| a.get(&self.section, self.index, field).cloned())
-    }
-
-    fn write(&self, field: &str, change: impl FnOnce(Option<Answer>) -> Answer) {
-        let (section, index) = (self.section.clone(), self.index);
-        self.answers.update(|a| {
-            let old = a.get(&section, index, field).cloned();
-            a.set(&section, index, field, change(old));
-        });
-    }
-}
-
-#[component]
-pub fn Question(field: Field, place: Place) -> impl IntoView {
-    let id = field_dom_id(&place.section, place.index, &field.id);
-    let name = field_name(&place.section, place.index, &field.id);
-    let error = {
-        let (errors, id) = (place.errors, id.clone());
-        Memo::new(move |_| {
-            errors.with(|list| {
-                list.iter()
-                    .find(|e| e.field == id)
-                    .map(|e| e.message.clone())
-            })
-        })
-    };
+pub fn question(field: &Field, place: Place<'_>) -> AnyView {
+    let id = field_dom_id(place.section, place.index, &field.id);
+    let name = field_name(place.section, place.index, &field.id);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let described = {
-        let (hint_id, error_id, has_hint) =
-            (hint_id.clone(), error_id.clone(), field.hint.is_some());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.with(Option::is_some) {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let mut described = Vec::new();
+    if field.hint.is_some() {
+        described.push(hint_id.clone());
+    }
+    if place.error.is_some() {
+        described.push(error_id.clone());
+    }
+    let described = (!described.is_empty()).then(|| described.join(" "));
     let label = if field.optional {
         format!("{} (optional)", field.label)
     } else {
@@ -73,22 +43,19 @@ pub fn Question(field: Field, place: Place) -> impl IntoView {
         .hint
         .clone()
         .map(|h| view! { <div class="govuk-hint" id=hint_id.clone()>{h}</div> });
-    let error_message = move || {
-        error.get().map(|message| {
-            view! {
-                <p class="govuk-error-message" id=error_id.clone()>
-                    <span class="govuk-visually-hidden">"Error: "</span>
-                    {message}
-                </p>
-            }
-        })
-    };
-    let group_class = move || {
-        if error.with(Option::is_some) {
-            "govuk-form-group govuk-form-group--error"
-        } else {
-            "govuk-form-group"
+    let has_error = place.error.is_some();
+    let error_message = place.error.clone().map(|message| {
+        view! {
+            <p class="govuk-error-message" id=error_id.clone()>
+                <span class="govuk-visually-hidden">"Error: "</span>
+                {message}
+            </p>
         }
+    });
+    let group_class = if has_error {
+        "govuk-form-group govuk-form-group--error"
+    } else {
+        "govuk-form-group"
     };
     let body = match field.kind {
         FieldKind::Date
@@ -96,7 +63,7 @@ pub fn Question(field: Field, place: Place) -> impl IntoView {
         | FieldKind::YesNo
         | FieldKind::Choice
         | FieldKind::MultiChoice => {
-            let inputs = grouped_inputs(&field, &place, &id, &name, error.into());
+            let inputs = grouped_inputs(field, &place, &id, &name, has_error);
             view! {
                 <fieldset class="govuk-fieldset" aria-describedby=described>
                     <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{label}</legend>
@@ -107,15 +74,18 @@ pub fn Question(field: Field, place: Place) -> impl IntoView {
             }
             .into_any()
         }
-        FieldKind::Attachments => view! {
-            <h3 class="govuk-heading-s" id=id.clone()>{label}</h3>
-            {hint}
-            {error_message}
-            <p class="govuk-body">"No files attached."</p>
+        FieldKind::Attachments => {
+            let files = attachments(field, &place, &id, &name, described, has_error);
+            view! {
+                <label class="govuk-label govuk-label--s" for=id.clone()>{label}</label>
+                {hint}
+                {error_message}
+                {files}
+            }
+            .into_any()
         }
-        .into_any(),
         _ => {
-            let input = single_input(&field, &place, &id, &name, described, error.into());
+            let input = single_input(field, &place, &id, &name, described, has_error);
             view! {
                 <label class="govuk-label govuk-label--s" for=id.clone()>{label}</label>
                 {hint}
@@ -125,54 +95,44 @@ pub fn Question(field: Field, place: Place) -> impl IntoView {
             .into_any()
         }
     };
-    view! { <div class=group_class>{body}</div> }
+    view! { <div class=group_class data-question=id.clone()>{body}</div> }.into_any()
 }
 
 /// Text, long text, email, phone and number: one input (or a text area with a count).
 fn single_input(
     field: &Field,
-    place: &Place,
+    place: &Place<'_>,
     id: &str,
     name: &str,
-    described: impl Fn() -> Option<String> + Send + Sync + Clone + 'static,
-    error: Signal<Option<String>>,
+    described: Option<String>,
+    has_error: bool,
 ) -> AnyView {
-    let initial = place
-        .current(&field.id)
+    let value = place
+        .answer
         .map(|a| a.text().to_owned())
         .unwrap_or_default();
-    let typed = RwSignal::new(initial.chars().count());
-    let on_input = {
-        let (place, field_id) = (place.clone(), field.id.clone());
-        move |ev: leptos::ev::Event| {
-            let value = event_target_value(&ev);
-            typed.set(value.chars().count());
-            place.write(&field_id, |_| Answer::Text(value));
-        }
-    };
-    let input_class = move |base: &'static str| {
-        if error.with(Option::is_some) {
+    let with_error = |base: &str| {
+        if has_error {
             format!("{base} {base}--error")
         } else {
             base.to_owned()
         }
     };
     if field.kind == FieldKind::LongText {
-        let max = field.max_length() as usize;
-        let count_id = format!("{id}-info");
-        let remaining = move || {
-            let left = max as i64 - typed.get() as i64;
-            if left >= 0 {
-                format!("You have {left} characters remaining")
-            } else {
-                format!("You have {} characters too many", -left)
-            }
+        let max = field.max_length() as i64;
+        let left = max - value.chars().count() as i64;
+        let remaining = if left >= 0 {
+            format!("You have {left} characters remaining")
+        } else {
+            format!("You have {} characters too many", -left)
         };
+        let count_id = format!("{id}-info");
+        let described =
+            Some(described.map_or_else(|| count_id.clone(), |d| format!("{d} {count_id}")));
         return view! {
-            <textarea class=move || input_class("govuk-textarea") id=id.to_owned() name=name.to_owned() rows="5"
-                aria-describedby=move || Some(described().map_or_else(|| count_id.clone(), |d| format!("{d} {count_id}")))
-                on:input=on_input>{initial}</textarea>
-            <div class="govuk-hint govuk-character-count__message" id=format!("{id}-info") aria-live="polite">{remaining}</div>
+            <textarea class=with_error("govuk-textarea") id=id.to_owned() name=name.to_owned() rows="5"
+                aria-describedby=described data-max-length=max.to_string()>{value}</textarea>
+            <div class="govuk-hint govuk-character-count__message" id=count_id aria-live="polite">{remaining}</div>
         }
         .into_any();
     }
@@ -184,9 +144,9 @@ fn single_input(
         _ => ("text", None, None, ""),
     };
     view! {
-        <input class=move || format!("{} {width}", input_class("govuk-input")) id=id.to_owned() name=name.to_owned()
-            type=kind value=initial autocomplete=autocomplete inputmode=inputmode spellcheck="false"
-            aria-describedby=described on:input=on_input/>
+        <input class=format!("{} {width}", with_error("govuk-input")) id=id.to_owned() name=name.to_owned()
+            type=kind value=value autocomplete=autocomplete inputmode=inputmode spellcheck="false"
+            aria-describedby=described/>
     }
     .into_any()
 }
@@ -194,40 +154,31 @@ fn single_input(
 /// Date boxes, address lines, radios and checkboxes: several inputs in a fieldset.
 fn grouped_inputs(
     field: &Field,
-    place: &Place,
+    place: &Place<'_>,
     id: &str,
     name: &str,
-    error: Signal<Option<String>>,
+    has_error: bool,
 ) -> AnyView {
-    let current = place.current(&field.id);
     let part_input = |part: &'static str,
                       label: &'static str,
                       class: &'static str,
                       inputmode: Option<&'static str>,
                       autocomplete: Option<&'static str>| {
-        let value = current
-            .as_ref()
+        let value = place
+            .answer
             .map(|a| a.part(part).to_owned())
             .unwrap_or_default();
-        let (place, field_id) = (place.clone(), field.id.clone());
-        let on_input = move |ev: leptos::ev::Event| {
-            let value = event_target_value(&ev);
-            place.write(&field_id, |old| {
-                let mut parts = match old {
-                    Some(Answer::Parts(parts)) => parts,
-                    _ => Default::default(),
-                };
-                parts.insert(part.to_owned(), value);
-                Answer::Parts(parts)
-            });
-        };
         let part_id = format!("{id}-{part}");
+        let class = if has_error {
+            format!("govuk-input govuk-input--error {class}")
+        } else {
+            format!("govuk-input {class}")
+        };
         view! {
             <div class="govuk-form-group portal-part">
                 <label class="govuk-label" for=part_id.clone()>{label}</label>
-                <input class=move || if error.with(Option::is_some) { format!("govuk-input govuk-input--error {class}") } else { format!("govuk-input {class}") }
-                    id=part_id name=format!("{name}.{part}") type="text" value=value
-                    inputmode=inputmode autocomplete=autocomplete on:input=on_input/>
+                <input class=class id=part_id name=format!("{name}.{part}") type="text" value=value
+                    inputmode=inputmode autocomplete=autocomplete/>
             </div>
         }
     };
@@ -261,42 +212,21 @@ fn grouped_inputs(
                     .map(|o| (o.value.clone(), o.label.clone(), o.hint.clone()))
                     .collect()
             };
-            let chosen = |value: &str| current.as_ref().is_some_and(|a| a.has(value));
             let (prefix, input_type) = if multiple {
                 ("govuk-checkboxes", "checkbox")
             } else {
                 ("govuk-radios", "radio")
             };
-            let inline = field.kind == FieldKind::YesNo;
             let items = options
                 .into_iter()
                 .map(|(value, label, hint)| {
                     let option_id = format!("{id}-{value}");
-                    let checked = chosen(&value);
-                    let (place, field_id, v) = (place.clone(), field.id.clone(), value.clone());
-                    let on_change = move |ev: leptos::ev::Event| {
-                        let on = event_target_checked(&ev);
-                        let v = v.clone();
-                        place.write(&field_id, |old| {
-                            if !multiple {
-                                return Answer::Text(v);
-                            }
-                            let mut values = match old {
-                                Some(Answer::Many(values)) => values,
-                                _ => Vec::new(),
-                            };
-                            values.retain(|x| x != &v);
-                            if on {
-                                values.push(v);
-                            }
-                            Answer::Many(values)
-                        });
-                    };
+                    let checked = place.answer.is_some_and(|a| a.has(&value));
                     let hint_id = format!("{option_id}-hint");
                     view! {
                         <div class=format!("{prefix}__item")>
                             <input class=format!("{prefix}__input") id=option_id.clone() name=name.to_owned()
-                                type=input_type value=value checked=checked on:change=on_change
+                                type=input_type value=value checked=checked
                                 aria-describedby=hint.as_ref().map(|_| hint_id.clone())/>
                             <label class=format!("govuk-label {prefix}__label") for=option_id>{label}</label>
                             {hint.map(|h| view! { <div class=format!("govuk-hint {prefix}__hint") id=hint_id>{h}</div> })}
@@ -304,7 +234,7 @@ fn grouped_inputs(
                     }
                 })
                 .collect_view();
-            let class = if inline {
+            let class = if field.kind == FieldKind::YesNo {
                 format!("{prefix} {prefix}--inline")
             } else {
                 prefix.to_owned()
@@ -312,4 +242,74 @@ fn grouped_inputs(
             view! { <div class=class>{items}</div> }.into_any()
         }
     }
+}
+
+/// The files attached so far (each with Remove), and a file input with Upload for more.
+/// Without JavaScript, Upload posts the step with the chosen files; with it, each file is
+/// sent as soon as it is chosen, with its progress shown.
+fn attachments(
+    field: &Field,
+    place: &Place<'_>,
+    id: &str,
+    name: &str,
+    described: Option<String>,
+    has_error: bool,
+) -> AnyView {
+    let ids = place.answer.map(|a| a.many().to_vec()).unwrap_or_default();
+    let attached: Vec<AttachmentInfo> = ids
+        .iter()
+        .filter_map(|file| place.files.iter().find(|f| &f.id == file).cloned())
+        .collect();
+    let room = (field.max_files() as usize).saturating_sub(attached.len());
+    let list = if attached.is_empty() {
+        view! { <p class="govuk-body portal-files__none">"No files attached yet."</p> }.into_any()
+    } else {
+        let rows = attached
+            .into_iter()
+            .map(|file| {
+                let remove = StepAction::RemoveFile(file.id.clone()).value();
+                let described = file.describe();
+                view! {
+                    <div class="govuk-summary-list__row">
+                        <dd class="govuk-summary-list__value">
+                            <a class="govuk-link" href=format!("/files/{}", file.id) download="">{described}</a>
+                        </dd>
+                        <dd class="govuk-summary-list__actions">
+                            <button type="submit" name="__action" value=remove class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0 portal-link-button">
+                                "Remove"<span class="govuk-visually-hidden">{format!(" {}", file.name)}</span>
+                            </button>
+                        </dd>
+                    </div>
+                }
+            })
+            .collect_view();
+        view! { <dl class="govuk-summary-list portal-files">{rows}</dl> }.into_any()
+    };
+    let input = (room > 0).then(|| {
+        let class = if has_error {
+            "govuk-file-upload govuk-file-upload--error"
+        } else {
+            "govuk-file-upload"
+        };
+        let upload = StepAction::Upload(name.to_owned()).value();
+        view! {
+            <p class="govuk-hint">{format!(
+                "PDF, Word or photo, up to {} each. You can add {} more.",
+                super::api::human_size(max_upload_hint()),
+                if room == 1 { "1 file".to_owned() } else { format!("{room} files") }
+            )}</p>
+            <input class=class id=id.to_owned() name=name.to_owned() type="file" multiple=room.gt(&1)
+                accept=".pdf,.doc,.docx,.jpg,.jpeg,.png,.gif,.webp,.heic,application/pdf,image/*"
+                aria-describedby=described data-upload=name.to_owned()/>
+            <button type="submit" name="__action" value=upload class="govuk-button govuk-button--secondary portal-upload">"Upload"</button>
+        }
+    });
+    view! { <div class="portal-files-field">{list}{input}</div> }.into_any()
+}
+
+/// The upload limit, for the hint beside the file input.
+fn max_upload_hint() -> u64 {
+    use_context::<crate::platform::AppState>()
+        .map(|s| s.storage.max_upload_bytes)
+        .unwrap_or(crate::platform::storage::DEFAULT_MAX_UPLOAD_BYTES)
 }

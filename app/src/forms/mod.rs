@@ -5,17 +5,21 @@ pub mod answers;
 pub mod api;
 pub mod autosave;
 pub mod example;
+#[cfg(feature = "ssr")]
 pub mod fields;
+#[cfg(feature = "ssr")]
+pub mod files;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod post;
+#[cfg(feature = "ssr")]
+pub mod render;
 pub mod rules;
 pub mod schema;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod store;
-pub mod summary;
 pub mod validate;
 pub mod wizard;
 

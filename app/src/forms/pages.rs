@@ -5,10 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{
-    api::{child_forms, view_submission, ChildFormsData, StartForm, SubmissionView},
-    summary::AnswersSummary,
-};
+use super::api::{child_forms, view_submission, ChildFormsData, StartForm, SubmissionView};
 use crate::{
     clock,
     components::{ErrorSummary, SuccessBanner},
@@ -192,18 +189,13 @@ fn SubmissionView(submission: SubmissionView) -> impl IntoView {
     let SubmissionView {
         reference,
         child,
-        form,
-        answers,
+        title,
+        next_steps,
+        answers_html,
         submitted_at,
         submitted_by,
         ..
     } = submission;
-    let title = form.title.clone();
-    let next_steps: Vec<String> = form
-        .next_steps
-        .split("\n\n")
-        .map(|p| p.trim().to_owned())
-        .collect();
     let top = if just_sent {
         view! {
             <Title text=format!("Form sent – {title}")/>
@@ -238,6 +230,6 @@ fn SubmissionView(submission: SubmissionView) -> impl IntoView {
                 <dd class="govuk-summary-list__value">{format!("{} by {submitted_by}", clock::date_time(submitted_at))}</dd>
             </div>
         </dl>
-        <AnswersSummary form answers change_base=None/>
+        <div inner_html=answers_html></div>
     }
 }

@@ -1,22 +1,34 @@
-//! A step posted by a page without JavaScript ("Save and continue", "Previous", "Add More",
-//! "Remove", "Save and come back later"). The step's answers are saved whatever they are (so
-//! nothing typed is lost), then the person is sent where the button asked, or back to the
-//! same step with its problems when Continue finds some.
+//! A step posted to the server: "Save and continue", "Previous", "Add More", "Remove",
+//! "Upload", "Save and come back later", "Accept" on the declaration, and (from the page's
+//! scripts) the quiet autosave. The step's answers are saved whatever they are (so nothing
+//! typed is lost), then the person is sent where the button asked, or shown the same step
+//! with its problems.
+//!
+//! One function, `apply`, does it for both ways in: a plain form post without JavaScript
+//! (answered with a redirect, `save_step`) and the page's scripts (answered with a `StepReply`,
+//! from the `save_step` server function or, for files, this handler with
+//! `Accept: application/json`).
 
 use axum::{
-    extract::{Form, Path, State},
+    extract::{Form, FromRequest, Multipart, Path, Request, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
+    Json,
 };
 use tower_sessions::Session;
 
 use super::{
-    api::server::{today, FORM_ROLES},
+    answers::{field_dom_id, Answer},
+    api::{server::today, server::FORM_ROLES, StepReply},
+    files::{self, Upload},
+    render::{self, DECLARATION},
+    schema::FormDefinition,
     store,
+    validate::FieldError,
     wizard::StepAction,
 };
 use crate::{
-    auth::{api::server::signed_in, pages::sign_in_then},
+    auth::{api::server::signed_in, pages::sign_in_then, ssr::accounts::Account},
     error::AppError,
     platform::AppState,
 };
@@ -32,69 +44,154 @@ pub struct UnsavedStep {
 
 pub const UNSAVED_STEP_KEY: &str = "unsaved_step";
 
-fn see_other(to: &str) -> Response {
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+/// Problems from a post that the answers cannot show (a refused file, an unticked box), for
+/// the page the post redirects to.
+const PROBLEMS_KEY: &str = "step_problems";
+
+/// The problems kept by the last post, removed as they are read.
+pub async fn take_problems(session: &Session) -> Result<Vec<FieldError>, AppError> {
+    session
+        .remove::<Vec<FieldError>>(PROBLEMS_KEY)
+        .await
+        .map(Option::unwrap_or_default)
+        .map_err(crate::error::internal)
 }
 
-pub async fn save_step(
-    State(state): State<AppState>,
-    session: Session,
-    Path((draft_id, step_id)): Path<(String, String)>,
-    Form(pairs): Form<Vec<(String, String)>>,
-) -> Response {
-    match save(&state, &session, &draft_id, &step_id, pairs.clone()).await {
-        Ok(to) => see_other(&to),
-        Err(AppError::SignInRequired) => {
-            let unsaved = UnsavedStep {
-                draft: draft_id.clone(),
-                step: step_id.clone(),
-                pairs,
-            };
-            if let Err(err) = session.insert(UNSAVED_STEP_KEY, unsaved).await {
-                return crate::error::internal(err).into_response();
-            }
-            see_other(&sign_in_then(&format!("/drafts/{draft_id}/{step_id}")))
-        }
-        Err(err) => err.into_response(),
-    }
+/// What a posted step comes to.
+pub enum Next {
+    /// Saved quietly (autosave).
+    Saved,
+    /// Open this address.
+    Go(String),
+    /// Show the same step again, with these problems (none after Add More or Remove);
+    /// `focus` is the element to move to.
+    Show {
+        errors: Vec<FieldError>,
+        focus: Option<String>,
+    },
+    /// The page's copy was older than what is stored: nothing was written.
+    Conflict { html: String },
 }
 
-async fn save(
+pub struct Applied {
+    pub next: Next,
+    pub version: i64,
+    pub saved_at: i64,
+    /// Set when `next` is `Show`: the step's page as it is now.
+    pub html: Option<String>,
+}
+
+/// Whether a post must name the version it was based on (the page's scripts) or is applied
+/// to whatever is newest (a page without JavaScript, whose post replaces only its own step).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Versioning {
+    Strict,
+    Merge,
+}
+
+/// Saves a posted step and works out what comes next.
+pub async fn apply(
     state: &AppState,
-    session: &Session,
+    account: &Account,
     draft_id: &str,
     step_id: &str,
     pairs: Vec<(String, String)>,
-) -> Result<String, AppError> {
-    let account = signed_in(state, session)
-        .await?
-        .ok_or(AppError::SignInRequired)?;
-    if !FORM_ROLES.contains(&account.role) {
-        return Err(AppError::Forbidden);
+    uploads: Vec<Upload>,
+    versioning: Versioning,
+) -> Result<Applied, AppError> {
+    let (mut draft, form) = super::api::server::own_draft(state, account, draft_id).await?;
+    let value = |key: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let action = value("__action")
+        .and_then(StepAction::parse)
+        .unwrap_or(StepAction::Continue);
+    let based_on: Option<i64> = value("__version").and_then(|v| v.parse().ok());
+    if step_id == DECLARATION {
+        return accept(state, account, &draft, &form, &pairs).await;
     }
-    let mut draft = store::find_draft_for_user(state.db.pool(), account.id, draft_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let form = state
-        .forms
-        .get(&draft.form_id, draft.form_version)
-        .ok_or(AppError::NotFound)?;
     let index = form
         .steps
         .iter()
         .position(|s| s.id == step_id)
         .ok_or(AppError::NotFound)?;
     let step = &form.steps[index];
-    let action = pairs
-        .iter()
-        .find(|(k, _)| k == "__action")
-        .and_then(|(_, v)| StepAction::parse(v))
-        .unwrap_or(StepAction::Continue);
-    // Applied to the newest saved answers: another window's changes to other steps are kept.
+
+    // Chosen files are stored first; their ids join the answers below.
+    let mut problems = Vec::new();
+    let mut stored = Vec::new();
+    for upload in uploads {
+        let Some((section, item, field)) = files::attachment_path(&form, &upload.field)
+            .filter(|(section, ..)| step.sections.iter().any(|s| &s.id == section))
+        else {
+            continue;
+        };
+        let dom_id = field_dom_id(&section, item, &field);
+        match upload.content {
+            Err(message) => problems.push(FieldError {
+                field: dom_id.clone(),
+                target: dom_id,
+                message,
+            }),
+            Ok(content) => {
+                let info = files::store_file(
+                    state,
+                    &draft,
+                    account.id,
+                    &upload.field,
+                    &upload.name,
+                    content,
+                )
+                .await?;
+                stored.push((section, item, field, info.id));
+            }
+        }
+    }
+
     let mut tries = 0;
-    let (answers, added) = loop {
+    let (answers, version, saved_at, added) = loop {
+        if versioning == Versioning::Strict && based_on.is_some_and(|v| v != draft.version) {
+            let mut mine = draft.answers.clone();
+            mine.replace_step(step, &pairs);
+            return Ok(Applied {
+                next: Next::Conflict {
+                    html: render::conflict_html(&form, &mine, &draft.answers),
+                },
+                version: draft.version,
+                saved_at: draft.updated_at,
+                html: None,
+            });
+        }
         let mut answers = draft.answers.clone();
         answers.replace_step(step, &pairs);
+        for (section, item, field, id) in &stored {
+            let max = step
+                .sections
+                .iter()
+                .find(|s| &s.id == section)
+                .and_then(|s| s.fields.iter().find(|f| &f.id == field))
+                .map_or(0, |f| f.max_files() as usize);
+            let mut ids = answers
+                .get(section, *item, field)
+                .map(|a| a.many().to_vec())
+                .unwrap_or_default();
+            if ids.len() < max {
+                ids.push(id.clone());
+                answers.set(section, *item, field, Answer::Many(ids));
+            } else if tries == 0 {
+                let dom_id = field_dom_id(section, *item, field);
+                problems.push(FieldError {
+                    field: dom_id.clone(),
+                    target: dom_id,
+                    message: format!(
+                        "You can attach up to {max} files here. Remove one to add another"
+                    ),
+                });
+            }
+        }
         let mut added = None;
         match &action {
             StepAction::Add(section_id) => {
@@ -118,12 +215,17 @@ async fn save(
             {
                 answers.remove_item(section_id, *item);
             }
+            StepAction::RemoveFile(file) => files::detach(&form, &mut answers, file),
             _ => {}
         }
         form.check_shape(&answers).map_err(AppError::Invalid)?;
+        if !files::named_files(&form, &answers).is_empty() {
+            let known = files::files_of_draft(state.db.pool(), draft.id).await?;
+            files::check_files(&form, &answers, &known)?;
+        }
         match store::save_answers(state.db.pool(), &draft, draft.version, &answers, step_id).await?
         {
-            store::Saved::Saved { .. } => break (answers, added),
+            store::Saved::Saved { version, at } => break (answers, version, at, added),
             store::Saved::Stale(latest) if tries < 3 => {
                 tries += 1;
                 draft = latest;
@@ -135,22 +237,37 @@ async fn save(
             }
         }
     };
+    if matches!(action, StepAction::RemoveFile(_)) || !stored.is_empty() {
+        files::remove_unused(state, draft.id, &form, &answers).await?;
+    }
+    draft.answers = answers;
+    draft.version = version;
+
     let base = format!("/drafts/{draft_id}");
-    Ok(match action {
+    let next = match action {
+        _ if !problems.is_empty() => Next::Show {
+            errors: problems,
+            focus: Some("error-summary".into()),
+        },
+        StepAction::Autosave => Next::Saved,
         StepAction::Continue => {
-            if form.check_step(step, &answers, today()).is_empty() {
+            let errors = form.check_step(step, &draft.answers, today());
+            if errors.is_empty() {
                 let next = form
                     .steps
                     .get(index + 1)
-                    .map_or("summary", |s| s.id.as_str());
-                format!("{base}/{next}")
+                    .map_or(render::SUMMARY, |s| s.id.as_str());
+                Next::Go(format!("{base}/{next}"))
             } else {
-                format!("{base}/{step_id}?check=1#error-summary")
+                Next::Show {
+                    errors,
+                    focus: Some("error-summary".into()),
+                }
             }
         }
         StepAction::Previous => match index.checked_sub(1) {
-            Some(previous) => format!("{base}/{}", form.steps[previous].id),
-            None => format!("{base}/{step_id}"),
+            Some(previous) => Next::Go(format!("{base}/{}", form.steps[previous].id)),
+            None => Next::Go(format!("{base}/{step_id}")),
         },
         StepAction::Exit => {
             let (child,): (String,) =
@@ -158,14 +275,249 @@ async fn save(
                     .bind(draft.child_id)
                     .fetch_one(state.db.pool())
                     .await?;
-            format!("/children/{child}/forms?saved=1")
+            Next::Go(format!("/children/{child}/forms?saved=1"))
         }
-        StepAction::Add(section) => match added {
-            Some(i) => format!("{base}/{step_id}#{section}-{i}"),
-            None => format!("{base}/{step_id}#{section}-add"),
+        StepAction::Add(section) => Next::Show {
+            errors: Vec::new(),
+            focus: Some(match added {
+                Some(i) => format!("{section}-{i}"),
+                None => format!("{section}-add"),
+            }),
         },
-        StepAction::Remove(section, _) => format!("{base}/{step_id}#{section}-add"),
+        StepAction::Remove(section, _) => Next::Show {
+            errors: Vec::new(),
+            focus: Some(format!("{section}-add")),
+        },
+        StepAction::Upload(path) => Next::Show {
+            errors: Vec::new(),
+            focus: Some(path.replace('.', "-")),
+        },
+        StepAction::RemoveFile(_) | StepAction::Accept => Next::Show {
+            errors: Vec::new(),
+            focus: None,
+        },
+    };
+    let html = match &next {
+        Next::Show { errors, .. } => Some(step_html(state, &draft, &form, step_id, errors).await?),
+        _ => None,
+    };
+    Ok(Applied {
+        next,
+        version,
+        saved_at,
+        html,
     })
+}
+
+/// The page of one step of a draft, as HTML.
+pub async fn step_html(
+    state: &AppState,
+    draft: &store::Draft,
+    form: &FormDefinition,
+    step: &str,
+    errors: &[FieldError],
+) -> Result<String, AppError> {
+    let child = crate::people::ssr::children_of(state.db.pool(), draft.owner_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == draft.child_id)
+        .ok_or(AppError::NotFound)?;
+    let files = files::files_of_draft(state.db.pool(), draft.id).await?;
+    Ok(render::wizard_html(&render::WizardView {
+        form,
+        draft: &draft.public_id,
+        child: &child.summary,
+        answers: &draft.answers,
+        files: &files,
+        step,
+        version: draft.version,
+        today: today(),
+        errors: errors.to_vec(),
+    }))
+}
+
+/// Accept on the declaration: every required answer must be there and right, and every
+/// statement agreed to. The draft becomes an immutable submission with a reference, and a
+/// receipt is emailed.
+async fn accept(
+    state: &AppState,
+    account: &Account,
+    draft: &store::Draft,
+    form: &FormDefinition,
+    pairs: &[(String, String)],
+) -> Result<Applied, AppError> {
+    let agreed: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k.starts_with("agreed"))
+        .map(|(_, v)| v.clone())
+        .collect();
+    match super::api::server::submit(state, account, draft, form, &agreed).await {
+        Ok((id, _)) => Ok(Applied {
+            next: Next::Go(format!("/submissions/{id}?submitted=1")),
+            version: draft.version,
+            saved_at: draft.updated_at,
+            html: None,
+        }),
+        Err(AppError::Field { field, message }) => {
+            let errors = vec![FieldError {
+                field: field.clone(),
+                target: field,
+                message,
+            }];
+            let html = step_html(state, draft, form, DECLARATION, &errors).await?;
+            Ok(Applied {
+                next: Next::Show {
+                    errors,
+                    focus: Some("error-summary".into()),
+                },
+                version: draft.version,
+                saved_at: draft.updated_at,
+                html: Some(html),
+            })
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// A step arrives as an ordinary form, or as multipart when it can carry files.
+async fn read_body(
+    state: &AppState,
+    request: Request,
+) -> Result<(Vec<(String, String)>, Vec<Upload>), AppError> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let unreadable = || AppError::invalid("The form did not arrive whole. Try again.");
+    if multipart {
+        let body = Multipart::from_request(request, state)
+            .await
+            .map_err(|_| unreadable())?;
+        files::read_multipart(body, state.storage.max_upload_bytes).await
+    } else {
+        let Form(pairs) = Form::<Vec<(String, String)>>::from_request(request, state)
+            .await
+            .map_err(|_| unreadable())?;
+        Ok((pairs, Vec::new()))
+    }
+}
+
+fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
+}
+
+/// `POST /drafts/{draft}/steps/{step}`. Without JavaScript: answered with a redirect. From
+/// the page's scripts (`Accept: application/json`, used for uploads with progress): answered
+/// with a `StepReply`, as the `save_step` server function answers.
+pub async fn save_step(
+    State(state): State<AppState>,
+    session: Session,
+    Path((draft_id, step_id)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let wants_json = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let (pairs, uploads) = match read_body(&state, request).await {
+        Ok(body) => body,
+        Err(err) => return err.into_response(),
+    };
+    let account = match signed_in(&state, &session).await {
+        Ok(Some(account)) if FORM_ROLES.contains(&account.role) => account,
+        Ok(Some(_)) => return AppError::Forbidden.into_response(),
+        Ok(None) if wants_json => return AppError::SignInRequired.into_response(),
+        Ok(None) => {
+            // Keep what was typed; it is saved once the person has signed in again.
+            let unsaved = UnsavedStep {
+                draft: draft_id.clone(),
+                step: step_id.clone(),
+                pairs,
+            };
+            if let Err(err) = session.insert(UNSAVED_STEP_KEY, unsaved).await {
+                return crate::error::internal(err).into_response();
+            }
+            return see_other(&sign_in_then(&format!("/drafts/{draft_id}/{step_id}")));
+        }
+        Err(err) => return err.into_response(),
+    };
+    if wants_json {
+        if let Err(err) = crate::auth::api::server::touch(&session).await {
+            return err.into_response();
+        }
+        return match apply(
+            &state,
+            &account,
+            &draft_id,
+            &step_id,
+            pairs,
+            uploads,
+            Versioning::Strict,
+        )
+        .await
+        {
+            Ok(applied) => Json(reply(applied)).into_response(),
+            Err(err) => err.into_response(),
+        };
+    }
+    match apply(
+        &state,
+        &account,
+        &draft_id,
+        &step_id,
+        pairs,
+        uploads,
+        Versioning::Merge,
+    )
+    .await
+    {
+        Ok(applied) => {
+            let base = format!("/drafts/{draft_id}/{step_id}");
+            match applied.next {
+                Next::Go(to) => see_other(&to),
+                Next::Saved | Next::Conflict { .. } => see_other(&base),
+                Next::Show { errors, focus } => {
+                    if !errors.is_empty() {
+                        if let Err(err) = session.insert(PROBLEMS_KEY, &errors).await {
+                            return crate::error::internal(err).into_response();
+                        }
+                    }
+                    match focus {
+                        Some(id) => see_other(&format!("{base}#{id}")),
+                        None => see_other(&base),
+                    }
+                }
+            }
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+/// What the page's scripts are told.
+pub fn reply(applied: Applied) -> StepReply {
+    let Applied {
+        next,
+        version,
+        saved_at,
+        html,
+    } = applied;
+    match next {
+        Next::Saved => StepReply::Saved { version, saved_at },
+        Next::Go(to) => StepReply::Go { to, version },
+        Next::Show { focus, .. } => StepReply::Show {
+            html: html.unwrap_or_default(),
+            focus,
+            version,
+            saved_at,
+        },
+        Next::Conflict { html } => StepReply::Conflict {
+            html,
+            version,
+            saved_at,
+        },
+    }
 }
 
 /// Saves a step that was posted while signed out (see `UnsavedStep`) into `draft`, if it is
@@ -174,7 +526,7 @@ pub async fn apply_unsaved_step(
     state: &AppState,
     session: &Session,
     draft: &mut store::Draft,
-    form: &super::schema::FormDefinition,
+    form: &FormDefinition,
 ) -> Result<(), AppError> {
     let Some(unsaved) = session
         .get::<UnsavedStep>(UNSAVED_STEP_KEY)

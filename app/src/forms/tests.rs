@@ -412,6 +412,20 @@ fn a_posted_step_replaces_that_step_and_keeps_attached_files() {
 }
 
 #[test]
+fn files_survive_a_post_that_carries_no_text_for_their_section() {
+    let form = small();
+    let step = &form.steps[1];
+    let mut answers = Answers::default();
+    answers.set("parent", 0, "files", Answer::Many(vec!["file-1".into()]));
+    // A file input posts no text, and nothing else of the section was filled in.
+    answers.replace_step(step, &[]);
+    assert_eq!(
+        answers.get("parent", 0, "files"),
+        Some(&Answer::Many(vec!["file-1".into()]))
+    );
+}
+
+#[test]
 fn answers_of_the_wrong_shape_are_refused_and_wrong_answers_are_kept() {
     let form = small();
     let mut answers = Answers::default();

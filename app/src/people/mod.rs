@@ -41,3 +41,23 @@ impl Relationship {
         }
     }
 }
+
+/// The children linked to the signed-in person (for the home page until the SEND area).
+#[leptos::server(prefix = "/api", endpoint = "people/children")]
+pub async fn my_children() -> Result<Vec<ChildSummary>, crate::error::AppError> {
+    crate::error::with_status(
+        async move {
+            use crate::{
+                auth::api::server::require_role, forms::api::server::FORM_ROLES, platform::AppState,
+            };
+            let state = AppState::current()?;
+            let (account, _) = require_role(&state, &FORM_ROLES).await?;
+            Ok(ssr::children_of(state.db.pool(), account.id)
+                .await?
+                .into_iter()
+                .map(|c| c.summary)
+                .collect())
+        }
+        .await,
+    )
+}

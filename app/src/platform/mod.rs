@@ -5,7 +5,9 @@ pub mod db;
 pub mod ids;
 pub mod mail;
 pub mod state;
+pub mod storage;
 
 pub use db::{Db, Dialect};
 pub use mail::{Email, Mailer};
 pub use state::{AppState, Environment};
+pub use storage::Storage;

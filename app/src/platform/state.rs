@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
-use super::{Db, Mailer};
+use super::{Db, Mailer, Storage};
 use crate::{error::AppError, site::SiteInfo};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +24,8 @@ pub struct AppState {
     pub runtime: Arc<Runtime>,
     /// Every form definition, checked at start-up.
     pub forms: Arc<crate::forms::ssr::FormLibrary>,
+    /// Uploaded files.
+    pub storage: Storage,
 }
 
 /// Settings the features read at run time.
