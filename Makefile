@@ -14,7 +14,7 @@ export CARGO_TARGET_DIR
 BIN := $(CARGO_TARGET_DIR)/server-release/send-portal
 SITE_ROOT := $(CURDIR)/target/site
 
-.PHONY: help run build test lint unit e2e tools tools-test clean
+.PHONY: help run build test lint unit e2e bench tools tools-test clean
 
 help:
 	@echo "make run   – build and serve the portal on http://127.0.0.1:3000 (SQLite, demo accounts, dev mailbox)"
@@ -53,6 +53,10 @@ e2e:
 	cd end2end && PORTAL_BIN=$(BIN) PORTAL_SITE_ROOT=$(SITE_ROOT) npx playwright test
 
 test: tools-test lint unit e2e
+
+# Not part of `make test`: 200 editors autosaving against the release server (README, Benchmark).
+bench: build
+	PORTAL_BIN=$(BIN) cargo run --locked --profile server-release -p server --example bench
 
 clean:
 	cargo clean

@@ -607,6 +607,26 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
             format!("/drafts/{draft}/school-or-setting")
         );
 
+        // Ticking a box of the declaration saves nothing and sends nothing: only Accept does.
+        let ticked: Value = save_step(
+            &app,
+            &parent,
+            &draft,
+            "declaration",
+            &[
+                ("__version", "6"),
+                ("__action", "autosave"),
+                ("agreed[0]", "0"),
+                ("agreed[1]", "1"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(ticked["Saved"]["version"], 6, "{backend:?}");
+        assert!(load(&app, &parent, &draft).await.status().is_success());
+
         // Someone else: exactly like a draft that does not exist.
         let stranger = app.signed_in("young.person@example.org", PASSWORD).await;
         let foreign = save_step(

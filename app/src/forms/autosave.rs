@@ -78,6 +78,9 @@ pub struct Editor {
     timer: StoredValue<Option<TimeoutHandle>>,
     /// The inactivity clock's signal: a save counts as activity.
     activity: Option<RwSignal<u32>>,
+    /// The page's reactive owner: replies arrive outside it, and navigating needs the
+    /// router from its context.
+    owner: StoredValue<Option<Owner>>,
 }
 
 impl Editor {
@@ -95,6 +98,7 @@ impl Editor {
             queued: StoredValue::new(None),
             timer: StoredValue::new(None),
             activity: use_context::<crate::auth::idle::Activity>().map(|a| a.0),
+            owner: StoredValue::new(Owner::current()),
         };
         editor.watch();
         editor
@@ -290,7 +294,11 @@ impl Editor {
                 self.dirty.set_value(false);
                 self.drop_backup();
                 self.queued.set_value(None);
-                leptos_router::hooks::use_navigate()(&to, Default::default());
+                let go = move || leptos_router::hooks::use_navigate()(&to, Default::default());
+                match self.owner.get_value() {
+                    Some(owner) => owner.with(go),
+                    None => go(),
+                }
             }
             StepReply::Show {
                 html,

@@ -111,7 +111,16 @@ pub async fn apply(
         .unwrap_or(StepAction::Continue);
     let based_on: Option<i64> = value("__version").and_then(|v| v.parse().ok());
     if step_id == DECLARATION {
-        return accept(state, account, &draft, &form, &pairs).await;
+        // The declaration has no answers to save: only Accept does anything there.
+        return match action {
+            StepAction::Accept => accept(state, account, &draft, &form, &pairs).await,
+            _ => Ok(Applied {
+                next: Next::Saved,
+                version: draft.version,
+                saved_at: draft.updated_at,
+                html: None,
+            }),
+        };
     }
     let index = form
         .steps
