@@ -606,6 +606,18 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
             moved["Go"]["to"],
             format!("/drafts/{draft}/school-or-setting")
         );
+        // Continue (from History) opens the step the person moved to.
+        let resumed: Value = app
+            .call(
+                &parent,
+                "forms/step",
+                &[("draft", &draft), ("step", ""), ("check", "false")],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(resumed["step"], "school-or-setting");
 
         // Ticking a box of the declaration saves nothing and sends nothing: only Accept does.
         let ticked: Value = save_step(

@@ -95,7 +95,11 @@ pub fn question(field: &Field, place: Place<'_>) -> AnyView {
             .into_any()
         }
     };
-    view! { <div class=group_class data-question=id.clone()>{body}</div> }.into_any()
+    // The browser checks what is typed with the same rules (see `autosave::check_question`).
+    let check = super::validate::check_spec(field);
+    let label = check.as_ref().map(|_| field.label.clone());
+    view! { <div class=group_class data-question=id.clone() data-check=check data-label=label>{body}</div> }
+        .into_any()
 }
 
 /// Text, long text, email, phone and number: one input (or a text area with a count).

@@ -306,6 +306,11 @@ pub async fn apply(
             focus: None,
         },
     };
+    if let Next::Go(to) = &next {
+        if let Some(step) = to.strip_prefix(&format!("{base}/")) {
+            store::set_current_step(state.db.pool(), draft.id, step).await?;
+        }
+    }
     let html = match &next {
         Next::Show { errors, .. } => Some(step_html(state, &draft, &form, step_id, errors).await?),
         _ => None,

@@ -95,6 +95,8 @@ pub fn wizard_html(w: &WizardView<'_>) -> String {
             </a>
             <span class="govuk-caption-l">{w.child.full_name()}</span>
             <h1 class="govuk-heading-l">{w.form.title.clone()}</h1>
+            // Filled in by the page's scripts: "Saving…", "Saved at 10:42".
+            <p class="portal-save-status" id="save-status" role="status" aria-live="polite"></p>
             <div class="govuk-grid-row">
                 <div class="govuk-grid-column-one-third">{step_list(w)}</div>
                 <div class="govuk-grid-column-two-thirds">{body}</div>
@@ -148,7 +150,7 @@ fn action_button(action: StepAction, label: String, class: &'static str) -> AnyV
 fn step_form_tag(w: &WizardView<'_>, step: &str, body: AnyView) -> AnyView {
     view! {
         <form method="post" action=format!("/drafts/{}/steps/{step}", w.draft) enctype="multipart/form-data"
-            novalidate id="wizard-form" data-draft=w.draft.to_owned() data-step=step.to_owned()>
+            novalidate id="wizard-form" data-today=w.today.iso()>
             // The first submit button is the one Enter presses.
             <button type="submit" name="__action" value="continue" class="portal-default-action" tabindex="-1" aria-hidden="true">"Save and continue"</button>
             <input type="hidden" name="__version" value=w.version.to_string()/>

@@ -133,6 +133,21 @@ pub async fn save_answers(
     Ok(Saved::Stale(latest))
 }
 
+/// Remembers the step the person moved to, so that Continue opens it (no new version: the
+/// answers did not change).
+pub async fn set_current_step(
+    pool: &sqlx::AnyPool,
+    draft_id: i64,
+    step: &str,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE drafts SET current_step = $1 WHERE id = $2")
+        .bind(step)
+        .bind(draft_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// Turns a draft into a submission, in one transaction: the submission (with a reference) is
 /// written, attachments move to it, and the draft goes. Returns (public id, reference).
 pub async fn submit_draft(

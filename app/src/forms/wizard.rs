@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     api::{load_step, StepPage},
-    autosave::{Editor, SaveStatus},
+    autosave::{check_question, show_status, Editor},
 };
 use crate::pages::load_failed;
 
@@ -50,14 +50,15 @@ fn Wizard(page: StepPage) -> impl IntoView {
         saved_at,
     } = page;
     let editor = Editor::new(draft, step, html, version, saved_at);
+    show_status(editor);
     view! {
         <Title text=title/>
-        <SaveStatus editor/>
         <div class="portal-conflict-slot" inner_html=move || editor.conflict.get().unwrap_or_default()
             on:click=move |ev| editor.chose(&ev)></div>
         <div id="wizard" inner_html=move || editor.html.get()
             on:input=move |ev| editor.typed(&ev)
             on:change=move |ev| editor.changed(&ev)
+            on:focusout=move |ev| check_question(&ev)
             on:submit=move |ev| editor.submitted(&ev)></div>
     }
 }
