@@ -11,10 +11,9 @@ use crate::{
     admin::pages::{AdminHome, ManageAccountPage, NewStaffPage},
     auth::{
         account::AccountPage,
-        pages::{CodePage, RoleHome, SignInPage, SignedOutPage},
+        pages::{CitizenHome, CodePage, ProfessionalHome, SignInPage, SignedOutPage, StaffHome},
         recovery::{ForgottenPasswordPage, ResetDonePage, ResetLinkSentPage, ResetPasswordPage},
         register::{CheckEmailPage, ConfirmEmailPage, RegisterPage, TwoStepPage},
-        Role,
     },
     forms::{
         pages::{ChildFormsPage, SubmissionPage},
@@ -64,6 +63,9 @@ lazy_page! {
     ChildForms => ChildFormsPage,
     Draft => DraftPage,
     Submission => SubmissionPage,
+    CitizenLanding => CitizenHome,
+    ProfessionalLanding => ProfessionalHome,
+    StaffLanding => StaffHome,
 }
 
 /// The name cargo-leptos gives the CSS, JS and wasm files under `/pkg`.
@@ -100,9 +102,9 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/forgotten-password/sent") view={Lazy::<ResetLinkSent>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view={Lazy::<ResetPassword>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password/done") view={Lazy::<ResetDone>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/home") view=|| view! { <RoleHome role=Role::Citizen/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/professional") view=|| view! { <RoleHome role=Role::Professional/> } ssr=SsrMode::Async/>
-                    <Route path=path!("/staff") view=|| view! { <RoleHome role=Role::SenOfficer/> } ssr=SsrMode::Async/>
+                    <Route path=path!("/home") view={Lazy::<CitizenLanding>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/professional") view={Lazy::<ProfessionalLanding>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/staff") view={Lazy::<StaffLanding>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/children/:child/forms") view={Lazy::<ChildForms>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/drafts/:draft") view={Lazy::<Draft>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/drafts/:draft/:step") view={Lazy::<Draft>::new()} ssr=SsrMode::Async/>

@@ -2,7 +2,7 @@
 // child's Forms page, fill the steps (two parents via Add More), leave mid-way, sign back in
 // and Continue where you left off, check the Summary, tick both "I agree" boxes, Accept, and
 // View Details. Runs with JavaScript on (autosave) and off (each step posts).
-import { type Browser, type Page } from '@playwright/test';
+import { type Browser, type Page, type TestInfo } from '@playwright/test';
 import { checkAccessibility, expect, expectNoHorizontalScroll, jsEnabled, open, test } from './support';
 import { codeFromMailbox, enterPassword } from './mail';
 
@@ -47,9 +47,11 @@ async function parent(page: Page, n: number, name: string, relationship: string,
   await item.getByRole('group', { name: 'Does the child live with them?' }).getByLabel('Yes, all the time').check();
 }
 
-async function continueTo(page: Page, heading: string) {
+/** Save and continue, then check the next step opened and passes axe. */
+async function continueTo(page: Page, heading: string, testInfo: TestInfo) {
   await page.getByRole('button', { name: 'Save and continue' }).click();
   await expect(page.getByRole('heading', { level: 2, name: heading })).toBeVisible();
+  await checkAccessibility(page, testInfo);
 }
 
 const PDF = '%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n';
@@ -63,7 +65,7 @@ function saveStatus(page: Page) {
 }
 
 /** Signs in and starts a new E2 for Max (the child the other journeys leave alone). */
-async function startE2ForMax(page: Page, browser: Browser, testInfo: import('@playwright/test').TestInfo) {
+async function startE2ForMax(page: Page, browser: Browser, testInfo: TestInfo) {
   await open(page, '/sign-in', testInfo);
   await signIn(page, browser);
   await page.getByRole('link', { name: 'Forms for Max Taylor' }).click();
@@ -110,12 +112,12 @@ test('a parent completes E2 with two parents, leaving and coming back mid-way', 
   await choose(page, 'Ethnic group', 'White');
   await page.getByLabel('First language').fill('English');
   await choose(page, 'Do you or your child need an interpreter to talk with us?', 'No');
-  await continueTo(page, 'School or setting');
+  await continueTo(page, 'School or setting', testInfo);
 
   await page.getByLabel("Name of your child's school, college or setting").fill('Oakfield Primary');
   await choose(page, 'Does your child have an EHC plan?', 'No');
   await choose(page, 'Does your child have a social worker?', 'No');
-  await continueTo(page, 'Parent/Carer details');
+  await continueTo(page, 'Parent/Carer details', testInfo);
 
   // Two parents, the second by Add More.
   await parent(page, 1, 'Sam Taylor', 'Mother', 'LS1 4AP');
@@ -123,7 +125,7 @@ test('a parent completes E2 with two parents, leaving and coming back mid-way', 
   await expect(page.getByRole('group', { name: 'Parent or carer 2', exact: true })).toBeVisible();
   await parent(page, 2, 'Alex Taylor', 'Father', 'LS2 7EW');
   await checkAccessibility(page, testInfo);
-  await continueTo(page, 'Professionals involved');
+  await continueTo(page, 'Professionals involved', testInfo);
 
   // Leave mid-way: sign out, sign back in, Continue opens this step with everything kept.
   await page.getByRole('button', { name: 'Sign out' }).click();
@@ -137,11 +139,11 @@ test('a parent completes E2 with two parents, leaving and coming back mid-way', 
   await expect(page.getByRole('navigation', { name: 'Steps of this form' })).toContainText(/3\. Parent\/Carer details\s*Complete/);
 
   await choose(page, 'Have any professionals worked with your child?', 'No');
-  await continueTo(page, 'Consent');
+  await continueTo(page, 'Consent', testInfo);
   await choose(page, 'Do you agree to the council carrying out an EHC needs assessment for your child?', 'Yes');
   await question(page, 'Who can we ask for advice and share information with?').getByLabel('The educational psychology service').check();
   await choose(page, 'Is your child aged 16 or over?', 'No');
-  await continueTo(page, 'Supporting documents');
+  await continueTo(page, 'Supporting documents', testInfo);
 
   // Two attachments. With scripts they go as soon as they are chosen; without, by Upload.
   await page.getByLabel('Supporting documents (optional)').setInputFiles([pdf('report.pdf'), pdf('letter.pdf')]);
@@ -157,7 +159,7 @@ test('a parent completes E2 with two parents, leaving and coming back mid-way', 
   await expect(page.locator('.govuk-error-summary')).toContainText('must be a PDF, a Word document');
   await expect(page.getByLabel('Is there anything else you want to tell us? (optional)')).toHaveValue('Ellie finds loud rooms hard.');
   await checkAccessibility(page, testInfo);
-  await continueTo(page, 'Summary');
+  await continueTo(page, 'Summary', testInfo);
   await expect(page.getByRole('link', { name: /letter\.pdf/ })).toBeVisible();
 
   await expect(page.getByRole('heading', { name: 'Parent or carer 2' })).toBeVisible();

@@ -147,6 +147,24 @@ pub fn SignOutButton() -> impl IntoView {
     }
 }
 
+/// `/home`: parents, carers and young people.
+#[component]
+pub fn CitizenHome() -> impl IntoView {
+    view! { <RoleHome role=Role::Citizen/> }
+}
+
+/// `/professional`: schools, educational psychologists, health.
+#[component]
+pub fn ProfessionalHome() -> impl IntoView {
+    view! { <RoleHome role=Role::Professional/> }
+}
+
+/// `/staff`: the SEN team.
+#[component]
+pub fn StaffHome() -> impl IntoView {
+    view! { <RoleHome role=Role::SenOfficer/> }
+}
+
 /// The page a role lands on after signing in. Anyone else is sent to sign in.
 #[component]
 pub fn RoleHome(role: Role) -> impl IntoView {

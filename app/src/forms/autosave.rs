@@ -15,7 +15,6 @@
 use std::time::Duration;
 
 use leptos::{prelude::*, wasm_bindgen::JsCast};
-use serde::{Deserialize, Serialize};
 
 use super::api::{save_step, StepReply};
 
@@ -42,13 +41,6 @@ pub enum SaveState {
     Conflict,
     /// A file is on its way: name and percentage.
     Uploading(String, u32),
-}
-
-/// What is kept in the browser's storage while a save is outstanding.
-#[derive(Serialize, Deserialize)]
-struct Backup {
-    version: i64,
-    fields: Vec<(String, String)>,
 }
 
 /// What the page's scripts send: a quiet save, or a button.
@@ -410,17 +402,20 @@ impl Editor {
         )
     }
 
+    /// Keeps the form's fields (with the version they are based on) in the browser's storage,
+    /// as form-encoded text, until a save reaches the server.
     fn keep_backup(self) {
         let Some(form) = wizard_form() else {
             return;
         };
-        let backup = Backup {
-            version: self.version.get_value(),
-            fields: self.fields(&form),
+        let (Some(storage), Ok(encoded)) = (local_storage(), web_sys::UrlSearchParams::new())
+        else {
+            return;
         };
-        if let (Some(storage), Ok(json)) = (local_storage(), serde_json::to_string(&backup)) {
-            let _ = storage.set_item(&self.storage_key(), &json);
+        for (name, value) in self.fields(&form) {
+            encoded.append(&name, &value);
         }
+        let _ = storage.set_item(&self.storage_key(), &String::from(encoded.to_string()));
     }
 
     fn drop_backup(self) {
@@ -439,20 +434,40 @@ impl Editor {
         let Ok(Some(json)) = storage.get_item(&self.storage_key()) else {
             return;
         };
-        let (Ok(backup), Some(form)) = (serde_json::from_str::<Backup>(&json), wizard_form())
+        let (Ok(decoded), Some(form)) =
+            (web_sys::UrlSearchParams::new_with_str(&json), wizard_form())
         else {
+            return;
+        };
+        let mut fields = Vec::new();
+        if let Ok(Some(entries)) = js_sys::try_iter(&decoded) {
+            for entry in entries.flatten() {
+                let pair = js_sys::Array::from(&entry);
+                if let (Some(name), Some(value)) =
+                    (pair.get(0).as_string(), pair.get(1).as_string())
+                {
+                    fields.push((name, value));
+                }
+            }
+        }
+        let version = fields
+            .iter()
+            .find(|(name, _)| name == "__version")
+            .and_then(|(_, v)| v.parse::<i64>().ok());
+        let Some(version) = version else {
+            self.drop_backup();
             return;
         };
         if form_fields(&form)
             .iter()
             .filter(|(n, _)| n != "__version")
-            .eq(backup.fields.iter().filter(|(n, _)| n != "__version"))
+            .eq(fields.iter().filter(|(n, _)| n != "__version"))
         {
             self.drop_backup();
             return;
         }
-        fill_form(&form, &backup.fields);
-        self.version.set_value(backup.version);
+        fill_form(&form, &fields);
+        self.version.set_value(version);
         self.edited(Duration::ZERO);
     }
 }

@@ -47,14 +47,15 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
     let child_id = child.id.clone();
     let available = StoredValue::new(available);
     let list = move || {
-        let term = search.get().trim().to_lowercase();
+        // ASCII folding is enough for the forms' names and keeps Unicode tables out of the wasm.
+        let term = search.get().trim().to_ascii_lowercase();
         let matching: Vec<_> = available.with_value(|forms| {
             forms
                 .iter()
                 .filter(|f| {
                     term.is_empty()
-                        || f.title.to_lowercase().contains(&term)
-                        || f.description.to_lowercase().contains(&term)
+                        || f.title.to_ascii_lowercase().contains(&term)
+                        || f.description.to_ascii_lowercase().contains(&term)
                 })
                 .cloned()
                 .collect()

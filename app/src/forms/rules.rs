@@ -17,7 +17,7 @@ impl Upn {
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
-            .to_uppercase();
+            .to_ascii_uppercase();
         let bytes = value.as_bytes();
         if bytes.len() != 13 {
             return Err(
@@ -94,7 +94,7 @@ impl Postcode {
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
-            .to_uppercase();
+            .to_ascii_uppercase();
         const MESSAGE: &str = "Enter a real postcode, like SW1A 1AA";
         if compact == "GIR0AA" {
             return Ok(Postcode("GIR 0AA".into()));
@@ -283,7 +283,7 @@ fn month_number(text: &str) -> Option<u32> {
     const NAMES: [&str; 12] = [
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     NAMES
         .iter()
         .position(|n| lower.len() >= 3 && lower.starts_with(n))

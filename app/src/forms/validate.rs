@@ -191,9 +191,7 @@ pub fn check_answer(field: &Field, answer: Option<&Answer>, today: Date) -> Resu
             }
             .map_err(str::to_owned)
         }
-        FieldKind::Email => EmailAddress::parse(answer.text())
-            .map(drop)
-            .map_err(|m| m.to_string()),
+        FieldKind::Email => EmailAddress::check(answer.text()),
         FieldKind::Phone => UkPhone::parse(answer.text())
             .map(drop)
             .map_err(str::to_owned),
