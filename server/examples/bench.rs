@@ -158,8 +158,15 @@ impl Portal {
     }
 }
 
-/// The longest step of E1, filled in as a parent would, as the page posts it.
-fn realistic_step() -> anyhow::Result<(String, Vec<(String, String)>, String)> {
+/// The longest step of E1 as the page posts it: its id, its fields filled in as a parent
+/// would, and the whole example draft as stored JSON (for the bare handler).
+struct Realistic {
+    step: String,
+    fields: Vec<(String, String)>,
+    answers_json: String,
+}
+
+fn realistic_step() -> anyhow::Result<Realistic> {
     let library = FormLibrary::shipped()?;
     let form = library.latest(FORM).context("E1 in the library")?;
     let answers = form.example_answers();
@@ -187,7 +194,11 @@ fn realistic_step() -> anyhow::Result<(String, Vec<(String, String)>, String)> {
             }
         }
     }
-    Ok((step.id.clone(), fields, serde_json::to_string(&answers)?))
+    Ok(Realistic {
+        step: step.id.clone(),
+        fields,
+        answers_json: serde_json::to_string(&answers)?,
+    })
 }
 
 /// Runs `editors` loops for `seconds`, each calling `save(editor, version)` then pausing.
@@ -237,7 +248,11 @@ async fn bench(backend: &str, database_url: &str, bin: &Path) -> anyhow::Result<
     let think = Duration::from_millis(setting("BENCH_THINK_MS", 1000));
     let data = tempfile::tempdir()?;
     let mut portal = start_portal(bin, data.path(), database_url).await?;
-    let (step, fields, answers_json) = realistic_step()?;
+    let Realistic {
+        step,
+        fields,
+        answers_json,
+    } = realistic_step()?;
 
     eprintln!("{backend}: signing in {editors} editors and starting their drafts…");
     let mut sessions = Vec::new();
@@ -250,8 +265,8 @@ async fn bench(backend: &str, database_url: &str, bin: &Path) -> anyhow::Result<
     let pages = {
         let started = Instant::now();
         let mut tasks = Vec::new();
-        for (client, draft) in sessions.iter().cloned() {
-            let url = format!("{}/drafts/{draft}", portal.base);
+        for (client, draft) in sessions.iter() {
+            let (client, url) = (client.clone(), format!("{}/drafts/{draft}", portal.base));
             tasks.push(tokio::spawn(async move {
                 let t = Instant::now();
                 let ok = tokio::time::timeout(

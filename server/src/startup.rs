@@ -133,7 +133,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         // A wizard step posted by a page without JavaScript.
         .route(
             "/drafts/{draft}/steps/{step}",
-            post(app::forms::post::save_step).layer(upload_limit.clone()),
+            post(app::forms::post::save_step).layer(upload_limit),
         )
         // One file, uploaded by the wizard's scripts (with progress); and files to download.
         .route(

@@ -322,7 +322,7 @@ impl Editor {
     fn upload(self, form: &web_sys::HtmlFormElement, action: &str) {
         let sent = (|| -> Option<()> {
             let data = web_sys::FormData::new_with_form(form).ok()?;
-            let _ = data.delete("__version");
+            data.delete("__version");
             data.append_with_str("__version", &self.version.get_value().to_string())
                 .ok()?;
             data.append_with_str("__action", action).ok()?;
