@@ -206,8 +206,19 @@ test('edits made offline are kept in the browser and saved when the connection c
   await expect(saveStatus(page)).toContainText('Saved at');
 
   await context.setOffline(true);
-  await page.getByLabel('Last name').fill('Taylor-Reid');
+  await page.getByLabel('Last name').fill('Taylor');
+  await page.getByLabel('Last name').pressSequentially('-Reid');
   await expect(saveStatus(page)).toContainText('Not saved — your changes are kept in this browser');
+  // Closing the tab now asks first (the browser's own "Leave site?" question).
+  const asked = new Promise<string>((resolve) => {
+    page.once('dialog', async (dialog) => {
+      resolve(dialog.type());
+      await dialog.dismiss();
+    });
+  });
+  await page.close({ runBeforeUnload: true });
+  expect(await Promise.race([asked, new Promise<string>((r) => setTimeout(() => r('no question'), 5_000))])).toBe('beforeunload');
+  expect(page.isClosed()).toBe(false);
   await context.setOffline(false);
   await expect(saveStatus(page)).toContainText('Saved at', { timeout: 15_000 });
 

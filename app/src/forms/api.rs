@@ -65,7 +65,9 @@ impl AttachmentInfo {
 /// A size as people read it: "900 KB", "1.2 MB".
 pub fn human_size(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;
-    if bytes >= MB {
+    if bytes >= MB && bytes % MB == 0 {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= MB {
         format!("{:.1} MB", bytes as f64 / MB as f64)
     } else {
         format!("{} KB", bytes.div_ceil(1024).max(1))
@@ -592,4 +594,17 @@ pub async fn view_submission(submission: String) -> Result<SubmissionView, AppEr
         }
         .await,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_size;
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(human_size(1), "1 KB");
+        assert_eq!(human_size(900 * 1024), "900 KB");
+        assert_eq!(human_size(20 * 1024 * 1024), "20 MB");
+        assert_eq!(human_size(1024 * 1024 + 200 * 1024), "1.2 MB");
+    }
 }

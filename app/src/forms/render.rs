@@ -97,9 +97,11 @@ pub fn wizard_html(w: &WizardView<'_>) -> String {
             <h1 class="govuk-heading-l">{w.form.title.clone()}</h1>
             // Filled in by the page's scripts: "Saving…", "Saved at 10:42".
             <p class="portal-save-status" id="save-status" role="status" aria-live="polite"></p>
-            <div class="govuk-grid-row">
-                <div class="govuk-grid-column-one-third">{step_list(w)}</div>
-                <div class="govuk-grid-column-two-thirds">{body}</div>
+            // The step comes first (on a phone, right under the title); on wider screens the
+            // list of steps sits beside it on the left.
+            <div class="portal-wizard">
+                <div class="portal-wizard__main">{body}</div>
+                <div class="portal-wizard__steps">{step_list(w)}</div>
             </div>
         }
         .into_any()
