@@ -65,7 +65,7 @@ impl AttachmentInfo {
 /// A size as people read it: "900 KB", "1.2 MB".
 pub fn human_size(bytes: u64) -> String {
     const MB: u64 = 1024 * 1024;
-    if bytes >= MB && bytes % MB == 0 {
+    if bytes >= MB && bytes.is_multiple_of(MB) {
         format!("{} MB", bytes / MB)
     } else if bytes >= MB {
         format!("{:.1} MB", bytes as f64 / MB as f64)
