@@ -15,6 +15,7 @@ pub mod pages;
 pub mod people;
 pub mod routes;
 pub mod site;
+pub mod status;
 
 #[cfg(feature = "ssr")]
 pub mod demo;
