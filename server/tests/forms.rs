@@ -450,6 +450,21 @@ async fn step_page(app: &TestApp, client: &reqwest::Client, draft: &str, step: &
     page["html"].as_str().unwrap().to_owned()
 }
 
+/// Posts a step the way the page's scripts do, and reads the `StepReply`.
+async fn step_reply(
+    app: &TestApp,
+    client: &reqwest::Client,
+    draft: &str,
+    step: &str,
+    fields: &[(&str, &str)],
+) -> Value {
+    save_step(app, client, draft, step, fields)
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
 /// Posts a step the way the page's scripts do.
 async fn save_step(
     app: &TestApp,
@@ -491,7 +506,7 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
         assert!(page["title"].as_str().unwrap().starts_with("Step 1 of 8: "));
 
         // Autosave from one tab.
-        let saved: Value = save_step(
+        let saved: Value = step_reply(
             &app,
             &parent,
             &draft,
@@ -502,13 +517,10 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
                 ("child.0.first_name", "Ellie"),
             ],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
         assert_eq!(saved["Saved"]["version"], 2, "{backend:?}");
         // A second tab still on version 1: refused, shown both, nothing written.
-        let stale: Value = save_step(
+        let stale: Value = step_reply(
             &app,
             &parent,
             &draft,
@@ -519,10 +531,7 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
                 ("child.0.first_name", "Ellen"),
             ],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
         assert_eq!(stale["Conflict"]["version"], 2, "{backend:?}");
         let banner = stale["Conflict"]["html"].as_str().unwrap();
         assert!(
@@ -533,7 +542,7 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
         let view: Value = load(&app, &parent, &draft).await.json().await.unwrap();
         assert_eq!(view["answers"]["child"][0]["first_name"], "Ellie");
         // Keeping theirs-over-mine: the page now names version 2 and its save goes through.
-        let kept: Value = save_step(
+        let kept: Value = step_reply(
             &app,
             &parent,
             &draft,
@@ -544,14 +553,11 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
                 ("child.0.first_name", "Ellen"),
             ],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
         assert_eq!(kept["Saved"]["version"], 3);
 
         // Add More answers with the step again, focused on the new item.
-        let shown: Value = save_step(
+        let shown: Value = step_reply(
             &app,
             &parent,
             &draft,
@@ -562,16 +568,13 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
                 ("parents_carers.0.full_name", "Sam Taylor"),
             ],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
         assert_eq!(shown["Show"]["focus"], "parents_carers-1");
         let html = shown["Show"]["html"].as_str().unwrap();
         assert!(html.contains("Parent or carer 2"), "{html}");
         assert!(html.contains("Sam Taylor"));
         // Continue with problems shows them; Previous moves.
-        let checked: Value = save_step(
+        let checked: Value = step_reply(
             &app,
             &parent,
             &draft,
@@ -582,26 +585,20 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
                 ("parents_carers.0.full_name", "Sam Taylor"),
             ],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
         assert_eq!(checked["Show"]["focus"], "error-summary");
         assert!(checked["Show"]["html"]
             .as_str()
             .unwrap()
             .contains("There is a problem"));
-        let moved: Value = save_step(
+        let moved: Value = step_reply(
             &app,
             &parent,
             &draft,
             "parent-carer-details",
             &[("__version", "5"), ("__action", "previous")],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
         assert_eq!(
             moved["Go"]["to"],
             format!("/drafts/{draft}/school-or-setting")
@@ -620,7 +617,7 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
         assert_eq!(resumed["step"], "school-or-setting");
 
         // Ticking a box of the declaration saves nothing and sends nothing: only Accept does.
-        let ticked: Value = save_step(
+        let ticked: Value = step_reply(
             &app,
             &parent,
             &draft,
@@ -632,10 +629,7 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
                 ("agreed[1]", "1"),
             ],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
         assert_eq!(ticked["Saved"]["version"], 6, "{backend:?}");
         assert!(load(&app, &parent, &draft).await.status().is_success());
 

@@ -52,11 +52,7 @@ pub fn question(field: &Field, place: Place<'_>) -> AnyView {
             </p>
         }
     });
-    let group_class = if has_error {
-        "govuk-form-group govuk-form-group--error"
-    } else {
-        "govuk-form-group"
-    };
+    let group_class = with_error("govuk-form-group", has_error);
     let body = match field.kind {
         FieldKind::Date
         | FieldKind::Address
@@ -102,6 +98,15 @@ pub fn question(field: &Field, place: Place<'_>) -> AnyView {
         .into_any()
 }
 
+/// A GOV.UK class with its `--error` modifier when the question has a problem.
+fn with_error(base: &str, has_error: bool) -> String {
+    if has_error {
+        format!("{base} {base}--error")
+    } else {
+        base.to_owned()
+    }
+}
+
 /// Text, long text, email, phone and number: one input (or a text area with a count).
 fn single_input(
     field: &Field,
@@ -115,13 +120,6 @@ fn single_input(
         .answer
         .map(|a| a.text().to_owned())
         .unwrap_or_default();
-    let with_error = |base: &str| {
-        if has_error {
-            format!("{base} {base}--error")
-        } else {
-            base.to_owned()
-        }
-    };
     if field.kind == FieldKind::LongText {
         let max = field.max_length() as i64;
         let left = max - value.chars().count() as i64;
@@ -134,7 +132,7 @@ fn single_input(
         let described =
             Some(described.map_or_else(|| count_id.clone(), |d| format!("{d} {count_id}")));
         return view! {
-            <textarea class=with_error("govuk-textarea") id=id.to_owned() name=name.to_owned() rows="5"
+            <textarea class=with_error("govuk-textarea", has_error) id=id.to_owned() name=name.to_owned() rows="5"
                 aria-describedby=described data-max-length=max.to_string()>{value}</textarea>
             <div class="govuk-hint govuk-character-count__message" id=count_id aria-live="polite">{remaining}</div>
         }
@@ -148,7 +146,7 @@ fn single_input(
         _ => ("text", None, None, ""),
     };
     view! {
-        <input class=format!("{} {width}", with_error("govuk-input")) id=id.to_owned() name=name.to_owned()
+        <input class=format!("{} {width}", with_error("govuk-input", has_error)) id=id.to_owned() name=name.to_owned()
             type=kind value=value autocomplete=autocomplete inputmode=inputmode spellcheck="false"
             aria-describedby=described/>
     }
@@ -173,11 +171,7 @@ fn grouped_inputs(
             .map(|a| a.part(part).to_owned())
             .unwrap_or_default();
         let part_id = format!("{id}-{part}");
-        let class = if has_error {
-            format!("govuk-input govuk-input--error {class}")
-        } else {
-            format!("govuk-input {class}")
-        };
+        let class = format!("{} {class}", with_error("govuk-input", has_error));
         view! {
             <div class="govuk-form-group portal-part">
                 <label class="govuk-label" for=part_id.clone()>{label}</label>
@@ -290,11 +284,7 @@ fn attachments(
         view! { <dl class="govuk-summary-list portal-files">{rows}</dl> }.into_any()
     };
     let input = (room > 0).then(|| {
-        let class = if has_error {
-            "govuk-file-upload govuk-file-upload--error"
-        } else {
-            "govuk-file-upload"
-        };
+        let class = with_error("govuk-file-upload", has_error);
         let upload = StepAction::Upload(name.to_owned()).value();
         view! {
             <p class="govuk-hint">{format!(

@@ -187,27 +187,12 @@ pub async fn files_of_submission(
     Ok(rows.into_iter().map(info).collect())
 }
 
-/// The ids of every file the answers name.
-pub fn named_files(form: &FormDefinition, answers: &Answers) -> Vec<String> {
-    let mut ids = Vec::new();
-    for section in form.sections() {
-        for field in section
-            .fields
-            .iter()
-            .filter(|f| f.kind == FieldKind::Attachments)
-        {
-            for index in 0..answers.items(&section.id).len() {
-                if let Some(Answer::Many(files)) = answers.get(&section.id, index, &field.id) {
-                    ids.extend(files.iter().cloned());
-                }
-            }
-        }
-    }
-    ids
-}
-
-/// Takes a file off whichever attachments answer names it.
-pub fn detach(form: &FormDefinition, answers: &mut Answers, file: &str) {
+/// Every attachments answer given: (section, item, field) and the file ids it names.
+fn attachment_answers(
+    form: &FormDefinition,
+    answers: &Answers,
+) -> Vec<(String, usize, String, Vec<String>)> {
+    let mut found = Vec::new();
     for section in form.sections() {
         for field in section
             .fields
@@ -216,12 +201,28 @@ pub fn detach(form: &FormDefinition, answers: &mut Answers, file: &str) {
         {
             for index in 0..answers.items(&section.id).len() {
                 if let Some(Answer::Many(ids)) = answers.get(&section.id, index, &field.id) {
-                    if ids.iter().any(|id| id == file) {
-                        let kept = ids.iter().filter(|id| *id != file).cloned().collect();
-                        answers.set(&section.id, index, &field.id, Answer::Many(kept));
-                    }
+                    found.push((section.id.clone(), index, field.id.clone(), ids.clone()));
                 }
             }
+        }
+    }
+    found
+}
+
+/// The ids of every file the answers name.
+pub fn named_files(form: &FormDefinition, answers: &Answers) -> Vec<String> {
+    attachment_answers(form, answers)
+        .into_iter()
+        .flat_map(|(.., ids)| ids)
+        .collect()
+}
+
+/// Takes a file off whichever attachments answer names it.
+pub fn detach(form: &FormDefinition, answers: &mut Answers, file: &str) {
+    for (section, index, field, ids) in attachment_answers(form, answers) {
+        if ids.iter().any(|id| id == file) {
+            let kept = ids.into_iter().filter(|id| id != file).collect();
+            answers.set(&section, index, &field, Answer::Many(kept));
         }
     }
 }

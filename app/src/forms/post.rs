@@ -457,36 +457,26 @@ pub async fn save_step(
         }
         Err(err) => return err.into_response(),
     };
-    if wants_json {
+    // The page's scripts name the version they saw; a page without them is merged.
+    let versioning = if wants_json {
         if let Err(err) = crate::auth::api::server::touch(&session).await {
             return err.into_response();
         }
-        return match apply(
-            &state,
-            &account,
-            &draft_id,
-            &step_id,
-            pairs,
-            uploads,
-            Versioning::Strict,
-        )
-        .await
-        {
+        Versioning::Strict
+    } else {
+        Versioning::Merge
+    };
+    let applied = apply(
+        &state, &account, &draft_id, &step_id, pairs, uploads, versioning,
+    )
+    .await;
+    if wants_json {
+        return match applied {
             Ok(applied) => Json(reply(applied)).into_response(),
             Err(err) => err.into_response(),
         };
     }
-    match apply(
-        &state,
-        &account,
-        &draft_id,
-        &step_id,
-        pairs,
-        uploads,
-        Versioning::Merge,
-    )
-    .await
-    {
+    match applied {
         Ok(applied) => {
             let base = format!("/drafts/{draft_id}/{step_id}");
             match applied.next {
