@@ -29,8 +29,11 @@ tools-test:
 build: tools
 	cargo leptos build --release --split
 
+# Example tiles for the council's other services on the home page (see PORTAL_SERVICE_TILES).
+DEMO_TILES := School places|https://www.gov.uk/apply-for-primary-school-place;Free school meals|https://www.gov.uk/apply-free-school-meals
+
 run: build
-	PORTAL_SITE_ROOT=$(SITE_ROOT) $(BIN)
+	PORTAL_SITE_ROOT=$(SITE_ROOT) PORTAL_SERVICE_TILES="$${PORTAL_SERVICE_TILES:-$(DEMO_TILES)}" $(BIN)
 
 lint:
 	cargo fmt --all -- --check

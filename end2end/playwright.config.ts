@@ -65,6 +65,8 @@ export default defineConfig({
       PORTAL_SITE_ROOT: siteRoot,
       PORTAL_BASE_URL: baseURL,
       PORTAL_COUNCIL_NAME: 'Example Borough Council',
+      PORTAL_SERVICE_TILES:
+        'School places|https://www.example.gov.uk/school-places;Free school meals|https://www.example.gov.uk/free-school-meals',
       PORTAL_LOG: 'warn',
     },
   },

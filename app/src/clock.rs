@@ -46,6 +46,11 @@ pub fn date_time(unix_secs: i64) -> String {
     format!("{} on {}", time_of_day(unix_secs), date.long())
 }
 
+/// The UK local date at `unix_secs`: "today" for due dates and deadlines.
+pub fn local_date(unix_secs: i64) -> Date {
+    local(unix_secs).0
+}
+
 /// "29 November 2026".
 pub fn date(unix_secs: i64) -> String {
     local(unix_secs).0.long()

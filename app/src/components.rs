@@ -94,3 +94,39 @@ pub fn ErrorSummaryList(errors: Vec<crate::forms::validate::FieldError>) -> impl
         </div>
     }
 }
+
+/// A page the server renders whole as HTML (the SEND area's pages): the browser only shows
+/// it, so these pages add almost nothing to the WebAssembly.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HtmlPage {
+    pub title: String,
+    pub html: String,
+}
+
+/// Loads an `HtmlPage` for `key` and shows it; sign-in, not-found and errors as every page
+/// does. `here` is the address to come back to after signing in.
+pub fn server_page<K, Fut>(
+    key: impl Fn() -> K + Send + Sync + 'static,
+    load: impl Fn(K) -> Fut + Send + Sync + 'static,
+    here: impl Fn() -> String + Send + Sync + Copy + 'static,
+) -> impl IntoView
+where
+    K: PartialEq + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<HtmlPage, AppError>> + Send + 'static,
+{
+    let data = Resource::new(key, load);
+    view! {
+        <Suspense fallback=|| view! { <p class="govuk-body">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(err) => crate::pages::load_failed(err, here()),
+                    Ok(page) => view! {
+                        <leptos_meta::Title text=page.title/>
+                        <div class="portal-page" inner_html=page.html></div>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

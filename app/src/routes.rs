@@ -15,14 +15,18 @@ use crate::{
         recovery::{ForgottenPasswordPage, ResetDonePage, ResetLinkSentPage, ResetPasswordPage},
         register::{CheckEmailPage, ConfirmEmailPage, RegisterPage, TwoStepPage},
     },
+    documents::SharedDocumentPage,
     forms::{
         pages::{ChildFormsPage, SubmissionPage},
         wizard::DraftPage,
     },
     layout::{Layout, SERVICE_NAME},
     mailbox::MailboxPage,
+    messages::{InboxPage, MessagePage},
     pages::{AccessibilityPage, HomePage, NotFound, PrivacyPage},
+    people::{AddPersonPage, SendAreaPage},
     site::SiteInfo,
+    status::StatusPage,
 };
 
 /// A page whose code is loaded only when it is visited (its own wasm chunk, built with
@@ -66,6 +70,12 @@ lazy_page! {
     CitizenLanding => CitizenHome,
     ProfessionalLanding => ProfessionalHome,
     StaffLanding => StaffHome,
+    Inbox => InboxPage,
+    Message => MessagePage,
+    SendArea => SendAreaPage,
+    AddPerson => AddPersonPage,
+    Status => StatusPage,
+    SharedDocument => SharedDocumentPage,
 }
 
 /// The name cargo-leptos gives the CSS, JS and wasm files under `/pkg`.
@@ -105,7 +115,13 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/home") view={Lazy::<CitizenLanding>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/professional") view={Lazy::<ProfessionalLanding>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/staff") view={Lazy::<StaffLanding>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/messages") view={Lazy::<Inbox>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/messages/:message") view={Lazy::<Message>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/send") view={Lazy::<SendArea>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/send/add-person") view={Lazy::<AddPerson>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/children/:child/forms") view={Lazy::<ChildForms>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/children/:child/status") view={Lazy::<Status>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/shared/:document") view={Lazy::<SharedDocument>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/drafts/:draft") view={Lazy::<Draft>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/drafts/:draft/:step") view={Lazy::<Draft>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/submissions/:submission") view={Lazy::<Submission>::new()} ssr=SsrMode::Async/>

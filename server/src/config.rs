@@ -31,6 +31,8 @@ pub struct Settings {
     pub cookie_secure: bool,
     pub secret_key: Option<SecretString>,
     pub seed_demo: bool,
+    /// Other council services shown as tiles on the home page.
+    pub service_tiles: Vec<app::platform::state::ServiceTile>,
     pub log_filter: String,
     pub log_json: bool,
 }
@@ -62,6 +64,30 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("{}", .0.iter().map(|p| format!("  {}: {}", p.setting, p.message)).collect::<Vec<_>>().join("\n"))]
 pub struct ConfigError(pub Vec<Problem>);
+
+/// `Title|https://address;Title|https://address`: the tiles for other council services.
+fn parse_service_tiles(text: &str) -> Result<Vec<app::platform::state::ServiceTile>, String> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|tile| {
+            let (title, url) = tile
+                .split_once('|')
+                .map(|(t, u)| (t.trim(), u.trim()))
+                .filter(|(t, _)| !t.is_empty())
+                .ok_or_else(|| format!("“{tile}” must be a title and a web address joined by |, such as School places|https://www.example.gov.uk/school-places"))?;
+            match Url::parse(url) {
+                Ok(parsed) if matches!(parsed.scheme(), "https" | "http") => {
+                    Ok(app::platform::state::ServiceTile {
+                        title: title.to_owned(),
+                        url: parsed.to_string(),
+                    })
+                }
+                _ => Err(format!("“{url}” (for {title}) must be a web address starting https://")),
+            }
+        })
+        .collect()
+}
 
 impl Settings {
     pub fn from_env() -> Result<Settings, ConfigError> {
@@ -146,6 +172,16 @@ impl Settings {
 
         let council_name =
             get("PORTAL_COUNCIL_NAME").unwrap_or_else(|| "Example Borough Council".into());
+        let service_tiles = match get("PORTAL_SERVICE_TILES") {
+            None => Vec::new(),
+            Some(text) => match parse_service_tiles(&text) {
+                Ok(tiles) => tiles,
+                Err(message) => {
+                    problems.push(problem("PORTAL_SERVICE_TILES", message));
+                    Vec::new()
+                }
+            },
+        };
         let sen_team_phone = get("PORTAL_SEN_TEAM_PHONE").unwrap_or_else(|| "01234 567890".into());
         let sen_team_email =
             get("PORTAL_SEN_TEAM_EMAIL").unwrap_or_else(|| "sen.team@example.org".into());
@@ -276,6 +312,7 @@ impl Settings {
             cookie_secure,
             secret_key,
             seed_demo,
+            service_tiles,
             log_filter,
             log_json,
         })
@@ -362,6 +399,36 @@ mod tests {
         );
         assert!(!s.cookie_secure);
         assert!(s.seed_demo);
+    }
+
+    #[test]
+    fn service_tiles_are_titles_with_web_addresses() {
+        let s = settings(&[(
+            "PORTAL_SERVICE_TILES",
+            "School places|https://www.example.gov.uk/school-places; Free school meals | https://www.example.gov.uk/fsm ;",
+        )])
+        .unwrap();
+        let tiles: Vec<(&str, &str)> = s
+            .service_tiles
+            .iter()
+            .map(|t| (t.title.as_str(), t.url.as_str()))
+            .collect();
+        assert_eq!(
+            tiles,
+            [
+                ("School places", "https://www.example.gov.uk/school-places"),
+                ("Free school meals", "https://www.example.gov.uk/fsm"),
+            ]
+        );
+        assert!(settings(&[]).unwrap().service_tiles.is_empty());
+        for bad in [
+            "School places",
+            "School places|javascript:alert(1)",
+            "|https://x.example",
+        ] {
+            let err = settings(&[("PORTAL_SERVICE_TILES", bad)]).unwrap_err();
+            assert_eq!(err.0[0].setting, "PORTAL_SERVICE_TILES", "{bad}");
+        }
     }
 
     #[test]

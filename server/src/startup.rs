@@ -59,7 +59,7 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         FileSettings::S3Bucket(bucket) => Storage::s3(bucket, settings.max_upload_bytes)
             .with_context(|| format!("opening the S3 bucket {bucket}"))?,
     };
-    if settings.seed_demo && app::demo::seed_once(&db).await? {
+    if settings.seed_demo && app::demo::seed_once(&db, &storage).await? {
         tracing::info!("seeded the demo accounts");
     }
     let site = SiteInfo {
@@ -89,6 +89,7 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
                 .secret_key
                 .clone()
                 .unwrap_or_else(|| secrecy::SecretString::from(DEVELOPMENT_SECRET_KEY)),
+            service_tiles: settings.service_tiles.clone(),
         }),
     })
 }
@@ -141,6 +142,12 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             post(app::forms::files::upload).layer(upload_limit),
         )
         .route("/files/{file}", get(app::forms::files::download))
+        // Plain form posts of the SEND area (they work the same with or without JavaScript).
+        .route("/send/people", post(app::people::area::add_person))
+        .route(
+            "/messages/{message}/form",
+            post(app::messages::ssr::open_form),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -182,45 +182,21 @@ pub fn RoleHome(role: Role) -> impl IntoView {
     }
 }
 
+/// Parents, carers, young people and professionals get their messages and services (rendered
+/// on the server); the SEN team's and administrators' homes come with their own pages.
 #[component]
 fn Welcome(user: SignedInUser) -> impl IntoView {
+    if matches!(user.role, Role::Citizen | Role::Professional) {
+        return view! { <crate::messages::MessagesHome/> }.into_any();
+    }
     let title = format!("{} home", user.role.label());
     view! {
         <Title text=title/>
         <span class="govuk-caption-l">{user.role.label()}</span>
         <h1 class="govuk-heading-l">{format!("Welcome, {}", user.name)}</h1>
         <p class="govuk-body">{format!("You are signed in as {}.", user.email)}</p>
-        {matches!(user.role, Role::Citizen | Role::Professional).then(|| view! { <ChildrenList/> })}
     }
-}
-
-/// The children (or young person) this person is linked to, each with its forms. The
-/// parents' SEND area will grow from here.
-#[component]
-fn ChildrenList() -> impl IntoView {
-    let children = Resource::new(|| (), |_| crate::people::my_children());
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                let list = children.await.unwrap_or_default();
-                view! {
-                    <h2 class="govuk-heading-m">"Children and young people"</h2>
-                    {list.is_empty().then(|| view! {
-                        <p class="govuk-body">"Nobody is linked to your account yet. The SEN team links you to a child or young person when they receive your request."</p>
-                    })}
-                    <ul class="govuk-list portal-children">
-                        {list.into_iter().map(|c| view! {
-                            <li>
-                                <a class="govuk-link" href=format!("/children/{}/forms", c.id)>
-                                    {format!("Forms for {}", c.full_name())}
-                                </a>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }
-            })}
-        </Suspense>
-    }
+    .into_any()
 }
 
 /// The sign-in page, coming back to `path` afterwards.

@@ -150,6 +150,8 @@ pub mod accounts {
         pub action: &'a str,
         pub ip: &'a str,
         pub detail: &'a str,
+        /// The child whose record was read or changed.
+        pub child_id: Option<i64>,
     }
 
     impl<'a> Audit<'a> {
@@ -160,6 +162,15 @@ pub mod accounts {
                 action,
                 ip,
                 detail: "",
+                child_id: None,
+            }
+        }
+
+        /// The entry concerns this child's record.
+        pub fn child(self, child_id: i64) -> Self {
+            Audit {
+                child_id: Some(child_id),
+                ..self
             }
         }
 
@@ -178,7 +189,7 @@ pub mod accounts {
         /// change and its record stand or fall together.
         pub async fn write(self, conn: &mut sqlx::AnyConnection) -> Result<(), AppError> {
             sqlx::query(
-                "INSERT INTO audit_log (at, user_id, actor_id, action, ip, detail) VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO audit_log (at, user_id, actor_id, action, ip, detail, child_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(unix_now())
             .bind(self.user_id)
@@ -186,6 +197,7 @@ pub mod accounts {
             .bind(self.action)
             .bind(self.ip)
             .bind(self.detail)
+            .bind(self.child_id)
             .execute(conn)
             .await?;
             Ok(())

@@ -57,7 +57,7 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
 const SEEDED_KEY: &str = "demo_seeded_at";
 
 /// Seeds the demo accounts unless this database was seeded before. Returns whether it seeded.
-pub async fn seed_once(db: &Db) -> anyhow::Result<bool> {
+pub async fn seed_once(db: &Db, storage: &crate::platform::Storage) -> anyhow::Result<bool> {
     let already: Option<(String,)> = sqlx::query_as("SELECT value FROM portal_meta WHERE key = $1")
         .bind(SEEDED_KEY)
         .fetch_optional(db.pool())
@@ -88,9 +88,12 @@ pub async fn seed_once(db: &Db) -> anyhow::Result<bool> {
         .await
         .with_context(|| format!("seeding {}", account.email))?;
     }
-    seed_children(&mut tx)
+    let children = seed_children(&mut tx)
         .await
         .context("seeding demo children")?;
+    seed_assessments(&mut tx, &children)
+        .await
+        .context("seeding demo assessments and messages")?;
     sqlx::query("INSERT INTO portal_meta (key, value, updated_at) VALUES ($1, $2, $3)")
         .bind(SEEDED_KEY)
         .bind(now.to_string())
@@ -99,6 +102,9 @@ pub async fn seed_once(db: &Db) -> anyhow::Result<bool> {
         .await
         .context("recording the demo seed")?;
     tx.commit().await.context("seeding demo accounts")?;
+    seed_documents(db, storage, &children)
+        .await
+        .context("seeding demo shared documents")?;
     Ok(true)
 }
 
@@ -136,16 +142,215 @@ pub const DEMO_CHILDREN: [DemoChild; 3] = [
     ),
 ];
 
-async fn seed_children(tx: &mut sqlx::AnyConnection) -> Result<(), crate::error::AppError> {
+/// The demo children's ids, in `DEMO_CHILDREN` order.
+async fn seed_children(tx: &mut sqlx::AnyConnection) -> Result<Vec<i64>, crate::error::AppError> {
+    let mut ids = Vec::new();
     for (first, last, born, links) in DEMO_CHILDREN {
         let child = people::insert_child(&mut *tx, first, last, born, None).await?;
         for (email, relationship) in links {
-            let (user_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
-                .bind(*email)
-                .fetch_one(&mut *tx)
-                .await?;
-            people::link_child(&mut *tx, child.id, user_id, *relationship, true).await?;
+            let user = user_id(tx, email).await?;
+            people::link_child(&mut *tx, child.id, user, *relationship, true).await?;
         }
+        ids.push(child.id);
+    }
+    Ok(ids)
+}
+
+async fn user_id(tx: &mut sqlx::AnyConnection, email: &str) -> Result<i64, crate::error::AppError> {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&mut *tx)
+        .await?;
+    Ok(id)
+}
+
+const DAY: i64 = 86_400;
+
+/// Two assessments at different stages, counted back from today so the demo always looks
+/// current: Ellie's draft plan was issued 5 days ago (comments due in 10 days); Max's advice
+/// gathering is a week overdue. The parent has three unread messages, two asking for forms.
+async fn seed_assessments(
+    tx: &mut sqlx::AnyConnection,
+    children: &[i64],
+) -> Result<(), crate::error::AppError> {
+    use crate::{
+        messages::ssr::{insert_message, FormRequest, NewMessage},
+        status::{
+            ssr::{record_stage, today},
+            timeline::{add_days, Stage},
+        },
+    };
+    let (ellie, max) = (children[0], children[1]);
+    let caseworker = user_id(tx, "caseworker@example.org").await?;
+    let parent = user_id(tx, "parent@example.org").await?;
+    let today = today();
+    let ellie_request = add_days(today, -(16 * 7 + 5));
+    for (stage, day) in [
+        (Stage::RequestReceived, 0),
+        (Stage::DecisionToAssess, 5 * 7),
+        (Stage::AdviceGathering, 11 * 7),
+        (Stage::DecisionToIssue, 15 * 7),
+        (Stage::DraftPlan, 16 * 7),
+    ] {
+        record_stage(
+            &mut *tx,
+            ellie,
+            stage,
+            add_days(ellie_request, day),
+            Some(caseworker),
+        )
+        .await?;
+    }
+    let max_request = add_days(today, -(13 * 7));
+    for (stage, day) in [
+        (Stage::RequestReceived, 0),
+        (Stage::DecisionToAssess, 6 * 7 - 1),
+    ] {
+        record_stage(
+            &mut *tx,
+            max,
+            stage,
+            add_days(max_request, day),
+            Some(caseworker),
+        )
+        .await?;
+    }
+    let now = unix_now();
+    let messages = [
+        (
+            30 * DAY,
+            Some(ellie),
+            "Welcome to the SEND portal",
+            "We will message you here whenever we need something from you or have something to share. You will also get an email telling you to sign in.",
+            None,
+            true,
+        ),
+        (
+            6 * DAY,
+            Some(max),
+            "Please give us your views about Max",
+            "We are gathering advice for Max's EHC needs assessment. Please tell us about Max: what he enjoys, what he finds hard and what you hope for him.\n\nUse the button below to fill in the Parent/Carer Views form. It saves as you go, so you can come back to it.",
+            Some(("parent-carer-views", 5)),
+            false,
+        ),
+        (
+            5 * DAY,
+            Some(ellie),
+            "Ellie's draft EHC plan is ready to read",
+            "We have shared Ellie's draft EHC plan with you. You will find it in History on Ellie's page, under Shared with you.\n\nYou have 15 days to comment on it and to tell us which school you would like named in it.",
+            None,
+            false,
+        ),
+        (
+            20 * DAY,
+            Some(max),
+            "We need your consent for Max's assessment",
+            "Before we ask other professionals for advice about Max, we need your consent. Please fill in the E2 Parental Consent form.",
+            Some(("e2-parental-consent", -3)),
+            false,
+        ),
+    ];
+    for (ago, child_id, subject, body, action, read) in messages {
+        let sent_at = now - ago;
+        let id = insert_message(
+            &mut *tx,
+            &NewMessage {
+                recipient_id: parent,
+                sender_id: Some(caseworker),
+                child_id,
+                subject: subject.into(),
+                body: body.into(),
+                action: action.map(|(form_id, due_in): (&str, i64)| FormRequest {
+                    form_id: form_id.into(),
+                    due_on: add_days(today, due_in),
+                }),
+            },
+            sent_at,
+        )
+        .await?;
+        if read {
+            sqlx::query("UPDATE messages SET read_at = $1 WHERE public_id = $2")
+                .bind(sent_at + DAY)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A small, valid PDF with one line of text, standing in for a real plan.
+pub fn demo_pdf(text: &str) -> Vec<u8> {
+    let stream = format!("BT /F1 18 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, object) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for offset in offsets {
+        pdf.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    pdf
+}
+
+/// Ellie's decision letter and draft EHC plan (with its PDF).
+async fn seed_documents(
+    db: &Db,
+    storage: &crate::platform::Storage,
+    children: &[i64],
+) -> Result<(), crate::error::AppError> {
+    use crate::documents::{
+        ssr::{share_document, NewDocument},
+        Audience, DocumentKind,
+    };
+    let caseworker = {
+        let mut conn = db.pool().acquire().await?;
+        user_id(&mut conn, "caseworker@example.org").await?
+    };
+    let ellie = children[0];
+    for document in [
+        NewDocument {
+            child_id: ellie,
+            shared_by: caseworker,
+            kind: DocumentKind::Letter,
+            title: "Decision to carry out an EHC needs assessment".into(),
+            body: "Dear Sam Taylor,\n\nWe have decided to carry out an Education, Health and Care needs assessment for Ellie.\n\nWe will now ask Ellie's school, an educational psychologist, health and social care for their advice. We will also ask for your views and Ellie's.\n\nYours sincerely,\nChris Walker, SEN caseworker".into(),
+            audience: Audience::Family,
+            files: Vec::new(),
+        },
+        NewDocument {
+            child_id: ellie,
+            shared_by: caseworker,
+            kind: DocumentKind::DraftPlan,
+            title: "Draft EHC plan for Ellie Taylor".into(),
+            body: "This is Ellie's draft Education, Health and Care plan. It sets out her needs, the outcomes we are working towards and the support she will get.\n\nPlease read it, and tell us what you think and which school you would like named in section I.".into(),
+            audience: Audience::Family,
+            files: vec![(
+                "Ellie Taylor draft EHC plan.pdf".into(),
+                demo_pdf("Draft EHC plan for Ellie Taylor").into(),
+            )],
+        },
+    ] {
+        share_document(db.pool(), storage, &document).await?;
     }
     Ok(())
 }

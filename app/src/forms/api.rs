@@ -38,6 +38,10 @@ pub struct ChildFormsData {
     pub available: Vec<FormChoice>,
     pub drafts: Vec<DraftListing>,
     pub submitted: Vec<SubmissionListing>,
+    /// What the SEN team or professionals shared on the child's record.
+    pub shared: Vec<crate::documents::SharedListing>,
+    /// Whether the SEN team has started an assessment (so the status diagram can be shown).
+    pub assessment_started: bool,
 }
 
 /// A file attached to an answer.
@@ -162,9 +166,13 @@ pub(crate) mod server {
     use std::sync::Arc;
 
     use crate::{
-        auth::{api::server::require_role, ssr::accounts::Account, Role},
+        auth::{
+            api::server::require_role,
+            ssr::accounts::{Account, Audit},
+            Role,
+        },
         error::AppError,
-        forms::{schema::FormDefinition, store},
+        forms::{answers::Answers, schema::FormDefinition, store},
         people::ssr::{find_child_for_user, Child},
         platform::AppState,
     };
@@ -264,6 +272,67 @@ pub(crate) mod server {
         Ok((id, reference))
     }
 
+    /// Starts a draft of `form` for the child, its child questions already answered from the
+    /// child's record (the names and date of birth Add Person or the SEN team recorded).
+    pub async fn start_draft(
+        state: &AppState,
+        account: &Account,
+        child: &Child,
+        form: &FormDefinition,
+    ) -> Result<String, AppError> {
+        let id = crate::forms::store::insert_draft(
+            state.db.pool(),
+            child.id,
+            account.id,
+            &form.id,
+            form.version,
+            &form.steps[0].id,
+            &prefilled(form, &child.summary),
+        )
+        .await?;
+        crate::auth::ssr::accounts::audit(
+            state,
+            Audit::of(Some(account.id), "form_started", "")
+                .child(child.id)
+                .detail(&id),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// Answers a new draft starts with: the form's "child" section (when it is not repeated)
+    /// gets the child's first name, last name and date of birth.
+    pub fn prefilled(form: &FormDefinition, child: &crate::people::ChildSummary) -> Answers {
+        use crate::forms::{answers::Answer, rules::Date, schema::FieldKind};
+        let mut answers = Answers::default();
+        let Some(section) = form
+            .sections()
+            .find(|s| s.id == "child" && s.repeat.is_none())
+        else {
+            return answers;
+        };
+        for field in &section.fields {
+            let answer = match (field.id.as_str(), field.kind) {
+                ("first_name", FieldKind::Text) => Answer::Text(child.first_name.clone()),
+                ("last_name", FieldKind::Text) => Answer::Text(child.last_name.clone()),
+                ("date_of_birth", FieldKind::Date) => match Date::from_iso(&child.date_of_birth) {
+                    Some(d) => Answer::Parts(
+                        [
+                            ("day".to_owned(), d.day.to_string()),
+                            ("month".to_owned(), d.month.to_string()),
+                            ("year".to_owned(), d.year.to_string()),
+                        ]
+                        .into(),
+                    ),
+                    None => continue,
+                },
+                _ => continue,
+            };
+            answers.set(&section.id, 0, &field.id, answer);
+        }
+        answers
+    }
+
     /// Today's date in UTC.
     pub fn today() -> crate::forms::rules::Date {
         crate::forms::rules::Date::from_days_since_epoch(
@@ -280,8 +349,8 @@ pub async fn child_forms(child: String) -> Result<ChildFormsData, AppError> {
         async move {
             use crate::{forms::store, platform::AppState};
             let state = AppState::current()?;
-            let account = server::require_form_user(&state).await?;
-            let child = server::linked_child(&state, &account, &child).await?;
+            let (account, child) =
+                crate::people::ssr::open_child(&state, &child, "child_viewed").await?;
             let available = state
                 .forms
                 .all_latest()
@@ -317,11 +386,19 @@ pub async fn child_forms(child: String) -> Result<ChildFormsData, AppError> {
                     submitted_by: s.submitted_by,
                 })
                 .collect();
+            let shared =
+                crate::documents::ssr::shared_for_child(state.db.pool(), child.id, account.id)
+                    .await?;
+            let assessment_started = crate::status::ssr::progress_of(state.db.pool(), child.id)
+                .await?
+                .has_started();
             Ok(ChildFormsData {
                 child: child.summary,
                 available,
                 drafts,
                 submitted,
+                shared,
+                assessment_started,
             })
         }
         .await,
@@ -333,7 +410,7 @@ pub async fn child_forms(child: String) -> Result<ChildFormsData, AppError> {
 pub async fn start_form(child: String, form: String) -> Result<String, AppError> {
     crate::error::with_status(
         async move {
-            use crate::{forms::store, platform::AppState};
+            use crate::platform::AppState;
             let state = AppState::current()?;
             let account = server::require_form_user(&state).await?;
             let child = server::linked_child(&state, &account, &child).await?;
@@ -342,18 +419,8 @@ pub async fn start_form(child: String, form: String) -> Result<String, AppError>
                 .latest(&form)
                 .filter(|f| f.audience.iter().any(|a| a.includes(account.role)))
                 .ok_or(AppError::NotFound)?;
-            let first = &definition.steps[0].id;
-            let id = store::insert_draft(
-                state.db.pool(),
-                child.id,
-                account.id,
-                &definition.id,
-                definition.version,
-                first,
-                &Answers::default(),
-            )
-            .await?;
-            leptos_axum::redirect(&format!("/drafts/{id}/{first}"));
+            let id = server::start_draft(&state, &account, &child, &definition).await?;
+            leptos_axum::redirect(&format!("/drafts/{id}/{}", definition.steps[0].id));
             Ok(id)
         }
         .await,
@@ -416,6 +483,13 @@ pub async fn load_step(draft: String, step: String, check: bool) -> Result<StepP
             if !render::step_ids(&form).contains(&step.as_str()) {
                 return Err(AppError::NotFound);
             }
+            crate::auth::ssr::accounts::audit(
+                &state,
+                crate::auth::ssr::accounts::Audit::of(Some(account.id), "draft_opened", "")
+                    .child(found.child_id)
+                    .detail(&found.public_id),
+            )
+            .await?;
             let mut errors = post::take_problems(&session).await?;
             if check && errors.is_empty() {
                 if let Some(s) = form.steps.iter().find(|s| s.id == step) {
@@ -571,6 +645,7 @@ pub async fn view_submission(submission: String) -> Result<SubmissionView, AppEr
             crate::auth::ssr::accounts::audit(
                 &state,
                 crate::auth::ssr::accounts::Audit::of(Some(account.id), "submission_viewed", "")
+                    .child(child.id)
                     .detail(&found.reference),
             )
             .await?;

@@ -135,6 +135,7 @@ pub async fn store_file(
     .execute(&mut *tx)
     .await?;
     Audit::of(Some(user_id), "file_uploaded", "")
+        .child(draft.child_id)
         .detail(&public_id)
         .write(&mut tx)
         .await?;
@@ -173,6 +174,20 @@ pub async fn files_of_draft(
 }
 
 /// The files of a submission.
+/// The files of a shared document.
+pub async fn files_of_shared_document(
+    pool: &sqlx::AnyPool,
+    document_id: i64,
+) -> Result<Vec<AttachmentInfo>, AppError> {
+    let rows: Vec<FileRow> = sqlx::query_as(
+        "SELECT public_id, file_name, content_type, size_bytes FROM attachments WHERE shared_document_id = $1 ORDER BY id",
+    )
+    .bind(document_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(info).collect())
+}
+
 pub async fn files_of_submission(
     pool: &sqlx::AnyPool,
     submission: &str,
@@ -413,23 +428,31 @@ async fn download_inner(
     let account = signed_in(state, session)
         .await?
         .ok_or(AppError::SignInRequired)?;
-    let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT a.file_name, a.content_type, a.storage_key FROM attachments a \
+    // A draft's files to its owner; a submission's to everyone linked to the child; a shared
+    // document's as the document itself (the family, or everyone linked if shared so).
+    let row: Option<(String, String, String, i64)> = sqlx::query_as(
+        "SELECT a.file_name, a.content_type, a.storage_key, a.child_id FROM attachments a \
          LEFT JOIN drafts d ON d.id = a.draft_id \
+         LEFT JOIN shared_documents s ON s.id = a.shared_document_id \
          WHERE a.public_id = $1 AND ( \
            (a.draft_id IS NOT NULL AND d.owner_id = $2) OR \
            (a.submission_id IS NOT NULL AND EXISTS ( \
-              SELECT 1 FROM child_links l WHERE l.child_id = a.child_id AND l.user_id = $2)))",
+              SELECT 1 FROM child_links l WHERE l.child_id = a.child_id AND l.user_id = $2)) OR \
+           (a.shared_document_id IS NOT NULL AND EXISTS ( \
+              SELECT 1 FROM child_links l WHERE l.child_id = s.child_id AND l.user_id = $2 \
+              AND (s.audience = 'everyone' OR l.relationship IN ('parent_carer', 'self')))))",
     )
     .bind(file_id)
     .bind(account.id)
     .fetch_optional(state.db.pool())
     .await?;
-    let (name, content_type, key) = row.ok_or(AppError::NotFound)?;
+    let (name, content_type, key, child_id) = row.ok_or(AppError::NotFound)?;
     let content = state.storage.get(&key).await?;
     crate::auth::ssr::accounts::audit(
         state,
-        Audit::of(Some(account.id), "file_downloaded", "").detail(file_id),
+        Audit::of(Some(account.id), "file_downloaded", "")
+            .child(child_id)
+            .detail(file_id),
     )
     .await?;
     let disposition = content_disposition(&name);

@@ -37,10 +37,13 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
         available,
         drafts,
         submitted,
+        shared,
+        assessment_started,
     } = forms;
     let query = use_query_map();
     let search = RwSignal::new(query.read_untracked().get("q").unwrap_or_default());
     let saved = move || query.read().get("saved").is_some();
+    let added = query.read_untracked().get("added").is_some();
     let start = ServerAction::<StartForm>::new();
     let start_error = move || start.value().get().and_then(|r| r.err());
     let name = child.full_name();
@@ -83,17 +86,25 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
         }
         .into_any()
     };
-    let history_empty = drafts.is_empty() && submitted.is_empty();
+    let history_empty = drafts.is_empty() && submitted.is_empty() && shared.is_empty();
+    let status_link = format!("/children/{}/status", child.id);
     view! {
         <Title text=format!("Forms for {name}")/>
         {move || start_error().map(|e| view! { <ErrorSummary error=e field_id="search"/> })}
         {move || saved().then(|| view! { <SuccessBanner text="Your answers have been saved. Continue the form from History when you are ready."/> })}
+        {added.then(|| view! { <SuccessBanner text="Added. You can now fill in forms for them, such as the E1 application for an EHC needs assessment."/> })}
+        <a class="govuk-back-link" href="/send">"Back to your SEND area"</a>
         <span class="govuk-caption-l">"Forms"</span>
         <h1 class="govuk-heading-l portal-child-name">{name.clone()}</h1>
         <p class="govuk-body">
             "Start a form below, or continue one you have already started. Your answers save as you go. \
              Forms you have sent, and anything the SEN team has shared, are under History."
         </p>
+        {assessment_started.then(|| view! {
+            <p class="govuk-body">
+                <a class="govuk-link govuk-!-font-weight-bold" href=status_link>"See where the EHC needs assessment has got to"</a>
+            </p>
+        })}
 
         <h2 class="govuk-heading-m">"Forms you can fill in"</h2>
         <form method="get" class="portal-search" role="search" on:submit=move |ev| ev.prevent_default()>
@@ -127,6 +138,34 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
                             <td class="govuk-table__cell">
                                 <a class="govuk-link" href=format!("/drafts/{}", d.id)>
                                     "Continue"<span class="govuk-visually-hidden">{format!(" {}", d.title)}</span>
+                                </a>
+                            </td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+        {(!shared.is_empty()).then(|| view! {
+            <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-table__caption--s">"Shared with you"</caption>
+                <thead class="govuk-table__head">
+                    <tr class="govuk-table__row">
+                        <th scope="col" class="govuk-table__header">"Document"</th>
+                        <th scope="col" class="govuk-table__header">"Shared"</th>
+                        <th scope="col" class="govuk-table__header"><span class="govuk-visually-hidden">"Action"</span></th>
+                    </tr>
+                </thead>
+                <tbody class="govuk-table__body">
+                    {shared.into_iter().map(|d| view! {
+                        <tr class="govuk-table__row">
+                            <td class="govuk-table__cell">
+                                {d.title.clone()}<br/>
+                                <span class="portal-secondary-text">{d.kind}</span>
+                            </td>
+                            <td class="govuk-table__cell">{format!("{} by {}", clock::date(d.shared_at), d.shared_by)}</td>
+                            <td class="govuk-table__cell">
+                                <a class="govuk-link" href=format!("/shared/{}", d.id)>
+                                    "View Shared Form"<span class="govuk-visually-hidden">{format!(" – {}", d.title)}</span>
                                 </a>
                             </td>
                         </tr>

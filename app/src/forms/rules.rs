@@ -245,6 +245,15 @@ impl Date {
         years
     }
 
+    /// Reads `YYYY-MM-DD` (as `iso` writes it).
+    pub fn from_iso(text: &str) -> Option<Date> {
+        let mut parts = text.splitn(3, '-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        Date::new(year, month, day)
+    }
+
     /// ISO 8601, as answers are stored.
     pub fn iso(self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)

@@ -113,3 +113,103 @@ pub async fn children_of(pool: &sqlx::AnyPool, user_id: i64) -> Result<Vec<Child
     .await?;
     Ok(rows.into_iter().map(child_from).collect())
 }
+
+/// How `user_id` is linked to the child, if at all.
+pub async fn relationship_to(
+    pool: &sqlx::AnyPool,
+    child_id: i64,
+    user_id: i64,
+) -> Result<Option<Relationship>, AppError> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT relationship FROM child_links WHERE child_id = $1 AND user_id = $2")
+            .bind(child_id)
+            .bind(user_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.and_then(|(r,)| Relationship::parse(&r)))
+}
+
+/// The children linked to a person with how they are linked, youngest first.
+pub async fn links_of(
+    pool: &sqlx::AnyPool,
+    user_id: i64,
+) -> Result<Vec<(Child, Relationship, bool)>, AppError> {
+    // The child's columns, then the link's relationship and when it was verified.
+    type LinkRow = (i64, String, String, String, String, String, Option<i64>);
+    let rows: Vec<LinkRow> = sqlx::query_as(
+        "SELECT c.id, c.public_id, c.first_name, c.last_name, c.date_of_birth, l.relationship, l.verified_at \
+         FROM children c JOIN child_links l ON l.child_id = c.id WHERE l.user_id = $1 \
+         ORDER BY c.date_of_birth DESC, c.id",
+    )
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(
+            |(id, public_id, first, last, born, relationship, verified)| {
+                Some((
+                    child_from((id, public_id, first, last, born)),
+                    Relationship::parse(&relationship)?,
+                    verified.is_some(),
+                ))
+            },
+        )
+        .collect())
+}
+
+/// Add Person: records a child (or the young person themself) and links them to the person
+/// who added them, unverified until the SEN team confirms the link. One transaction, audited.
+pub async fn add_person(
+    pool: &sqlx::AnyPool,
+    user_id: i64,
+    person: &super::NewPerson,
+    ip: &str,
+) -> Result<Child, AppError> {
+    let mut tx = pool.begin().await?;
+    let child = insert_child(
+        &mut tx,
+        &person.first_name,
+        &person.last_name,
+        &person.date_of_birth.iso(),
+        Some(user_id),
+    )
+    .await?;
+    link_child(&mut tx, child.id, user_id, person.relationship, false).await?;
+    crate::auth::ssr::accounts::Audit::of(Some(user_id), "person_added", ip)
+        .child(child.id)
+        .detail(&child.summary.id)
+        .write(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(child)
+}
+
+/// A child's record opened by the signed-in parent, carer, young person or professional: the
+/// child if linked to them (`NotFound` otherwise, the same as no such child), with the reading
+/// written to the audit log as `action`.
+pub async fn open_child(
+    state: &crate::platform::AppState,
+    child: &str,
+    action: &str,
+) -> Result<(crate::auth::ssr::accounts::Account, Child), AppError> {
+    let account = crate::forms::api::server::require_form_user(state).await?;
+    let child = crate::forms::api::server::linked_child(state, &account, child).await?;
+    audit_read(state, &account, &child, action).await?;
+    Ok((account, child))
+}
+
+/// Writes a reading of the child's record to the audit log.
+pub async fn audit_read(
+    state: &crate::platform::AppState,
+    account: &crate::auth::ssr::accounts::Account,
+    child: &Child,
+    action: &str,
+) -> Result<(), AppError> {
+    let ip = crate::auth::api::server::client_ip().await;
+    crate::auth::ssr::accounts::audit(
+        state,
+        crate::auth::ssr::accounts::Audit::of(Some(account.id), action, &ip).child(child.id),
+    )
+    .await
+}

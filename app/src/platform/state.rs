@@ -36,6 +36,15 @@ pub struct Runtime {
     pub base_url: String,
     /// Keys the hashes of emailed codes, so a copy of the database alone cannot test codes.
     pub secret_key: secrecy::SecretString,
+    /// Other council services shown as tiles on the home page (`PORTAL_SERVICE_TILES`).
+    pub service_tiles: Vec<ServiceTile>,
+}
+
+/// A tile on the home page linking to one of the council's other services.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceTile {
+    pub title: String,
+    pub url: String,
 }
 
 impl AppState {

@@ -31,6 +31,36 @@ impl Stage {
         Stage::AnnualReview,
     ];
 
+    /// As stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::RequestReceived => "request_received",
+            Stage::DecisionToAssess => "decision_to_assess",
+            Stage::AdviceGathering => "advice_gathering",
+            Stage::DecisionToIssue => "decision_to_issue",
+            Stage::DraftPlan => "draft_plan",
+            Stage::FinalPlan => "final_plan",
+            Stage::AnnualReview => "annual_review",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// What happens at this stage, in a sentence for families.
+    pub fn explanation(self) -> &'static str {
+        match self {
+            Stage::RequestReceived => "The SEN team has received the request for an EHC needs assessment.",
+            Stage::DecisionToAssess => "The SEN team decides whether to carry out an assessment, and writes to you with the reasons.",
+            Stage::AdviceGathering => "The SEN team asks you, the school or setting, health, an educational psychologist and social care for advice. Each has 6 weeks to reply.",
+            Stage::DecisionToIssue => "The SEN team decides whether the child or young person needs an EHC plan.",
+            Stage::DraftPlan => "You receive the draft plan. You have at least 15 days to comment on it and to name the school or setting you would like.",
+            Stage::FinalPlan => "The SEN team issues the final EHC plan.",
+            Stage::AnnualReview => "The plan is reviewed with you at least once a year.",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Stage::RequestReceived => "Request received",

@@ -1,0 +1,250 @@
+//! Shared documents in the database. `share_document` is what the SEN team's dashboard calls;
+//! the demo seed and the tests call it too.
+
+use bytes::Bytes;
+use leptos::prelude::*;
+
+use super::{Audience, DocumentKind, SharedListing};
+use crate::{
+    auth::ssr::accounts::Audit,
+    components::HtmlPage,
+    error::AppError,
+    forms::api::AttachmentInfo,
+    platform::{db::unix_now, ids, AppState},
+};
+
+/// A document to share on a child's record.
+#[derive(Clone, Debug)]
+pub struct NewDocument {
+    pub child_id: i64,
+    /// The SEN officer or professional sharing it.
+    pub shared_by: i64,
+    pub kind: DocumentKind,
+    pub title: String,
+    /// Plain text; a blank line starts a new paragraph.
+    pub body: String,
+    pub audience: Audience,
+    /// File name and content of each file (typed from the content, as uploads are).
+    pub files: Vec<(String, Bytes)>,
+}
+
+/// Shares a document: its files are checked and stored, then the document and its files are
+/// recorded in one transaction, audited.
+pub async fn share_document(
+    pool: &sqlx::AnyPool,
+    storage: &crate::platform::storage::Storage,
+    document: &NewDocument,
+) -> Result<String, AppError> {
+    let limit = storage.max_upload_bytes;
+    let mut stored = Vec::new();
+    for (name, content) in &document.files {
+        let name = crate::forms::files::clean_name(name);
+        if let Some(reason) =
+            crate::forms::files::refusal(&name, content.len() as u64, limit, content)
+        {
+            return Err(AppError::invalid(reason));
+        }
+        let content_type = crate::forms::files::sniff(content)
+            .ok_or_else(|| AppError::invalid("That type of file cannot be shared"))?;
+        let key = storage.put(content.clone()).await?;
+        stored.push((name, content_type, content.len() as i64, key));
+    }
+    let public_id = ids::token(12);
+    let now = unix_now();
+    let mut tx = pool.begin().await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO shared_documents (public_id, child_id, shared_by, kind, title, body, audience, shared_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(&public_id)
+    .bind(document.child_id)
+    .bind(document.shared_by)
+    .bind(document.kind.as_str())
+    .bind(&document.title)
+    .bind(&document.body)
+    .bind(document.audience.as_str())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (name, content_type, size, key) in &stored {
+        sqlx::query(
+            "INSERT INTO attachments (public_id, shared_document_id, child_id, uploaded_by, answer_path, file_name, content_type, size_bytes, storage_key, created_at) \
+             VALUES ($1, $2, $3, $4, 'shared', $5, $6, $7, $8, $9)",
+        )
+        .bind(ids::token(12))
+        .bind(id)
+        .bind(document.child_id)
+        .bind(document.shared_by)
+        .bind(name)
+        .bind(*content_type)
+        .bind(*size)
+        .bind(key)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Audit::of(None, "document_shared", "")
+        .by(document.shared_by)
+        .child(document.child_id)
+        .detail(&public_id)
+        .write(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(public_id)
+}
+
+/// Who sees what: the family sees every document shared on the child's record; a professional
+/// linked to the child only those shared with everyone.
+const VISIBLE_TO_USER: &str =
+    "EXISTS (SELECT 1 FROM child_links l WHERE l.child_id = d.child_id AND l.user_id = $1 \
+     AND (d.audience = 'everyone' OR l.relationship IN ('parent_carer', 'self')))";
+
+/// The documents on a child's record that `user_id` may see, newest first.
+pub async fn shared_for_child(
+    pool: &sqlx::AnyPool,
+    child_id: i64,
+    user_id: i64,
+) -> Result<Vec<SharedListing>, AppError> {
+    let rows: Vec<(String, String, String, Option<String>, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT d.public_id, d.title, d.kind, u.full_name, d.shared_at FROM shared_documents d \
+             LEFT JOIN users u ON u.id = d.shared_by \
+             WHERE d.child_id = $2 AND {VISIBLE_TO_USER} ORDER BY d.shared_at DESC, d.id DESC"
+        )))
+        .bind(user_id)
+        .bind(child_id)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, kind, by, at)| SharedListing {
+            id,
+            title,
+            kind: DocumentKind::parse(&kind)
+                .map_or("Document", DocumentKind::label)
+                .to_owned(),
+            shared_by: by.unwrap_or_else(|| "The SEN team".into()),
+            shared_at: at,
+        })
+        .collect())
+}
+
+type DocumentRow = (i64, i64, String, String, String, Option<String>, i64);
+
+struct Document {
+    id: i64,
+    child_id: i64,
+    kind: Option<DocumentKind>,
+    title: String,
+    body: String,
+    shared_by: String,
+    shared_at: i64,
+}
+
+async fn find_document_for_user(
+    pool: &sqlx::AnyPool,
+    user_id: i64,
+    public_id: &str,
+) -> Result<Option<Document>, AppError> {
+    let row: Option<DocumentRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT d.id, d.child_id, d.kind, d.title, d.body, u.full_name, d.shared_at FROM shared_documents d \
+             LEFT JOIN users u ON u.id = d.shared_by WHERE d.public_id = $2 AND {VISIBLE_TO_USER}"
+        )))
+        .bind(user_id)
+        .bind(public_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(
+        |(id, child_id, kind, title, body, by, shared_at)| Document {
+            id,
+            child_id,
+            kind: DocumentKind::parse(&kind),
+            title,
+            body,
+            shared_by: by.unwrap_or_else(|| "The SEN team".into()),
+            shared_at,
+        },
+    ))
+}
+
+/// "View Shared Form": the document if the signed-in person may see it (`NotFound` otherwise,
+/// as for no such document), audited as a reading of the child's record.
+pub async fn document_page(state: &AppState, document: &str) -> Result<HtmlPage, AppError> {
+    let account = crate::forms::api::server::require_form_user(state).await?;
+    let document = find_document_for_user(state.db.pool(), account.id, document)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let child = crate::people::ssr::children_of(state.db.pool(), account.id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == document.child_id)
+        .ok_or(AppError::NotFound)?;
+    let ip = crate::auth::api::server::client_ip().await;
+    crate::auth::ssr::accounts::audit(
+        state,
+        Audit::of(Some(account.id), "document_viewed", &ip)
+            .child(child.id)
+            .detail(&document.title),
+    )
+    .await?;
+    let files = crate::forms::files::files_of_shared_document(state.db.pool(), document.id).await?;
+    Ok(HtmlPage {
+        title: document.title.clone(),
+        html: document_html(&document, &child.summary, &files),
+    })
+}
+
+fn document_html(
+    document: &Document,
+    child: &crate::people::ChildSummary,
+    files: &[AttachmentInfo],
+) -> String {
+    let paragraphs: Vec<String> = document
+        .body
+        .split("\n\n")
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let kind = document.kind.map_or("Document", DocumentKind::label);
+    crate::forms::render::to_html(|| {
+        view! {
+            <a class="govuk-back-link" href=format!("/children/{}/forms", child.id)>
+                {format!("Back to {}’s page", child.first_name)}
+            </a>
+            <span class="govuk-caption-l">{format!("{kind} for {}", child.full_name())}</span>
+            <h1 class="govuk-heading-l">{document.title.clone()}</h1>
+            <dl class="govuk-summary-list govuk-summary-list--no-border">
+                <div class="govuk-summary-list__row">
+                    <dt class="govuk-summary-list__key">"Shared by"</dt>
+                    <dd class="govuk-summary-list__value">{document.shared_by.clone()}</dd>
+                </div>
+                <div class="govuk-summary-list__row">
+                    <dt class="govuk-summary-list__key">"Shared on"</dt>
+                    <dd class="govuk-summary-list__value">{crate::clock::date(document.shared_at)}</dd>
+                </div>
+            </dl>
+            <div class="portal-document">
+                {paragraphs.into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
+            </div>
+            {(!files.is_empty()).then(|| view! {
+                <h2 class="govuk-heading-m">"Files"</h2>
+                <ul class="govuk-list">
+                    {files.iter().map(|f| view! {
+                        <li>
+                            <a class="govuk-link" href=format!("/files/{}", f.id) download="">
+                                {format!("Download {}", f.describe())}
+                            </a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {(document.kind == Some(DocumentKind::DraftPlan)).then(|| view! {
+                <div class="govuk-inset-text">
+                    "You have at least 15 days from the day the draft plan was shared to comment on it and to tell the SEN team which school or setting you would like named in it. Reply to the SEN team’s message, or call them."
+                </div>
+            })}
+        }
+        .into_any()
+    })
+}

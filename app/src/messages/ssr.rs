@@ -1,0 +1,328 @@
+//! Messages in the database, and their emails. `send_message` is what the SEN team's dashboard
+//! calls; the tests call it too, and the demo seed writes messages with `insert_message`.
+
+use axum::{
+    extract::{Path, State},
+    response::{IntoResponse, Redirect, Response},
+};
+use tower_sessions::Session;
+
+use crate::{
+    auth::{api::server::signed_in, pages::sign_in_then, ssr::accounts::Audit},
+    error::AppError,
+    forms::rules::Date,
+    platform::{db::unix_now, ids, AppState, Email},
+};
+
+/// A message to send. An action message names a child, a form and the date it is wanted by.
+#[derive(Clone, Debug)]
+pub struct NewMessage {
+    pub recipient_id: i64,
+    pub sender_id: Option<i64>,
+    pub child_id: Option<i64>,
+    pub subject: String,
+    pub body: String,
+    pub action: Option<FormRequest>,
+}
+
+/// What an action message asks for.
+#[derive(Clone, Debug)]
+pub struct FormRequest {
+    pub form_id: String,
+    pub due_on: Date,
+}
+
+/// A message as read back for its recipient.
+#[derive(Clone, Debug)]
+pub struct Message {
+    pub id: i64,
+    pub public_id: String,
+    pub sender: Option<String>,
+    pub child_id: Option<i64>,
+    pub subject: String,
+    pub body: String,
+    pub action: Option<FormRequest>,
+    pub sent_at: i64,
+    pub read_at: Option<i64>,
+}
+
+type MessageRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<i64>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<i64>,
+);
+
+const MESSAGE_COLUMNS: &str = "m.id, m.public_id, s.full_name, m.child_id, m.subject, m.body, m.form_id, m.due_on, m.sent_at, m.read_at \
+     FROM messages m LEFT JOIN users s ON s.id = m.sender_id";
+
+fn message_from(row: MessageRow) -> Message {
+    let (id, public_id, sender, child_id, subject, body, form_id, due_on, sent_at, read_at) = row;
+    let action = match (form_id, due_on.as_deref().and_then(Date::from_iso)) {
+        (Some(form_id), Some(due_on)) => Some(FormRequest { form_id, due_on }),
+        _ => None,
+    };
+    Message {
+        id,
+        public_id,
+        sender,
+        child_id,
+        subject,
+        body,
+        action,
+        sent_at,
+        read_at,
+    }
+}
+
+/// Writes a message (no email): for the demo seed, and inside `send_message`.
+pub async fn insert_message(
+    conn: &mut sqlx::AnyConnection,
+    message: &NewMessage,
+    sent_at: i64,
+) -> Result<String, AppError> {
+    let public_id = ids::token(12);
+    sqlx::query(
+        "INSERT INTO messages (public_id, recipient_id, sender_id, child_id, subject, body, form_id, due_on, sent_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&public_id)
+    .bind(message.recipient_id)
+    .bind(message.sender_id)
+    .bind(message.child_id)
+    .bind(&message.subject)
+    .bind(&message.body)
+    .bind(message.action.as_ref().map(|a| a.form_id.clone()))
+    .bind(message.action.as_ref().map(|a| a.due_on.iso()))
+    .bind(sent_at)
+    .execute(conn)
+    .await?;
+    Ok(public_id)
+}
+
+/// Sends a message: stored for the recipient's portal, and an email that says what is asked
+/// and by when with a link to sign in — nothing more than the child's first name. An action
+/// message's child must be linked to the recipient and its form must exist for their role.
+pub async fn send_message(state: &AppState, message: &NewMessage) -> Result<String, AppError> {
+    let recipient = crate::auth::ssr::accounts::find_account(state, message.recipient_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let child = match message.child_id {
+        Some(child_id) => {
+            let linked =
+                crate::people::ssr::relationship_to(state.db.pool(), child_id, recipient.id)
+                    .await?
+                    .is_some();
+            if !linked {
+                return Err(AppError::invalid(
+                    "Link the child to this person before sending them a message about the child",
+                ));
+            }
+            Some(child_first_name(state.db.pool(), child_id).await?)
+        }
+        None => None,
+    };
+    let form_title = match &message.action {
+        Some(action) => {
+            let form = state
+                .forms
+                .latest(&action.form_id)
+                .filter(|f| f.audience.iter().any(|a| a.includes(recipient.role)))
+                .ok_or_else(|| AppError::invalid("That form is not one this person can fill in"))?;
+            if child.is_none() {
+                return Err(AppError::invalid("Say which child the form is for"));
+            }
+            Some(form.title.clone())
+        }
+        None => None,
+    };
+    let mut tx = state.db.pool().begin().await?;
+    let public_id = insert_message(&mut tx, message, unix_now()).await?;
+    let mut audit = Audit::of(Some(recipient.id), "message_sent", "").detail(&public_id);
+    if let Some(sender) = message.sender_id {
+        audit = audit.by(sender);
+    }
+    if let Some(child_id) = message.child_id {
+        audit = audit.child(child_id);
+    }
+    audit.write(&mut tx).await?;
+    tx.commit().await?;
+    state
+        .mailer
+        .send(message_email(
+            &recipient.email,
+            &state.site.council_name,
+            &state.runtime.base_url,
+            &public_id,
+            child.as_deref(),
+            form_title
+                .as_deref()
+                .zip(message.action.as_ref().map(|a| a.due_on)),
+        ))
+        .await?;
+    Ok(public_id)
+}
+
+async fn child_first_name(pool: &sqlx::AnyPool, child_id: i64) -> Result<String, AppError> {
+    let (name,): (String,) = sqlx::query_as("SELECT first_name FROM children WHERE id = $1")
+        .bind(child_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(name)
+}
+
+/// The email about a new message. It names the form and the date (not sensitive) and the
+/// child by first name only; the message itself is read after signing in.
+pub fn message_email(
+    to: &str,
+    council: &str,
+    base_url: &str,
+    message_id: &str,
+    child_first_name: Option<&str>,
+    form_and_due: Option<(&str, Date)>,
+) -> Email {
+    let link = format!(
+        "{base_url}{}",
+        sign_in_then(&format!("/messages/{message_id}"))
+    );
+    let (subject, ask) = match (form_and_due, child_first_name) {
+        (Some((form, due)), Some(child)) => (
+            format!("Action needed by {}: a form for {child}", due.long()),
+            format!(
+                "The {council} SEN team asks you to fill in a form for {child} in the SEND portal: {form}.\n\n\
+                 Please send it by {}.",
+                due.long()
+            ),
+        ),
+        (_, Some(child)) => (
+            format!("New message about {child} in the SEND portal"),
+            format!("The {council} SEN team has sent you a message about {child} in the SEND portal."),
+        ),
+        _ => (
+            "New message in the SEND portal".to_owned(),
+            format!("The {council} SEN team has sent you a message in the SEND portal."),
+        ),
+    };
+    Email {
+        to: to.to_owned(),
+        subject,
+        text: format!(
+            "{ask}\n\nSign in to read the message: {link}\n\n\
+             For your privacy we never put details about a child in an email.\n"
+        ),
+    }
+}
+
+/// How many messages the person has not opened.
+pub async fn unread_count(pool: &sqlx::AnyPool, user_id: i64) -> Result<i64, AppError> {
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM messages WHERE recipient_id = $1 AND read_at IS NULL")
+            .bind(user_id)
+            .fetch_one(pool)
+            .await?;
+    Ok(count)
+}
+
+/// The person's messages, newest first (`limit` of them, if given).
+pub async fn messages_for(
+    pool: &sqlx::AnyPool,
+    user_id: i64,
+    limit: Option<i64>,
+) -> Result<Vec<Message>, AppError> {
+    let rows: Vec<MessageRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {MESSAGE_COLUMNS} WHERE m.recipient_id = $1 ORDER BY m.sent_at DESC, m.id DESC LIMIT $2"
+    )))
+    .bind(user_id)
+    .bind(limit.unwrap_or(i64::MAX))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(message_from).collect())
+}
+
+/// The message, if it was sent to `user_id`; `None` otherwise, as for no such message.
+pub async fn find_message_for_user(
+    pool: &sqlx::AnyPool,
+    user_id: i64,
+    public_id: &str,
+) -> Result<Option<Message>, AppError> {
+    let row: Option<MessageRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {MESSAGE_COLUMNS} WHERE m.public_id = $1 AND m.recipient_id = $2"
+    )))
+    .bind(public_id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(message_from))
+}
+
+/// Marks a message read (the first time it is opened).
+pub async fn mark_read(pool: &sqlx::AnyPool, message_id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE messages SET read_at = $1 WHERE id = $2 AND read_at IS NULL")
+        .bind(unix_now())
+        .bind(message_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// `POST /messages/{id}/form`: the action message's button. Continues the person's unfinished
+/// draft of that form for that child, or starts one, and opens it.
+pub async fn open_form(
+    State(state): State<AppState>,
+    session: Session,
+    Path(message_id): Path<String>,
+) -> Response {
+    match open_form_inner(&state, &session, &message_id).await {
+        Ok(draft) => Redirect::to(&format!("/drafts/{draft}")).into_response(),
+        Err(AppError::SignInRequired) => {
+            Redirect::to(&sign_in_then(&format!("/messages/{message_id}"))).into_response()
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn open_form_inner(
+    state: &AppState,
+    session: &Session,
+    message_id: &str,
+) -> Result<String, AppError> {
+    let account = signed_in(state, session)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    if !crate::forms::api::server::FORM_ROLES.contains(&account.role) {
+        return Err(AppError::NotFound);
+    }
+    let message = find_message_for_user(state.db.pool(), account.id, message_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (Some(action), Some(child_id)) = (message.action, message.child_id) else {
+        return Err(AppError::NotFound);
+    };
+    // Still linked to the child? (A link can be removed after the message was sent.)
+    let child = crate::people::ssr::children_of(state.db.pool(), account.id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == child_id)
+        .ok_or(AppError::NotFound)?;
+    let draft = crate::forms::store::drafts_for_child(state.db.pool(), child.id, account.id)
+        .await?
+        .into_iter()
+        .find(|d| d.form_id == action.form_id);
+    match draft {
+        Some(draft) => Ok(draft.public_id),
+        None => {
+            let form = state
+                .forms
+                .latest(&action.form_id)
+                .filter(|f| f.audience.iter().any(|a| a.includes(account.role)))
+                .ok_or(AppError::NotFound)?;
+            crate::forms::api::server::start_draft(state, &account, &child, &form).await
+        }
+    }
+}
