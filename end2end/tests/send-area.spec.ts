@@ -54,6 +54,12 @@ async function areaOfNeed(page: Page) {
   await followUp.fill('Talking in groups.');
 }
 
+/** After a plain form post loads a whole new page: with scripts on, wait until it has hydrated
+ * (typing into a page that is still hydrating can be undone by it). */
+async function settled(page: Page, testInfo: TestInfo) {
+  if (jsEnabled(testInfo)) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
+}
+
 async function unreadCount(page: Page): Promise<number> {
   const badge = page.locator('.portal-unread__count');
   return (await badge.count()) === 0 ? 0 : Number(await badge.innerText());
@@ -108,6 +114,7 @@ test('Scenario 1: a message from the SEN team leads to the form it asks for, sen
   await page.getByRole('link', { name: subject }).click();
   await page.getByRole('button', { name: /^(Start|Continue) Parent\/Carer Views( again)?$/ }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'About you and your child' })).toBeVisible();
+  await settled(page, testInfo);
   await expect(page.getByLabel("Your child's first name")).toHaveValue('Max');
   await expect(page.getByLabel("Your child's last name")).toHaveValue('Taylor');
   await page.getByLabel('Your full name').fill('Sam Taylor');
@@ -178,6 +185,7 @@ test('Scenario 2: a parent adds a person and sends E1 for them', async ({ page, 
   await group(page, 'Date of birth').getByLabel('Month').fill('2');
   await group(page, 'Date of birth').getByLabel('Year').fill('2020');
   await page.getByRole('button', { name: 'Add Person' }).click();
+  await settled(page, testInfo);
   const summary = page.locator('.govuk-error-summary');
   await expect(summary).toContainText('Enter their last name');
   await expect(summary).toContainText('Date of birth must be a real date');
@@ -189,6 +197,7 @@ test('Scenario 2: a parent adds a person and sends E1 for them', async ({ page, 
 
   // Their page, with E1 to start.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`${first} Taylor`);
+  await settled(page, testInfo);
   await expect(page.getByText('Added. You can now fill in forms for them')).toBeVisible();
   await checkAccessibility(page, testInfo);
   await page.getByRole('button', { name: 'Start E1 Parent/Carer/Young Person Application for EHC Assessment' }).click();

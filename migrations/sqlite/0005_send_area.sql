@@ -17,8 +17,7 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_recipient ON messages (recipient_id, sent_at);
 
--- A letter, report or plan shared on a child's record. `audience` says who linked to the child
--- sees it: the family (parents, carers, the young person) or everyone linked, professionals too.
+-- A letter, report or plan shared on a child's record, with the people chosen to read it.
 CREATE TABLE shared_documents (
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     public_id       TEXT   NOT NULL UNIQUE,
@@ -27,10 +26,18 @@ CREATE TABLE shared_documents (
     kind            TEXT   NOT NULL CHECK (kind IN ('letter', 'report', 'draft_plan', 'final_plan')),
     title           TEXT   NOT NULL,
     body            TEXT   NOT NULL,             -- plain text; blank lines separate paragraphs
-    audience        TEXT   NOT NULL CHECK (audience IN ('family', 'everyone')),
     shared_at       BIGINT NOT NULL
 );
 CREATE INDEX shared_documents_child ON shared_documents (child_id, shared_at);
+
+-- Who may read a shared document: people linked to the child, chosen when it is shared. A
+-- reader whose link to the child ends no longer sees it.
+CREATE TABLE shared_document_readers (
+    document_id     BIGINT NOT NULL REFERENCES shared_documents(id) ON DELETE CASCADE,
+    user_id         BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (document_id, user_id)
+);
+CREATE INDEX shared_document_readers_user ON shared_document_readers (user_id);
 
 -- A shared document's files live with the other attachments.
 ALTER TABLE attachments ADD COLUMN shared_document_id BIGINT REFERENCES shared_documents(id) ON DELETE CASCADE;

@@ -8,7 +8,7 @@ mod common;
 use app::{
     documents::{
         ssr::{share_document, NewDocument},
-        Audience, DocumentKind,
+        DocumentKind,
     },
     messages::ssr::{send_message, FormRequest, NewMessage},
     people::{ssr as people, Relationship},
@@ -553,22 +553,23 @@ async fn shared_documents_show_in_history_for_the_family_and_download_as_attachm
             .unwrap();
         drop(conn);
         let caseworker = app.user_id("caseworker@example.org").await;
-        let share = |kind, title: &str, audience, files: Vec<(String, bytes::Bytes)>| NewDocument {
-            child_id: row,
-            shared_by: caseworker,
-            kind,
-            title: title.into(),
-            body: "First paragraph.\n\nSecond paragraph.".into(),
-            audience,
-            files,
-        };
+        let share =
+            |kind, title: &str, readers: &[i64], files: Vec<(String, bytes::Bytes)>| NewDocument {
+                child_id: row,
+                shared_by: caseworker,
+                kind,
+                title: title.into(),
+                body: "First paragraph.\n\nSecond paragraph.".into(),
+                readers: readers.to_vec(),
+                files,
+            };
         let plan = share_document(
             app.state.db.pool(),
             &app.state.storage,
             &share(
                 DocumentKind::DraftPlan,
                 "Draft EHC plan for Mia",
-                Audience::Family,
+                &[parent_id],
                 vec![("plan.pdf".into(), PDF.into())],
             ),
         )
@@ -580,7 +581,7 @@ async fn shared_documents_show_in_history_for_the_family_and_download_as_attachm
             &share(
                 DocumentKind::Report,
                 "School report",
-                Audience::Everyone,
+                &[parent_id, senco_id],
                 vec![],
             ),
         )
@@ -593,11 +594,25 @@ async fn shared_documents_show_in_history_for_the_family_and_download_as_attachm
             &share(
                 DocumentKind::Letter,
                 "Bad",
-                Audience::Family,
+                &[parent_id],
                 vec![(
                     "letter.pdf".into(),
                     b"MZ\x90\x00\x03\x00\x00\x00".as_slice().into(),
                 )],
+            ),
+        )
+        .await;
+        assert!(refused.is_err(), "{backend:?}");
+        // Nor with someone who is not linked to the child.
+        let stranger = app.user_id("young.person@example.org").await;
+        let refused = share_document(
+            app.state.db.pool(),
+            &app.state.storage,
+            &share(
+                DocumentKind::Letter,
+                "Not theirs",
+                &[parent_id, stranger],
+                vec![],
             ),
         )
         .await;
@@ -655,7 +670,7 @@ async fn shared_documents_show_in_history_for_the_family_and_download_as_attachm
             [Some(row)]
         );
 
-        // The school sees what was shared with everyone, not the family's plan.
+        // The school reads what was shared with it, not the family's plan.
         let senco = app.signed_in("senco@example.org", PASSWORD).await;
         let forms: Value = app
             .call(&senco, "forms/child", &[("child", &child)])
@@ -705,7 +720,7 @@ async fn someone_elses_child_message_document_or_status_answers_like_a_missing_o
                 kind: DocumentKind::Letter,
                 title: "Letter".into(),
                 body: "Private.".into(),
-                audience: Audience::Everyone,
+                readers: vec![owner_id],
                 files: vec![("letter.pdf".into(), PDF.into())],
             },
         )

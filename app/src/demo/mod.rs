@@ -320,11 +320,14 @@ async fn seed_documents(
 ) -> Result<(), crate::error::AppError> {
     use crate::documents::{
         ssr::{share_document, NewDocument},
-        Audience, DocumentKind,
+        DocumentKind,
     };
-    let caseworker = {
+    let (caseworker, parent) = {
         let mut conn = db.pool().acquire().await?;
-        user_id(&mut conn, "caseworker@example.org").await?
+        (
+            user_id(&mut conn, "caseworker@example.org").await?,
+            user_id(&mut conn, "parent@example.org").await?,
+        )
     };
     let ellie = children[0];
     for document in [
@@ -334,7 +337,7 @@ async fn seed_documents(
             kind: DocumentKind::Letter,
             title: "Decision to carry out an EHC needs assessment".into(),
             body: "Dear Sam Taylor,\n\nWe have decided to carry out an Education, Health and Care needs assessment for Ellie.\n\nWe will now ask Ellie's school, an educational psychologist, health and social care for their advice. We will also ask for your views and Ellie's.\n\nYours sincerely,\nChris Walker, SEN caseworker".into(),
-            audience: Audience::Family,
+            readers: vec![parent],
             files: Vec::new(),
         },
         NewDocument {
@@ -343,7 +346,7 @@ async fn seed_documents(
             kind: DocumentKind::DraftPlan,
             title: "Draft EHC plan for Ellie Taylor".into(),
             body: "This is Ellie's draft Education, Health and Care plan. It sets out her needs, the outcomes we are working towards and the support she will get.\n\nPlease read it, and tell us what you think and which school you would like named in section I.".into(),
-            audience: Audience::Family,
+            readers: vec![parent],
             files: vec![(
                 "Ellie Taylor draft EHC plan.pdf".into(),
                 demo_pdf("Draft EHC plan for Ellie Taylor").into(),

@@ -1,6 +1,7 @@
 //! What the SEN team and professionals share on a child's record: letters, reports, the draft
 //! and final EHC plan. Listed in the child's History with "View Shared Form", read as a page,
-//! with their files to download. Every reading is audited.
+//! with their files to download, by the linked people chosen when it was shared. Every
+//! reading is audited.
 
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -44,24 +45,6 @@ impl DocumentKind {
             DocumentKind::Report => "Report",
             DocumentKind::DraftPlan => "Draft EHC plan",
             DocumentKind::FinalPlan => "Final EHC plan",
-        }
-    }
-}
-
-/// Who, of the people linked to the child, sees a shared document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Audience {
-    /// Parents, carers and the young person.
-    Family,
-    /// Everyone linked to the child, professionals too.
-    Everyone,
-}
-
-impl Audience {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Family => "family",
-            Audience::Everyone => "everyone",
         }
     }
 }

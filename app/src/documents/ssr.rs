@@ -4,7 +4,7 @@
 use bytes::Bytes;
 use leptos::prelude::*;
 
-use super::{Audience, DocumentKind, SharedListing};
+use super::{DocumentKind, SharedListing};
 use crate::{
     auth::ssr::accounts::Audit,
     components::HtmlPage,
@@ -23,18 +23,34 @@ pub struct NewDocument {
     pub title: String,
     /// Plain text; a blank line starts a new paragraph.
     pub body: String,
-    pub audience: Audience,
+    /// Who may read it: people linked to the child (the family, and professionals where
+    /// the SEN team chooses).
+    pub readers: Vec<i64>,
     /// File name and content of each file (typed from the content, as uploads are).
     pub files: Vec<(String, Bytes)>,
 }
 
-/// Shares a document: its files are checked and stored, then the document and its files are
-/// recorded in one transaction, audited.
+/// Shares a document: its readers must be linked to the child; its files are checked and
+/// stored, then the document, its readers and its files are recorded in one transaction,
+/// audited.
 pub async fn share_document(
     pool: &sqlx::AnyPool,
     storage: &crate::platform::storage::Storage,
     document: &NewDocument,
 ) -> Result<String, AppError> {
+    if document.readers.is_empty() {
+        return Err(AppError::invalid("Choose who can read the document"));
+    }
+    for reader in &document.readers {
+        if crate::people::ssr::relationship_to(pool, document.child_id, *reader)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::invalid(
+                "Each reader must be linked to the child before a document is shared with them",
+            ));
+        }
+    }
     let limit = storage.max_upload_bytes;
     let mut stored = Vec::new();
     for (name, content) in &document.files {
@@ -53,8 +69,8 @@ pub async fn share_document(
     let now = unix_now();
     let mut tx = pool.begin().await?;
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO shared_documents (public_id, child_id, shared_by, kind, title, body, audience, shared_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "INSERT INTO shared_documents (public_id, child_id, shared_by, kind, title, body, shared_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(&public_id)
     .bind(document.child_id)
@@ -62,10 +78,18 @@ pub async fn share_document(
     .bind(document.kind.as_str())
     .bind(&document.title)
     .bind(&document.body)
-    .bind(document.audience.as_str())
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    for reader in &document.readers {
+        sqlx::query(
+            "INSERT INTO shared_document_readers (document_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(id)
+        .bind(*reader)
+        .execute(&mut *tx)
+        .await?;
+    }
     for (name, content_type, size, key) in &stored {
         sqlx::query(
             "INSERT INTO attachments (public_id, shared_document_id, child_id, uploaded_by, answer_path, file_name, content_type, size_bytes, storage_key, created_at) \
@@ -93,11 +117,10 @@ pub async fn share_document(
     Ok(public_id)
 }
 
-/// Who sees what: the family sees every document shared on the child's record; a professional
-/// linked to the child only those shared with everyone.
-const VISIBLE_TO_USER: &str =
-    "EXISTS (SELECT 1 FROM child_links l WHERE l.child_id = d.child_id AND l.user_id = $1 \
-     AND (d.audience = 'everyone' OR l.relationship IN ('parent_carer', 'self')))";
+/// Who sees what: the readers chosen when it was shared, while they are linked to the child.
+pub const READABLE_BY_USER: &str = "EXISTS (SELECT 1 FROM shared_document_readers r \
+     JOIN child_links l ON l.child_id = d.child_id AND l.user_id = r.user_id \
+     WHERE r.document_id = d.id AND r.user_id = $1)";
 
 /// The documents on a child's record that `user_id` may see, newest first.
 pub async fn shared_for_child(
@@ -109,7 +132,7 @@ pub async fn shared_for_child(
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT d.public_id, d.title, d.kind, u.full_name, d.shared_at FROM shared_documents d \
              LEFT JOIN users u ON u.id = d.shared_by \
-             WHERE d.child_id = $2 AND {VISIBLE_TO_USER} ORDER BY d.shared_at DESC, d.id DESC"
+             WHERE d.child_id = $2 AND {READABLE_BY_USER} ORDER BY d.shared_at DESC, d.id DESC"
         )))
         .bind(user_id)
         .bind(child_id)
@@ -149,7 +172,7 @@ async fn find_document_for_user(
     let row: Option<DocumentRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT d.id, d.child_id, d.kind, d.title, d.body, u.full_name, d.shared_at FROM shared_documents d \
-             LEFT JOIN users u ON u.id = d.shared_by WHERE d.public_id = $2 AND {VISIBLE_TO_USER}"
+             LEFT JOIN users u ON u.id = d.shared_by WHERE d.public_id = $2 AND {READABLE_BY_USER}"
         )))
         .bind(user_id)
         .bind(public_id)

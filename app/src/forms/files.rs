@@ -429,21 +429,20 @@ async fn download_inner(
         .await?
         .ok_or(AppError::SignInRequired)?;
     // A draft's files to its owner; a submission's to everyone linked to the child; a shared
-    // document's as the document itself (the family, or everyone linked if shared so).
-    let row: Option<(String, String, String, i64)> = sqlx::query_as(
+    // document's to its readers.
+    let row: Option<(String, String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT a.file_name, a.content_type, a.storage_key, a.child_id FROM attachments a \
-         LEFT JOIN drafts d ON d.id = a.draft_id \
-         LEFT JOIN shared_documents s ON s.id = a.shared_document_id \
-         WHERE a.public_id = $1 AND ( \
-           (a.draft_id IS NOT NULL AND d.owner_id = $2) OR \
+         LEFT JOIN drafts dr ON dr.id = a.draft_id \
+         LEFT JOIN shared_documents d ON d.id = a.shared_document_id \
+         WHERE a.public_id = $2 AND ( \
+           (a.draft_id IS NOT NULL AND dr.owner_id = $1) OR \
            (a.submission_id IS NOT NULL AND EXISTS ( \
-              SELECT 1 FROM child_links l WHERE l.child_id = a.child_id AND l.user_id = $2)) OR \
-           (a.shared_document_id IS NOT NULL AND EXISTS ( \
-              SELECT 1 FROM child_links l WHERE l.child_id = s.child_id AND l.user_id = $2 \
-              AND (s.audience = 'everyone' OR l.relationship IN ('parent_carer', 'self')))))",
-    )
-    .bind(file_id)
+              SELECT 1 FROM child_links l WHERE l.child_id = a.child_id AND l.user_id = $1)) OR \
+           (a.shared_document_id IS NOT NULL AND {}))",
+        crate::documents::ssr::READABLE_BY_USER
+    )))
     .bind(account.id)
+    .bind(file_id)
     .fetch_optional(state.db.pool())
     .await?;
     let (name, content_type, key, child_id) = row.ok_or(AppError::NotFound)?;
