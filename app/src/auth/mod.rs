@@ -93,6 +93,18 @@ pub fn describe_action(action: &str) -> &'static str {
         "role_changed" => "Role changed",
         "account_deactivated" => "Account deactivated",
         "account_reactivated" => "Account reactivated",
+        "child_viewed" => "Opened a child's page",
+        "status_viewed" => "Looked at a child's assessment status",
+        "message_read" => "Read a message about a child",
+        "message_sent" => "Sent a portal message",
+        "document_viewed" => "Read a shared document",
+        "document_shared" => "Shared a document",
+        "submission_viewed" => "Looked at a sent form",
+        "draft_opened" => "Opened a form being filled in",
+        "form_started" => "Started a form",
+        "person_added" => "Added a person (Add Person)",
+        "file_uploaded" => "Uploaded a file",
+        "file_downloaded" => "Downloaded a file",
         _ => "Account activity",
     }
 }
