@@ -68,11 +68,29 @@ pub fn query_value(value: &str) -> String {
     out
 }
 
+/// Plain text as paragraphs: a blank line starts a new one (messages, shared documents, a
+/// form's declaration and next steps).
+pub fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n")
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn query_values_are_encoded() {
         assert_eq!(super::query_value("a&b c/é"), "a%26b+c%2F%C3%A9");
+    }
+
+    #[test]
+    fn blank_lines_separate_paragraphs() {
+        assert_eq!(
+            super::paragraphs("One.\n\n  Two,\nstill two. \n\n\n\nThree."),
+            ["One.", "Two,\nstill two.", "Three."]
+        );
+        assert!(super::paragraphs(" \n\n ").is_empty());
     }
 }
 

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{backends, browser, Backend, TestApp};
+use common::{backends, browser, location, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -280,22 +280,8 @@ async fn post_step(
     step: &str,
     pairs: &[(&str, &str)],
 ) -> reqwest::Response {
-    client
-        .post(app.url(&format!("/drafts/{draft}/steps/{step}")))
-        .header("origin", app.address.clone())
-        .form(pairs)
-        .send()
+    app.post_form(client, &format!("/drafts/{draft}/steps/{step}"), pairs)
         .await
-        .unwrap()
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@ use app::{
         timeline::{add_days, Stage},
     },
 };
-use common::{backends, TestApp};
+use common::{backends, location, TestApp};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -109,22 +109,23 @@ impl TestApp {
         }
     }
 
-    async fn post_form(
-        &self,
-        client: &reqwest::Client,
-        path: &str,
-        form: &[(&str, &str)],
-    ) -> reqwest::Response {
-        client
-            .post(self.url(path))
-            .header("origin", self.address.clone())
-            .form(form)
-            .send()
+    /// The titles in a child's "Shared with you", as `client` sees them.
+    async fn shared_titles(&self, client: &reqwest::Client, child: &str) -> Vec<String> {
+        let forms: Value = self
+            .call(client, "forms/child", &[("child", child)])
             .await
+            .json()
+            .await
+            .unwrap();
+        forms["shared"]
+            .as_array()
             .unwrap()
+            .iter()
+            .map(|d| d["title"].as_str().unwrap().to_owned())
+            .collect()
     }
 
-    /// (child id, action) of the audit rows of `user_id` with this action.
+    /// The child ids of `user_id`'s audit rows with this action, oldest first.
     async fn child_audit(&self, user_id: i64, action: &str) -> Vec<Option<i64>> {
         sqlx::query_as::<_, (Option<i64>,)>(
             "SELECT child_id FROM audit_log WHERE user_id = $1 AND action = $2 ORDER BY id",
@@ -138,15 +139,6 @@ impl TestApp {
         .map(|(c,)| c)
         .collect()
     }
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
 }
 
 fn unread_badge(html: &str) -> Option<String> {
@@ -619,20 +611,9 @@ async fn shared_documents_show_in_history_for_the_family_and_download_as_attachm
         assert!(refused.is_err(), "{backend:?}");
 
         let parent = app.signed_in("ash@example.org", PASSWORD).await;
-        let forms: Value = app
-            .call(&parent, "forms/child", &[("child", &child)])
-            .await
-            .json()
-            .await
-            .unwrap();
-        let titles: Vec<&str> = forms["shared"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["title"].as_str().unwrap())
-            .collect();
-        assert_eq!(titles.len(), 2, "{backend:?}: {forms}");
-        assert!(titles.contains(&"Draft EHC plan for Mia"));
+        let titles = app.shared_titles(&parent, &child).await;
+        assert_eq!(titles.len(), 2, "{backend:?}: {titles:?}");
+        assert!(titles.iter().any(|t| t == "Draft EHC plan for Mia"));
         let (status, page) = app
             .page(&parent, "documents/view", &[("document", &plan)])
             .await;
@@ -672,18 +653,7 @@ async fn shared_documents_show_in_history_for_the_family_and_download_as_attachm
 
         // The school reads what was shared with it, not the family's plan.
         let senco = app.signed_in("senco@example.org", PASSWORD).await;
-        let forms: Value = app
-            .call(&senco, "forms/child", &[("child", &child)])
-            .await
-            .json()
-            .await
-            .unwrap();
-        let titles: Vec<&str> = forms["shared"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["title"].as_str().unwrap())
-            .collect();
+        let titles = app.shared_titles(&senco, &child).await;
         assert_eq!(titles, ["School report"]);
         let (status, _) = app
             .page(&senco, "documents/view", &[("document", &plan)])

@@ -223,12 +223,7 @@ fn document_html(
     child: &crate::people::ChildSummary,
     files: &[AttachmentInfo],
 ) -> String {
-    let paragraphs: Vec<String> = document
-        .body
-        .split("\n\n")
-        .map(|p| p.trim().to_owned())
-        .filter(|p| !p.is_empty())
-        .collect();
+    let paragraphs = crate::components::paragraphs(&document.body);
     let kind = document.kind.map_or("Document", DocumentKind::label);
     crate::forms::render::to_html(|| {
         view! {

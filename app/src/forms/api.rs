@@ -654,12 +654,7 @@ pub async fn view_submission(submission: String) -> Result<SubmissionView, AppEr
                 reference: found.reference,
                 child: child.summary,
                 title: form.title.clone(),
-                next_steps: form
-                    .next_steps
-                    .split("\n\n")
-                    .map(|p| p.trim().to_owned())
-                    .filter(|p| !p.is_empty())
-                    .collect(),
+                next_steps: crate::components::paragraphs(&form.next_steps),
                 answers_html: crate::forms::render::to_html(|| {
                     crate::forms::render::answers_summary(&form, &found.answers, &files, None)
                 }),

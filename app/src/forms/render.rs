@@ -274,10 +274,9 @@ fn summary_step(w: &WizardView<'_>) -> AnyView {
 /// The declaration: two "I agree" boxes and Accept.
 fn declaration_step(w: &WizardView<'_>) -> AnyView {
     let declaration = &w.form.declaration;
-    let paragraphs = declaration
-        .text
-        .split("\n\n")
-        .map(|p| view! { <p class="govuk-body">{p.trim().to_owned()}</p> })
+    let paragraphs = crate::components::paragraphs(&declaration.text)
+        .into_iter()
+        .map(|p| view! { <p class="govuk-body">{p}</p> })
         .collect_view();
     let error = w.errors.first().map(|e| e.message.clone());
     let boxes = declaration

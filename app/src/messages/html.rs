@@ -239,12 +239,7 @@ pub async fn message(state: &AppState, id: &str) -> Result<HtmlPage, AppError> {
         _ => None,
     };
     let today = today();
-    let paragraphs: Vec<String> = message
-        .body
-        .split("\n\n")
-        .map(|p| p.trim().to_owned())
-        .filter(|p| !p.is_empty())
-        .collect();
+    let paragraphs = crate::components::paragraphs(&message.body);
     let html = to_html(|| {
         view! {
             <a class="govuk-back-link" href="/messages">"Back to messages"</a>

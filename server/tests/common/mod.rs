@@ -273,6 +273,34 @@ impl TestApp {
     }
 }
 
+/// Where a redirect sends the browser ("" when it is not a redirect).
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+impl TestApp {
+    /// Posts a plain form, as a page without JavaScript does.
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .header("origin", self.address.clone())
+            .form(form)
+            .send()
+            .await
+            .expect("form post")
+    }
+}
+
 /// The first link in `text` that starts with `path`.
 pub fn link_in(text: &str, path: &str) -> String {
     let start = text.find(path).expect("a link in the email");
