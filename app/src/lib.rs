@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod casework;
 pub mod clock;
 pub mod components;
 pub mod documents;

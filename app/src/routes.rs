@@ -11,10 +11,11 @@ use crate::{
     admin::pages::{AdminHome, ManageAccountPage, NewStaffPage},
     auth::{
         account::AccountPage,
-        pages::{CitizenHome, CodePage, ProfessionalHome, SignInPage, SignedOutPage, StaffHome},
+        pages::{CitizenHome, CodePage, ProfessionalHome, SignInPage, SignedOutPage},
         recovery::{ForgottenPasswordPage, ResetDonePage, ResetLinkSentPage, ResetPasswordPage},
         register::{CheckEmailPage, ConfirmEmailPage, RegisterPage, TwoStepPage},
     },
+    casework::{CasePage, CaseSubmissionPage, DashboardPage, NewCasePage},
     documents::SharedDocumentPage,
     forms::{
         pages::{ChildFormsPage, SubmissionPage},
@@ -69,7 +70,10 @@ lazy_page! {
     Submission => SubmissionPage,
     CitizenLanding => CitizenHome,
     ProfessionalLanding => ProfessionalHome,
-    StaffLanding => StaffHome,
+    StaffLanding => DashboardPage,
+    NewCase => NewCasePage,
+    StaffCase => CasePage,
+    StaffSubmission => CaseSubmissionPage,
     Inbox => InboxPage,
     Message => MessagePage,
     SendArea => SendAreaPage,
@@ -115,6 +119,9 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/home") view={Lazy::<CitizenLanding>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/professional") view={Lazy::<ProfessionalLanding>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/staff") view={Lazy::<StaffLanding>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/cases/new") view={Lazy::<NewCase>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/cases/:child") view={Lazy::<StaffCase>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/cases/:child/submissions/:submission") view={Lazy::<StaffSubmission>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view={Lazy::<Inbox>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/messages/:message") view={Lazy::<Message>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/send") view={Lazy::<SendArea>::new()} ssr=SsrMode::Async/>

@@ -2,7 +2,8 @@
 //! release server, for a fixed time, on SQLite (and PostgreSQL when `TEST_POSTGRES_URL` is set).
 //! Prints saves per second, p50/p99 latency and errors; then the same load against a bare
 //! handler doing the same single-row write on the same database, and the ratio. Also loads a
-//! wizard page from every editor at once, to catch a render that never finishes.
+//! wizard page from every editor at once, to catch a render that never finishes. Then seeds
+//! 10,000 cases and times the SEN team's first dashboard page (p50 must be under 20 ms).
 //!
 //! Settings: `BENCH_EDITORS` (200), `BENCH_SECONDS` (20), `BENCH_THINK_MS` (1000: an editor
 //! saves about once a second while typing, as the page's 800 ms pause allows), `PORTAL_BIN`.
@@ -116,19 +117,19 @@ impl Portal {
             .await?)
     }
 
-    /// A browser signed in as the demo parent, with a new E1 draft for Ellie.
-    async fn editor(&self, password: &str) -> anyhow::Result<(reqwest::Client, String)> {
+    /// A browser signed in as `email` (password, then the emailed code).
+    async fn signed_in(&self, email: &str, password: &str) -> anyhow::Result<reqwest::Client> {
         let client = reqwest::Client::builder().cookie_store(true).build()?;
         self.call(
             &client,
             "auth/sign-in",
-            &[("email", PARENT), ("password", password)],
+            &[("email", email), ("password", password)],
         )
         .await?;
         let mail = app::platform::mail::read_outbox(&self.outbox)
             .await?
             .into_iter()
-            .find(|m| m.to == PARENT)
+            .find(|m| m.to == email)
             .context("no sign-in email")?;
         let at = mail.text.find("code is ").context("no code in the email")? + "code is ".len();
         let code = &mail.text[at..at + 6];
@@ -138,6 +139,12 @@ impl Portal {
         if !verified.status().is_success() {
             bail!("signing in: {}", verified.status());
         }
+        Ok(client)
+    }
+
+    /// A browser signed in as the demo parent, with a new E1 draft for Ellie.
+    async fn editor(&self, password: &str) -> anyhow::Result<(reqwest::Client, String)> {
+        let client = self.signed_in(PARENT, password).await?;
         let children: Value = self
             .call(&client, "people/children", &[])
             .await?
@@ -314,6 +321,7 @@ async fn bench(backend: &str, database_url: &str, bin: &Path) -> anyhow::Result<
         .await
     };
     drop(sessions);
+    let mut dashboard = dashboard_load(&portal, database_url).await?;
     let _ = portal.child.kill().await;
 
     // The same writes through a handler that does nothing else, on the same database.
@@ -349,6 +357,7 @@ async fn bench(backend: &str, database_url: &str, bin: &Path) -> anyhow::Result<
     };
     db.pool().close().await;
 
+    let (dashboard_p50, _) = dashboard.line(backend, &format!("dashboard, {CASES} cases"));
     let mut pages = pages;
     let mut portal_stats = portal_stats;
     let mut bare_stats = bare_stats;
@@ -361,7 +370,98 @@ async fn bench(backend: &str, database_url: &str, bin: &Path) -> anyhow::Result<
         p50 / b50,
         p99 / b99
     );
-    Ok(p99 < 50.0 && portal_stats.errors == 0 && pages.errors == 0)
+    Ok(p99 < 50.0
+        && portal_stats.errors == 0
+        && pages.errors == 0
+        && dashboard_p50 < 20.0
+        && dashboard.errors == 0)
+}
+
+/// Cases seeded for the dashboard's measurement.
+const CASES: usize = 10_000;
+
+/// Seeds `CASES` open cases (children at every stage, deadlines spread over a year either side
+/// of today, a third assigned), then loads the SEN team's first dashboard page one request at a
+/// time, as a caseworker opening it does: the time is the server's, on a quiet machine.
+async fn dashboard_load(portal: &Portal, database_url: &str) -> anyhow::Result<Stats> {
+    use app::status::timeline::Stage;
+    let db = app::platform::Db::connect(database_url, 4).await?;
+    let (caseworker,): (i64,) =
+        sqlx::query_as("SELECT id FROM users WHERE email = 'caseworker@example.org'")
+            .fetch_one(db.pool())
+            .await?;
+    let today = app::status::ssr::today();
+    let now = app::platform::db::unix_now();
+    eprintln!("seeding {CASES} cases…");
+    let mut tx = db.pool().begin().await?;
+    for i in 0..CASES {
+        let public_id = app::platform::ids::token(12);
+        let (child,): (i64,) = sqlx::query_as(
+            "INSERT INTO children (public_id, first_name, last_name, date_of_birth, created_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&public_id)
+        .bind(format!("Child{i}"))
+        .bind(format!("Bench{}", i % 97))
+        .bind(format!(
+            "20{:02}-{:02}-{:02}",
+            8 + i % 15,
+            1 + i % 12,
+            1 + i % 28
+        ))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let stage = Stage::ALL[i % 6];
+        let deadline = app::status::timeline::add_days(today, (i as i64 * 7919) % 730 - 365).iso();
+        sqlx::query(
+            "INSERT INTO cases (child_id, reference, caseworker_id, stage, requested_on, next_deadline, urgency, version, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6, 1, $7)",
+        )
+        .bind(child)
+        .bind(format!("SEN-B{i:07}"))
+        .bind((i % 3 == 0).then_some(caseworker))
+        .bind(stage.as_str())
+        .bind(today.iso())
+        .bind(deadline)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    db.pool().close().await;
+    let client = portal
+        .signed_in("caseworker@example.org", app::demo::DEMO_PASSWORD)
+        .await?;
+    let mut stats = Stats::default();
+    let started = Instant::now();
+    for i in 0..200 {
+        let t = Instant::now();
+        let reply = portal
+            .call(
+                &client,
+                "staff/dashboard",
+                &[
+                    ("stage", ""),
+                    ("caseworker", ""),
+                    ("due", ""),
+                    ("q", ""),
+                    ("page", "1"),
+                ],
+            )
+            .await?;
+        let ok = reply.status().is_success() && reply.text().await?.contains("Child");
+        // The first few warm the caches, as a running server's are.
+        if i >= 10 {
+            if ok {
+                stats.latencies.push(t.elapsed());
+            } else {
+                stats.errors += 1;
+            }
+        }
+    }
+    stats.seconds = started.elapsed().as_secs_f64();
+    Ok(stats)
 }
 
 /// A server with one route that writes a draft's answers, as the portal's save does.

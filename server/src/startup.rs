@@ -144,6 +144,16 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/files/{file}", get(app::forms::files::download))
         // Plain form posts of the SEND area (they work the same with or without JavaScript).
         .route("/send/people", post(app::people::area::add_person))
+        // The SEN team's case pages post here (plain forms, with or without JavaScript).
+        .route("/staff/cases", post(app::casework::post::new_case))
+        .route(
+            "/staff/cases/{child}/documents",
+            post(app::casework::post::share_document).layer(upload_limit),
+        )
+        .route(
+            "/staff/cases/{child}/{action}",
+            post(app::casework::post::case_action),
+        )
         .route(
             "/messages/{message}/form",
             post(app::messages::ssr::open_form),

@@ -43,6 +43,9 @@ pub fn AdminHome() -> impl IntoView {
                         <p class="govuk-body">
                             "Create accounts for professionals and the SEN team here. Parents, carers and young people register themselves."
                         </p>
+                        <p class="govuk-body">
+                            <a class="govuk-link" href="/staff">"Cases: the SEN team’s dashboard, and every case’s history"</a>
+                        </p>
                         <a href="/admin/accounts/new" class="govuk-button" role="button" draggable="false">"Create a staff account"</a>
                         <form method="get" action="/admin" class="portal-search" role="search">
                             <div class="govuk-form-group">

@@ -159,12 +159,6 @@ pub fn ProfessionalHome() -> impl IntoView {
     view! { <RoleHome role=Role::Professional/> }
 }
 
-/// `/staff`: the SEN team.
-#[component]
-pub fn StaffHome() -> impl IntoView {
-    view! { <RoleHome role=Role::SenOfficer/> }
-}
-
 /// The page a role lands on after signing in. Anyone else is sent to sign in.
 #[component]
 pub fn RoleHome(role: Role) -> impl IntoView {

@@ -190,6 +190,8 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
             accounts::Audit::of(Some(user_id), "email_confirmed", &client_ip().await)
                 .write(&mut tx)
                 .await?;
+            // People the SEN team invited are linked to their child now the address is theirs.
+            crate::casework::ssr::claim_invitations(&mut tx, user_id).await?;
             tx.commit().await?;
             session().await?.insert(SETTING_UP_KEY, user_id).await.map_err(internal)?;
             leptos_axum::redirect("/register/two-step");

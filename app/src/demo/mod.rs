@@ -215,6 +215,12 @@ async fn seed_assessments(
         )
         .await?;
     }
+    // Ellie's case is Chris Walker's; Max's waits to be assigned.
+    sqlx::query("UPDATE cases SET caseworker_id = $1 WHERE child_id = $2")
+        .bind(caseworker)
+        .bind(ellie)
+        .execute(&mut *tx)
+        .await?;
     let now = unix_now();
     let messages = [
         (

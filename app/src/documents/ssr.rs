@@ -107,10 +107,15 @@ pub async fn share_document(
         .execute(&mut *tx)
         .await?;
     }
+    let detail = format!(
+        "{}: {} ({public_id})",
+        document.kind.label(),
+        document.title
+    );
     Audit::of(None, "document_shared", "")
         .by(document.shared_by)
         .child(document.child_id)
-        .detail(&public_id)
+        .detail(&detail)
         .write(&mut tx)
         .await?;
     tx.commit().await?;

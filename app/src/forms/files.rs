@@ -242,6 +242,21 @@ pub fn detach(form: &FormDefinition, answers: &mut Answers, file: &str) {
     }
 }
 
+/// Gives each file the answers name its new id (the files were copied to a new draft).
+pub fn rename_files(
+    form: &FormDefinition,
+    answers: &mut Answers,
+    renamed: &std::collections::HashMap<String, String>,
+) {
+    for (section, index, field, ids) in attachment_answers(form, answers) {
+        let ids = ids
+            .into_iter()
+            .map(|id| renamed.get(&id).cloned().unwrap_or(id))
+            .collect();
+        answers.set(&section, index, &field, Answer::Many(ids));
+    }
+}
+
 /// Refuses answers that name a file this draft does not have.
 pub fn check_files(
     form: &FormDefinition,
@@ -429,7 +444,8 @@ async fn download_inner(
         .await?
         .ok_or(AppError::SignInRequired)?;
     // A draft's files to its owner; a submission's to everyone linked to the child; a shared
-    // document's to its readers.
+    // document's to its readers. The SEN team reads every submission and shared document.
+    let staff = crate::casework::post::STAFF_ROLES.contains(&account.role);
     let row: Option<(String, String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT a.file_name, a.content_type, a.storage_key, a.child_id FROM attachments a \
          LEFT JOIN drafts dr ON dr.id = a.draft_id \
@@ -438,8 +454,13 @@ async fn download_inner(
            (a.draft_id IS NOT NULL AND dr.owner_id = $1) OR \
            (a.submission_id IS NOT NULL AND EXISTS ( \
               SELECT 1 FROM child_links l WHERE l.child_id = a.child_id AND l.user_id = $1)) OR \
-           (a.shared_document_id IS NOT NULL AND {}))",
-        crate::documents::ssr::READABLE_BY_USER
+           (a.shared_document_id IS NOT NULL AND {}){})",
+        crate::documents::ssr::READABLE_BY_USER,
+        if staff {
+            " OR a.submission_id IS NOT NULL OR a.shared_document_id IS NOT NULL"
+        } else {
+            ""
+        }
     )))
     .bind(account.id)
     .bind(file_id)

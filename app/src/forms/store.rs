@@ -190,7 +190,10 @@ pub async fn submit_draft(
             "This form was changed in another window while you were submitting it. Check the Summary and submit again.",
         ));
     }
+    // A form sent for a child puts them on the SEN team's dashboard.
+    crate::casework::ssr::ensure_case(&mut tx, draft.child_id).await?;
     crate::auth::ssr::accounts::Audit::of(Some(draft.owner_id), "form_submitted", "")
+        .child(draft.child_id)
         .detail(&reference)
         .write(&mut tx)
         .await?;

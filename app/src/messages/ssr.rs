@@ -144,7 +144,9 @@ pub async fn send_message(state: &AppState, message: &NewMessage) -> Result<Stri
     };
     let mut tx = state.db.pool().begin().await?;
     let public_id = insert_message(&mut tx, message, unix_now()).await?;
-    let mut audit = Audit::of(Some(recipient.id), "message_sent", "").detail(&public_id);
+    // The subject says what it was about in the case history; the id finds the message.
+    let detail = format!("{} ({public_id})", message.subject);
+    let mut audit = Audit::of(Some(recipient.id), "message_sent", "").detail(&detail);
     if let Some(sender) = message.sender_id {
         audit = audit.by(sender);
     }

@@ -16,6 +16,17 @@ const WIDTH: i64 = 340;
 
 /// The whole page below the header.
 pub fn page_html(child: &ChildSummary, progress: &Progress, today: Date) -> String {
+    page_html_with(child, progress, None, today)
+}
+
+/// The same, with the SEN team's decision when the assessment stopped (not to assess, or not
+/// to issue a plan) and its reason.
+pub fn page_html_with(
+    child: &ChildSummary,
+    progress: &Progress,
+    ended: Option<String>,
+    today: Date,
+) -> String {
     let timeline = progress.timeline(today);
     crate::forms::render::to_html(|| {
         view! {
@@ -25,6 +36,11 @@ pub fn page_html(child: &ChildSummary, progress: &Progress, today: Date) -> Stri
             <span class="govuk-caption-l">{child.full_name()}</span>
             <h1 class="govuk-heading-l">"Assessment status"</h1>
             {now_html(progress, &timeline, today)}
+            {ended.map(|text| view! {
+                <div class="govuk-inset-text portal-status-now" id="assessment-ended">
+                    {crate::components::paragraphs(&text).into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
+                </div>
+            })}
             <h2 class="govuk-heading-m" id="status-diagram-heading">
                 "Process for EHC needs assessment and EHC plan development"
             </h2>
@@ -104,6 +120,10 @@ fn diagram(timeline: &[StageStatus], today: Date) -> AnyView {
             timeline.len(),
             now.stage.label(),
             if now.overdue { ", which is overdue" } else { "" }
+        ),
+        None if done < timeline.len() => format!(
+            "Diagram: {done} of {} stages done; the assessment stopped there. Each stage is described in the table below.",
+            timeline.len()
         ),
         None => format!("Diagram: all {} stages done.", timeline.len()),
     };
@@ -254,6 +274,7 @@ mod tests {
     #[test]
     fn every_stage_is_drawn_and_the_overdue_one_is_marked_in_picture_and_words() {
         let progress = Progress {
+            stopped: false,
             done: vec![
                 (Stage::RequestReceived, date(2026, 3, 6)),
                 (Stage::DecisionToAssess, date(2026, 4, 10)),
@@ -278,6 +299,7 @@ mod tests {
     #[test]
     fn a_draft_plan_opens_the_comment_window_until_the_final_plan() {
         let mut progress = Progress {
+            stopped: false,
             done: vec![
                 (Stage::RequestReceived, date(2026, 3, 6)),
                 (Stage::DecisionToAssess, date(2026, 4, 10)),

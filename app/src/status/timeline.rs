@@ -112,6 +112,9 @@ pub fn comments_due(issued: Date) -> Date {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
     pub done: Vec<(Stage, Date)>,
+    /// The assessment ended at the last stage done (the SEN team decided not to assess, or
+    /// not to issue a plan): nothing is current and nothing is overdue.
+    pub stopped: bool,
 }
 
 impl Progress {
@@ -152,13 +155,14 @@ impl Progress {
                 let deadline = self.deadline(stage);
                 let state = match self.date_of(stage) {
                     Some(on) => StageState::Done { on },
-                    None if !current_found => {
+                    None if !current_found && !self.stopped => {
                         current_found = true;
                         StageState::Current
                     }
                     None => StageState::ToCome,
                 };
                 let overdue = !matches!(state, StageState::Done { .. })
+                    && !self.stopped
                     && deadline.is_some_and(|d| d < today);
                 let late = match (state, deadline) {
                     (StageState::Done { on }, Some(d)) => on > d,
@@ -175,6 +179,28 @@ impl Progress {
             .collect()
     }
 }
+
+impl Progress {
+    /// The stage next to do and its deadline: `None` before the request is recorded and once
+    /// the assessment has stopped. `advice_requested` (the day advice was asked for) brings
+    /// the advice deadline forward to 6 weeks from that day when that is sooner.
+    pub fn next_due(&self, advice_requested: Option<Date>) -> Option<(Stage, Date)> {
+        if !self.has_started() || self.stopped {
+            return None;
+        }
+        let stage = Stage::ALL
+            .into_iter()
+            .find(|s| self.date_of(*s).is_none())?;
+        let mut deadline = self.deadline(stage)?;
+        if let (Stage::AdviceGathering, Some(asked)) = (stage, advice_requested) {
+            deadline = deadline.min(add_days(asked, ADVICE_WEEKS * 7));
+        }
+        Some((stage, deadline))
+    }
+}
+
+/// Each advice-giver has 6 weeks from being asked.
+pub const ADVICE_WEEKS: i64 = 6;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StageState {
@@ -219,6 +245,7 @@ mod tests {
     fn deadlines_are_counted_in_calendar_weeks_from_the_request() {
         // Friday 6 March 2026.
         let progress = Progress {
+            stopped: false,
             done: vec![(Stage::RequestReceived, date(2026, 3, 6))],
         };
         assert_eq!(
@@ -238,9 +265,79 @@ mod tests {
         assert_eq!(progress.deadline(Stage::FinalPlan), Some(date(2026, 7, 24)));
         // Across a year end.
         let december = Progress {
+            stopped: false,
             done: vec![(Stage::RequestReceived, date(2026, 12, 1))],
         };
         assert_eq!(december.deadline(Stage::FinalPlan), Some(date(2027, 4, 20)));
+    }
+
+    #[test]
+    fn the_next_deadline_is_the_first_stage_not_done() {
+        let mut progress = Progress {
+            done: vec![(Stage::RequestReceived, date(2026, 3, 6))],
+            stopped: false,
+        };
+        assert_eq!(
+            progress.next_due(None),
+            Some((Stage::DecisionToAssess, date(2026, 4, 17)))
+        );
+        progress
+            .done
+            .push((Stage::DecisionToAssess, date(2026, 4, 1)));
+        assert_eq!(
+            progress.next_due(None),
+            Some((Stage::AdviceGathering, date(2026, 5, 29)))
+        );
+        // Advice asked for on 1 April is due 6 weeks later, before week 12.
+        assert_eq!(
+            progress.next_due(Some(date(2026, 4, 1))),
+            Some((Stage::AdviceGathering, date(2026, 5, 13)))
+        );
+        // Asked late: week 12 still stands.
+        assert_eq!(
+            progress.next_due(Some(date(2026, 5, 1))),
+            Some((Stage::AdviceGathering, date(2026, 5, 29)))
+        );
+        progress
+            .done
+            .push((Stage::AdviceGathering, date(2026, 5, 10)));
+        assert_eq!(
+            progress.next_due(None),
+            Some((Stage::DecisionToIssue, date(2026, 6, 26)))
+        );
+        progress
+            .done
+            .push((Stage::DecisionToIssue, date(2026, 6, 1)));
+        assert_eq!(
+            progress.next_due(None),
+            Some((Stage::DraftPlan, date(2026, 6, 26)))
+        );
+        progress.done.push((Stage::DraftPlan, date(2026, 6, 10)));
+        assert_eq!(
+            progress.next_due(None),
+            Some((Stage::FinalPlan, date(2026, 7, 24)))
+        );
+        progress.done.push((Stage::FinalPlan, date(2026, 7, 20)));
+        assert_eq!(
+            progress.next_due(None),
+            Some((Stage::AnnualReview, date(2027, 7, 20)))
+        );
+        assert_eq!(Progress::default().next_due(None), None);
+    }
+
+    #[test]
+    fn a_stopped_assessment_has_nothing_current_or_overdue() {
+        let progress = Progress {
+            done: vec![
+                (Stage::RequestReceived, date(2026, 3, 6)),
+                (Stage::DecisionToAssess, date(2026, 4, 10)),
+            ],
+            stopped: true,
+        };
+        assert_eq!(progress.next_due(None), None);
+        let timeline = progress.timeline(date(2026, 11, 30));
+        assert!(timeline.iter().all(|s| !s.overdue));
+        assert!(timeline.iter().all(|s| s.state != StageState::Current));
     }
 
     #[test]
@@ -255,6 +352,7 @@ mod tests {
     #[test]
     fn the_first_stage_not_done_is_current_and_late_ones_are_flagged() {
         let progress = Progress {
+            stopped: false,
             done: vec![
                 (Stage::RequestReceived, date(2026, 3, 6)),
                 // Decided in week 7: done, but late.
@@ -303,6 +401,7 @@ mod tests {
     #[test]
     fn the_annual_review_is_a_year_from_the_final_plan() {
         let progress = Progress {
+            stopped: false,
             done: vec![
                 (Stage::RequestReceived, date(2027, 10, 1)),
                 (Stage::FinalPlan, date(2028, 2, 29)),
@@ -313,6 +412,7 @@ mod tests {
             Some(date(2029, 2, 28))
         );
         let no_plan_yet = Progress {
+            stopped: false,
             done: vec![(Stage::RequestReceived, date(2026, 1, 5))],
         };
         // Without a final plan, counted from where the plan should have been.

@@ -354,3 +354,55 @@ impl TestApp {
         id
     }
 }
+
+impl TestApp {
+    /// A new parent account (the demo parent's password), with nothing linked or sent to them.
+    pub async fn new_citizen(&self, email: &str, name: &str) -> i64 {
+        sqlx::query(
+            "INSERT INTO users (email, full_name, role, password_hash, secret_question, secret_answer_hash, \
+             email_confirmed_at, two_step_method, created_at, updated_at) \
+             SELECT $1, $2, role, password_hash, secret_question, secret_answer_hash, email_confirmed_at, \
+             two_step_method, created_at, updated_at FROM users WHERE email = 'parent@example.org'",
+        )
+        .bind(email)
+        .bind(name)
+        .execute(self.state.db.pool())
+        .await
+        .expect("a new parent");
+        self.user_id(email).await
+    }
+
+    /// A server function that answers an `HtmlPage`: (status, html).
+    pub async fn page(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> (reqwest::StatusCode, String) {
+        let response = self.call(client, endpoint, form).await;
+        let status = response.status();
+        let body = response.text().await.unwrap();
+        if status.is_success() {
+            let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+            (status, page["html"].as_str().unwrap().to_owned())
+        } else {
+            (status, body)
+        }
+    }
+
+    /// The titles in a child's "Shared with you", as `client` sees them.
+    pub async fn shared_titles(&self, client: &reqwest::Client, child: &str) -> Vec<String> {
+        let forms: serde_json::Value = self
+            .call(client, "forms/child", &[("child", child)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        forms["shared"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["title"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
