@@ -50,7 +50,9 @@ test('an admin creates a staff account, then deactivates it', async ({ page, bro
   await staffPage.goto('/sign-in');
   await signIn(staffPage, browser, email, 'harbour violet engine');
   await expect(staffPage).toHaveURL(/\/staff$/);
-  await expect(staffPage.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${name}`);
+  // A new SEN officer lands on the SEN team's dashboard, under their own name.
+  await expect(staffPage.getByRole('heading', { level: 1 })).toHaveText('Cases');
+  await expect(staffPage.getByText(`SEN team – ${name}`)).toBeVisible();
 
   // The admin finds the account by search and deactivates it.
   await open(page, '/admin', testInfo);
