@@ -75,6 +75,20 @@ impl TestApp {
         location(&response)
     }
 
+    /// Link someone by email, from the case page as it is now.
+    async fn link(&self, staff: &reqwest::Client, child: &str, email: &str, relationship: &str) {
+        self.case_post(
+            staff,
+            child,
+            "link",
+            &[
+                ("email".into(), email.into()),
+                ("relationship".into(), relationship.into()),
+            ],
+        )
+        .await;
+    }
+
     /// A new case added by the SEN team: the child's public id.
     async fn new_case(&self, staff: &reqwest::Client, first: &str, last: &str) -> String {
         let response = self
@@ -343,32 +357,15 @@ async fn linking_by_email_links_an_account_at_once_and_invites_an_unknown_addres
         let robin = app.new_citizen("robin@example.org", "Robin Lee").await;
 
         // A mistyped address, or the wrong kind of link, is refused and what was typed kept.
-        app.case_post(
-            &staff,
-            &child,
-            "link",
-            &[
-                ("email".into(), "robin@".into()),
-                ("relationship".into(), "parent_carer".into()),
-            ],
-        )
-        .await;
+        app.link(&staff, &child, "robin@", "parent_carer").await;
         let html = app.case_html(&staff, &child).await;
         assert!(
             html.contains("Enter an email address in the correct format"),
             "{backend:?}"
         );
         assert!(html.contains("value=\"robin@\""), "the address is kept");
-        app.case_post(
-            &staff,
-            &child,
-            "link",
-            &[
-                ("email".into(), "Robin@Example.org".into()),
-                ("relationship".into(), "professional".into()),
-            ],
-        )
-        .await;
+        app.link(&staff, &child, "Robin@Example.org", "professional")
+            .await;
         assert!(app
             .case_html(&staff, &child)
             .await
@@ -376,16 +373,8 @@ async fn linking_by_email_links_an_account_at_once_and_invites_an_unknown_addres
         assert!(!app.is_linked(row, robin).await);
 
         // An existing account: linked (and confirmed) at once, and told.
-        app.case_post(
-            &staff,
-            &child,
-            "link",
-            &[
-                ("email".into(), "Robin@Example.org".into()),
-                ("relationship".into(), "parent_carer".into()),
-            ],
-        )
-        .await;
+        app.link(&staff, &child, "Robin@Example.org", "parent_carer")
+            .await;
         assert!(app.is_linked(row, robin).await, "{backend:?}");
         let html = app.case_html(&staff, &child).await;
         assert!(html.contains("Robin Lee is now linked to Ruby and has been told"));
@@ -401,16 +390,7 @@ async fn linking_by_email_links_an_account_at_once_and_invites_an_unknown_addres
 
         // An unknown address: an invitation to register; the link is made on confirming.
         let invited = "new.carer@example.org";
-        app.case_post(
-            &staff,
-            &child,
-            "link",
-            &[
-                ("email".into(), invited.into()),
-                ("relationship".into(), "parent_carer".into()),
-            ],
-        )
-        .await;
+        app.link(&staff, &child, invited, "parent_carer").await;
         let html = app.case_html(&staff, &child).await;
         assert!(html.contains("invitation to register"), "{backend:?}");
         assert!(html.contains(invited), "the invitation is listed");
@@ -521,16 +501,8 @@ async fn a_request_then_reject_reopens_a_draft_with_the_old_answers_and_accept_c
         let child = app.new_case(&staff, "Ruby", "Lee").await;
         let row = app.child_row(&child).await;
         let robin = app.new_citizen("robin@example.org", "Robin Lee").await;
-        app.case_post(
-            &staff,
-            &child,
-            "link",
-            &[
-                ("email".into(), "robin@example.org".into()),
-                ("relationship".into(), "parent_carer".into()),
-            ],
-        )
-        .await;
+        app.link(&staff, &child, "robin@example.org", "parent_carer")
+            .await;
 
         // The request: a past due date is refused; then a message and an email with the date.
         let mut fields = vec![
@@ -859,16 +831,8 @@ async fn the_clock_gives_each_stage_its_deadline_and_a_no_ends_the_case() {
         let all = app.cases(&staff, "Ruby", "", "", "1").await;
         assert!(all.contains("No open cases match"), "{backend:?}");
         let robin = app.new_citizen("robin@example.org", "Robin Lee").await;
-        app.case_post(
-            &staff,
-            &child,
-            "link",
-            &[
-                ("email".into(), "robin@example.org".into()),
-                ("relationship".into(), "parent_carer".into()),
-            ],
-        )
-        .await;
+        app.link(&staff, &child, "robin@example.org", "parent_carer")
+            .await;
         assert!(app.is_linked(row, robin).await);
         let parent = app.signed_in("robin@example.org", PASSWORD).await;
         let (status, page) = app
@@ -944,16 +908,8 @@ async fn a_second_caseworker_working_from_an_old_page_is_told_and_changes_nothin
             "what was typed is kept"
         );
         // Trying again from the new page works.
-        app.case_post(
-            &admin,
-            &child,
-            "link",
-            &[
-                ("email".into(), "robin@example.org".into()),
-                ("relationship".into(), "parent_carer".into()),
-            ],
-        )
-        .await;
+        app.link(&admin, &child, "robin@example.org", "parent_carer")
+            .await;
         assert!(app.is_linked(row, robin).await);
         // The dashboard filters by caseworker.
         let (_, mine) = app
@@ -1047,16 +1003,7 @@ async fn a_shared_draft_plan_reaches_only_the_chosen_readers_with_a_message() {
         let robin = app.new_citizen("robin@example.org", "Robin Lee").await;
         let sam = app.user_id("parent@example.org").await;
         for email in ["robin@example.org", "parent@example.org"] {
-            app.case_post(
-                &staff,
-                &child,
-                "link",
-                &[
-                    ("email".into(), email.into()),
-                    ("relationship".into(), "parent_carer".into()),
-                ],
-            )
-            .await;
+            app.link(&staff, &child, email, "parent_carer").await;
         }
         let version = version_in(&app.case_html(&staff, &child).await);
         let share = |readers: Vec<i64>, title: &str, version: String| {

@@ -165,22 +165,19 @@ pub async fn dashboard(state: &AppState, filter: &CaseFilter) -> Result<HtmlPage
 }
 
 fn cases_table(rows: &[DashboardRow], today: Date) -> AnyView {
-    view! {
-        <div class="portal-table-scroll" tabindex="0" role="region" aria-label="Open cases">
-            <table class="govuk-table portal-cases">
-                <caption class="govuk-table__caption govuk-visually-hidden">"Open cases, most urgent first"</caption>
-                <thead class="govuk-table__head">
-                    <tr class="govuk-table__row">
-                        <th scope="col" class="govuk-table__header">"Child or young person"</th>
-                        <th scope="col" class="govuk-table__header">"Next stage"</th>
-                        <th scope="col" class="govuk-table__header">"Request received"</th>
-                        <th scope="col" class="govuk-table__header">"Next deadline"</th>
-                        <th scope="col" class="govuk-table__header">"Caseworker"</th>
-                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"Forms asked for"</th>
-                        <th scope="col" class="govuk-table__header govuk-table__header--numeric">"To review"</th>
-                    </tr>
-                </thead>
-                <tbody class="govuk-table__body">
+    scroll_table(
+        "Open cases, most urgent first",
+        &[
+            ("Child or young person", false),
+            ("Next stage", false),
+            ("Request received", false),
+            ("Next deadline", false),
+            ("Caseworker", false),
+            ("Forms asked for", true),
+            ("To review", true),
+        ],
+        "cases",
+        view! {
                     {rows.iter().map(|row| {
                         let born = Date::from_iso(&row.child.date_of_birth).map(|d| format!("Born {} · {}", d.long(), row.reference));
                         let requested = row.requested_on.as_deref().and_then(Date::from_iso).map(Date::long).unwrap_or_else(|| "–".into());
@@ -214,7 +211,32 @@ fn cases_table(rows: &[DashboardRow], today: Date) -> AnyView {
                             </tr>
                         }
                     }).collect_view()}
-                </tbody>
+        }
+        .into_any(),
+    )
+}
+
+/// A table that scrolls sideways on a phone instead of the page (its region can be focused,
+/// so keyboard users can scroll it too). Headers: (text, numeric).
+fn scroll_table(
+    caption: &'static str,
+    headers: &[(&'static str, bool)],
+    body_id: &'static str,
+    rows: AnyView,
+) -> AnyView {
+    view! {
+        <div class="portal-table-scroll" tabindex="0" role="region" aria-label=caption>
+            <table class="govuk-table">
+                <caption class="govuk-table__caption govuk-visually-hidden">{caption}</caption>
+                <thead class="govuk-table__head">
+                    <tr class="govuk-table__row">
+                        {headers.iter().map(|(text, numeric)| {
+                            let class = if *numeric { "govuk-table__header govuk-table__header--numeric" } else { "govuk-table__header" };
+                            view! { <th scope="col" class=class>{*text}</th> }
+                        }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody class="govuk-table__body" id=body_id>{rows}</tbody>
             </table>
         </div>
     }
@@ -443,17 +465,11 @@ pub async fn case(state: &AppState, child: &str) -> Result<HtmlPage, AppError> {
 
             <h2 class="govuk-heading-m" id="history">"Case history"</h2>
             <p class="govuk-body">"Everything done on this case, newest first."</p>
-            <div class="portal-table-scroll" tabindex="0" role="region" aria-label="Case history">
-                <table class="govuk-table">
-                    <caption class="govuk-table__caption govuk-visually-hidden">"Case history"</caption>
-                    <thead class="govuk-table__head">
-                        <tr class="govuk-table__row">
-                            <th scope="col" class="govuk-table__header">"When"</th>
-                            <th scope="col" class="govuk-table__header">"Who"</th>
-                            <th scope="col" class="govuk-table__header">"What"</th>
-                        </tr>
-                    </thead>
-                    <tbody class="govuk-table__body" id="case-history">
+            {scroll_table(
+                "Case history",
+                &[("When", false), ("Who", false), ("What", false)],
+                "case-history",
+                view! {
                         {history.into_iter().map(|(at, who, what, detail)| view! {
                             <tr class="govuk-table__row">
                                 <td class="govuk-table__cell">{format!("{} {}", clock::date(at), clock::time_of_day(at))}</td>
@@ -464,9 +480,8 @@ pub async fn case(state: &AppState, child: &str) -> Result<HtmlPage, AppError> {
                                 </td>
                             </tr>
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                }.into_any(),
+            )}
         }
         .into_any()
     });
@@ -730,17 +745,11 @@ fn clock_section(
     view! {
         <h2 class="govuk-heading-m" id="stage-section">"Statutory clock"</h2>
         {started.then(|| view! {
-            <div class="portal-table-scroll" tabindex="0" role="region" aria-label="Statutory clock">
-                <table class="govuk-table">
-                    <caption class="govuk-table__caption govuk-visually-hidden">"Stages and deadlines"</caption>
-                    <thead class="govuk-table__head">
-                        <tr class="govuk-table__row">
-                            <th scope="col" class="govuk-table__header">"Stage"</th>
-                            <th scope="col" class="govuk-table__header">"Deadline"</th>
-                            <th scope="col" class="govuk-table__header">"Done"</th>
-                        </tr>
-                    </thead>
-                    <tbody class="govuk-table__body" id="clock">
+            {scroll_table(
+                "Stages and deadlines",
+                &[("Stage", false), ("Deadline", false), ("Done", false)],
+                "clock",
+                view! {
                         {timeline.iter().map(|s| {
                             let deadline = s.deadline.map(Date::long).unwrap_or_default();
                             let done = match s.state {
@@ -757,9 +766,8 @@ fn clock_section(
                                 </tr>
                             }
                         }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+                }.into_any(),
+            )}
         })}
         {case.advice_requested_on.map(|d| view! {
             <p class="govuk-body">{format!("Advice was requested on {}: each advice-giver has until {}.", d.long(), add_days(d, 42).long())}</p>
@@ -1011,44 +1019,6 @@ pub async fn new_case(state: &AppState) -> Result<HtmlPage, AppError> {
         .await
         .map_err(crate::error::internal)?
         .unwrap_or_default();
-    let error_for = |field: &str| {
-        errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.clone())
-    };
-    let group = |field: &str| {
-        if error_for(field).is_some() {
-            "govuk-form-group govuk-form-group--error"
-        } else {
-            "govuk-form-group"
-        }
-    };
-    let message = |field: &str| {
-        error_for(field).map(|m| view! {
-            <p class="govuk-error-message"><span class="govuk-visually-hidden">"Error: "</span>{m}</p>
-        })
-    };
-    let text = |field: &'static str, label: &'static str, value: &str| {
-        view! {
-            <div class=group(field)>
-                <label class="govuk-label govuk-label--s" for=field>{label}</label>
-                {message(field)}
-                <input class="govuk-input govuk-!-width-two-thirds" id=field name=field type="text" value=value.to_owned() spellcheck="false" autocomplete="off"/>
-            </div>
-        }
-    };
-    let part = |name: &'static str, label: &'static str, value: &str, width: &'static str| {
-        let id = format!("date_of_birth-{name}");
-        view! {
-            <div class="govuk-date-input__item">
-                <div class="govuk-form-group">
-                    <label class="govuk-label govuk-date-input__label" for=id.clone()>{label}</label>
-                    <input class=format!("govuk-input {width}") id=id name=name type="text" inputmode="numeric" value=value.to_owned()/>
-                </div>
-            </div>
-        }
-    };
     let title = if errors.is_empty() {
         "Add a case"
     } else {
@@ -1061,20 +1031,7 @@ pub async fn new_case(state: &AppState) -> Result<HtmlPage, AppError> {
             <h1 class="govuk-heading-l">"Add a case"</h1>
             <p class="govuk-body">"For a child or young person the portal does not know yet – a request that came by post or email, say. You can link their family and ask for forms on the next page."</p>
             <form method="post" action="/staff/cases" novalidate>
-                {text("first_name", "First name", &answers.first_name)}
-                {text("last_name", "Last name", &answers.last_name)}
-                <div class=group("date_of_birth")>
-                    <fieldset class="govuk-fieldset" role="group" aria-describedby="date_of_birth-hint">
-                        <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">"Date of birth"</legend>
-                        <div class="govuk-hint" id="date_of_birth-hint">"For example, 27 3 2015"</div>
-                        {message("date_of_birth")}
-                        <div class="govuk-date-input" id="date_of_birth">
-                            {part("day", "Day", &answers.day, "govuk-input--width-2")}
-                            {part("month", "Month", &answers.month, "govuk-input--width-2")}
-                            {part("year", "Year", &answers.year, "govuk-input--width-4")}
-                        </div>
-                    </fieldset>
-                </div>
+                {crate::people::area::person_fields(&answers, &crate::people::area::Problems(&errors))}
                 <button type="submit" class="govuk-button">"Add the case"</button>
             </form>
         }

@@ -545,6 +545,12 @@ pub struct Change<'a> {
     pub version: i64,
 }
 
+impl<'a> Change<'a> {
+    pub fn parts(&self) -> (&'a AppState, &'a Account, &'a Case, i64) {
+        (self.state, self.staff, self.case, self.version)
+    }
+}
+
 /// An entry of the case's audit timeline: when, who, what, and the detail.
 type TimelineRow = (i64, Option<String>, Option<String>, String, String);
 
@@ -593,12 +599,7 @@ pub async fn claim(state: &AppState, case: &Case, version: i64, by: i64) -> Resu
 
 /// Gives the case to a caseworker (or to nobody).
 pub async fn assign(change: &Change<'_>, caseworker: Option<i64>) -> Result<String, AppError> {
-    let Change {
-        state,
-        staff,
-        case,
-        version,
-    } = *change;
+    let (state, staff, case, version) = change.parts();
     let name = match caseworker {
         None => None,
         Some(id) => Some(
@@ -653,12 +654,7 @@ pub async fn link_by_email(
     email: &str,
     relationship: Option<Relationship>,
 ) -> Result<String, AppError> {
-    let Change {
-        state,
-        staff,
-        case,
-        version,
-    } = *change;
+    let (state, staff, case, version) = change.parts();
     let email = email.trim().to_lowercase();
     if email.is_empty() {
         return Err(AppError::field("email", "Enter the person’s email address"));
@@ -834,12 +830,7 @@ pub async fn change_link(
     user_id: i64,
     remove: bool,
 ) -> Result<String, AppError> {
-    let Change {
-        state,
-        staff,
-        case,
-        version,
-    } = *change;
+    let (state, staff, case, version) = change.parts();
     let person = linked_people(state.db.pool(), case.child_id)
         .await?
         .into_iter()
@@ -898,12 +889,7 @@ pub async fn request_form(
     note: &str,
     today: Date,
 ) -> Result<String, AppError> {
-    let Change {
-        state,
-        staff,
-        case,
-        version,
-    } = *change;
+    let (state, staff, case, version) = change.parts();
     let form = state
         .forms
         .latest(form_id)
@@ -967,12 +953,7 @@ pub async fn request_form(
 
 /// Accepts a submission: recorded, and the sender told.
 pub async fn accept(change: &Change<'_>, submission: &CaseSubmission) -> Result<String, AppError> {
-    let Change {
-        state,
-        staff,
-        case,
-        version,
-    } = *change;
+    let (state, staff, case, version) = change.parts();
     if submission.review.is_some() {
         return Err(AppError::invalid("This form has already been reviewed"));
     }
@@ -1074,12 +1055,7 @@ pub async fn reject(
     reason: &str,
     due_on: Date,
 ) -> Result<String, AppError> {
-    let Change {
-        state,
-        staff,
-        case,
-        version,
-    } = *change;
+    let (state, staff, case, version) = change.parts();
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(AppError::field(
@@ -1207,12 +1183,7 @@ pub async fn record_next_stage(
     reason: &str,
     today: Date,
 ) -> Result<String, AppError> {
-    let Change {
-        state,
-        staff,
-        case,
-        version,
-    } = *change;
+    let (state, staff, case, version) = change.parts();
     let mut conn = state.db.pool().acquire().await?;
     let progress = load_progress(&mut conn, case.child_id).await?;
     drop(conn);
@@ -1307,12 +1278,7 @@ pub async fn record_advice_requested(
     on: Result<Date, String>,
     today: Date,
 ) -> Result<String, AppError> {
-    let Change {
-        state,
-        staff,
-        case,
-        version,
-    } = *change;
+    let (state, staff, case, version) = change.parts();
     let on = on.map_err(|m| AppError::field("advice-day", m))?;
     if on > today {
         return Err(AppError::field(
@@ -1351,12 +1317,7 @@ pub async fn share(
     readers: Vec<i64>,
     files: Vec<(String, bytes::Bytes)>,
 ) -> Result<String, AppError> {
-    let Change {
-        state,
-        staff,
-        case,
-        version,
-    } = *change;
+    let (state, staff, case, version) = change.parts();
     let kind = kind.ok_or_else(|| AppError::field("kind", "Choose what kind of document it is"))?;
     let title = title.trim();
     if title.is_empty() {

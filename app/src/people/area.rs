@@ -157,51 +157,65 @@ pub async fn add_person_form(state: &AppState, who: &str) -> Result<HtmlPage, Ap
     })
 }
 
-fn add_person_html(answers: &PersonAnswers, errors: Vec<FieldError>) -> String {
-    let error_for = |field: &str| {
-        errors
+/// The problems of a refused form, by field: what each input needs to show its own.
+pub struct Problems<'a>(pub &'a [FieldError]);
+
+impl Problems<'_> {
+    fn error_for(&self, field: &str) -> Option<String> {
+        self.0
             .iter()
             .find(|e| e.field == field)
             .map(|e| e.message.clone())
-    };
-    let group = |field: &str| {
-        if error_for(field).is_some() {
+    }
+
+    pub fn group(&self, field: &str) -> &'static str {
+        if self.error_for(field).is_some() {
             "govuk-form-group govuk-form-group--error"
         } else {
             "govuk-form-group"
         }
-    };
-    let message = |field: &str| {
-        error_for(field).map(|m| {
+    }
+
+    pub fn message(&self, field: &str) -> Option<AnyView> {
+        self.error_for(field).map(|m| {
             view! {
                 <p class="govuk-error-message" id=format!("{field}-error")>
                     <span class="govuk-visually-hidden">"Error: "</span>{m}
                 </p>
             }
+            .into_any()
         })
-    };
-    let input_class = |field: &str, width: &str| {
-        let error = if error_for(field).is_some() {
+    }
+
+    pub fn input_class(&self, field: &str, width: &str) -> String {
+        let error = if self.error_for(field).is_some() {
             " govuk-input--error"
         } else {
             ""
         };
         format!("govuk-input {width}{error}")
-    };
-    let described = |field: &str, hint: Option<&str>| {
+    }
+
+    /// The ids that describe an input: its hint and its error message.
+    pub fn described(&self, field: &str, hint: Option<&str>) -> Option<String> {
         let mut ids: Vec<String> = hint.map(str::to_owned).into_iter().collect();
-        if error_for(field).is_some() {
+        if self.error_for(field).is_some() {
             ids.push(format!("{field}-error"));
         }
         (!ids.is_empty()).then(|| ids.join(" "))
-    };
+    }
+}
+
+/// First name, last name and date of birth, with what was typed and each problem: Add Person's
+/// and the SEN team's Add a case.
+pub fn person_fields(answers: &PersonAnswers, p: &Problems<'_>) -> AnyView {
     let text = |field: &'static str, label: &'static str, value: &str| {
         view! {
-            <div class=group(field)>
+            <div class=p.group(field)>
                 <label class="govuk-label govuk-label--s" for=field>{label}</label>
-                {message(field)}
-                <input class=input_class(field, "govuk-!-width-two-thirds") id=field name=field type="text"
-                    value=value.to_owned() spellcheck="false" autocomplete="off" aria-describedby=described(field, None)/>
+                {p.message(field)}
+                <input class=p.input_class(field, "govuk-!-width-two-thirds") id=field name=field type="text"
+                    value=value.to_owned() spellcheck="false" autocomplete="off" aria-describedby=p.described(field, None)/>
             </div>
         }
     };
@@ -211,12 +225,33 @@ fn add_person_html(answers: &PersonAnswers, errors: Vec<FieldError>) -> String {
             <div class="govuk-date-input__item">
                 <div class="govuk-form-group">
                     <label class="govuk-label govuk-date-input__label" for=id.clone()>{label}</label>
-                    <input class=input_class("date_of_birth", width) id=id name=name type="text"
+                    <input class=p.input_class("date_of_birth", width) id=id name=name type="text"
                         inputmode="numeric" value=value.to_owned()/>
                 </div>
             </div>
         }
     };
+    view! {
+        {text("first_name", "First name", &answers.first_name)}
+        {text("last_name", "Last name", &answers.last_name)}
+        <div class=p.group("date_of_birth")>
+            <fieldset class="govuk-fieldset" role="group" aria-describedby=p.described("date_of_birth", Some("date_of_birth-hint"))>
+                <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">"Date of birth"</legend>
+                <div class="govuk-hint" id="date_of_birth-hint">"For example, 27 3 2015"</div>
+                {p.message("date_of_birth")}
+                <div class="govuk-date-input" id="date_of_birth">
+                    {part("day", "Day", &answers.day, "govuk-input--width-2")}
+                    {part("month", "Month", &answers.month, "govuk-input--width-2")}
+                    {part("year", "Year", &answers.year, "govuk-input--width-4")}
+                </div>
+            </fieldset>
+        </div>
+    }
+    .into_any()
+}
+
+fn add_person_html(answers: &PersonAnswers, errors: Vec<FieldError>) -> String {
+    let p = Problems(&errors);
     let checked = |value: &str| answers.who == value;
     to_html(|| {
         view! {
@@ -228,10 +263,10 @@ fn add_person_html(answers: &PersonAnswers, errors: Vec<FieldError>) -> String {
                  If the SEN team has asked for your views, they have already linked the child to you."
             </p>
             <form method="post" action="/send/people" novalidate>
-                <div class=group("who")>
-                    <fieldset class="govuk-fieldset" aria-describedby=described("who", None)>
+                <div class=p.group("who")>
+                    <fieldset class="govuk-fieldset" aria-describedby=p.described("who", None)>
                         <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">"Who are you adding?"</legend>
-                        {message("who")}
+                        {p.message("who")}
                         <div class="govuk-radios" data-module="govuk-radios">
                             <div class="govuk-radios__item">
                                 <input class="govuk-radios__input" id="who" name="who" type="radio" value="child" checked=checked("child")/>
@@ -244,20 +279,7 @@ fn add_person_html(answers: &PersonAnswers, errors: Vec<FieldError>) -> String {
                         </div>
                     </fieldset>
                 </div>
-                {text("first_name", "First name", &answers.first_name)}
-                {text("last_name", "Last name", &answers.last_name)}
-                <div class=group("date_of_birth")>
-                    <fieldset class="govuk-fieldset" role="group" aria-describedby=described("date_of_birth", Some("date_of_birth-hint"))>
-                        <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">"Date of birth"</legend>
-                        <div class="govuk-hint" id="date_of_birth-hint">"For example, 27 3 2015"</div>
-                        {message("date_of_birth")}
-                        <div class="govuk-date-input" id="date_of_birth">
-                            {part("day", "Day", &answers.day, "govuk-input--width-2")}
-                            {part("month", "Month", &answers.month, "govuk-input--width-2")}
-                            {part("year", "Year", &answers.year, "govuk-input--width-4")}
-                        </div>
-                    </fieldset>
-                </div>
+                {person_fields(answers, &p)}
                 <button type="submit" class="govuk-button">"Add Person"</button>
             </form>
         }
