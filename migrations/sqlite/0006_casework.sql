@@ -21,7 +21,8 @@ CREATE TABLE cases (
     updated_at         BIGINT NOT NULL,
     updated_by         BIGINT REFERENCES users(id) ON DELETE SET NULL
 );
-CREATE INDEX cases_open_urgency ON cases (closed_at, urgency, child_id);
+-- The dashboard: open cases, most urgent first, read in index order a page at a time.
+CREATE INDEX cases_open_urgency ON cases (urgency, child_id) WHERE closed_at IS NULL;
 CREATE INDEX cases_caseworker ON cases (caseworker_id, urgency);
 
 -- The SEN team's review of a submission (submissions themselves never change). A submission

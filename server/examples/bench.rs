@@ -432,6 +432,8 @@ async fn dashboard_load(portal: &Portal, database_url: &str) -> anyhow::Result<S
         .await?;
     }
     tx.commit().await?;
+    // As the database's own maintenance (autovacuum) would soon after a load like this.
+    sqlx::query("ANALYZE").execute(db.pool()).await?;
     db.pool().close().await;
     let client = portal
         .signed_in("caseworker@example.org", app::demo::DEMO_PASSWORD)

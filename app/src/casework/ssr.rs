@@ -146,7 +146,9 @@ pub async fn dashboard(
     }
     let filter_sql = clauses.join(" AND ");
     let from = "FROM cases k JOIN children c ON c.id = k.child_id";
-    let count_sql = format!("SELECT COUNT(*) {from} WHERE {filter_sql}");
+    // Counting needs the children only to search their names and dates of birth.
+    let count_from = if q.is_empty() { "FROM cases k" } else { from };
+    let count_sql = format!("SELECT COUNT(*) {count_from} WHERE {filter_sql}");
     let mut count = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(count_sql));
     for b in &binds {
         count = match b {
