@@ -548,7 +548,7 @@ async fn main() -> anyhow::Result<()> {
         _ => println!("(PostgreSQL skipped: TEST_POSTGRES_URL is not set)"),
     }
     println!(
-        "\nGoal (p99 under 50 ms, no errors): {}",
+        "\nGoal (autosave p99 under 50 ms, dashboard p50 under 20 ms, no errors): {}",
         if met { "met" } else { "NOT met" }
     );
     Ok(())
