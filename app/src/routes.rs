@@ -92,9 +92,7 @@ pub fn App(site: SiteInfo) -> impl IntoView {
     provide_context(crate::auth::idle::Activity(RwSignal::new(0)));
     view! {
         <Stylesheet id="portal-css" href=format!("/pkg/{OUTPUT_NAME}.css")/>
-        <Title formatter=|page: String| {
-            if page == SERVICE_NAME { page } else { format!("{page} – {SERVICE_NAME}") }
-        }/>
+        <Title formatter=page_title text=title_so_far/>
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>
@@ -139,6 +137,30 @@ pub fn App(site: SiteInfo) -> impl IntoView {
             </Layout>
         </Router>
     }
+}
+
+/// "Sign in" becomes "Sign in – SEND Portal"; a title that already names the service is kept.
+fn page_title(page: String) -> String {
+    if page == SERVICE_NAME || page.ends_with(&format!(" – {SERVICE_NAME}")) {
+        page
+    } else {
+        format!("{page} – {SERVICE_NAME}")
+    }
+}
+
+/// The title while no page has given one: in the browser, the one the server rendered (while
+/// the page hydrates or its code loads, the title must not go blank for a screen reader, nor
+/// change to something else); on the server, the service's name.
+fn title_so_far() -> String {
+    let rendered = if cfg!(target_arch = "wasm32") {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .map(|d| d.title())
+            .filter(|t| !t.is_empty())
+    } else {
+        None
+    };
+    rendered.unwrap_or_else(|| SERVICE_NAME.to_owned())
 }
 
 /// The HTML document, rendered on the server only. Sets the page's Content-Security-Policy with
@@ -191,4 +213,21 @@ pub fn page_csp(nonce: &str) -> String {
          style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
          form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_titles_name_the_service_once() {
+        assert_eq!(page_title("Sign in".into()), "Sign in – SEND Portal");
+        assert_eq!(page_title(SERVICE_NAME.into()), SERVICE_NAME);
+        // The title kept from the server while a page hydrates is not named twice.
+        assert_eq!(
+            page_title("Sign in – SEND Portal".into()),
+            "Sign in – SEND Portal"
+        );
+        assert_eq!(title_so_far(), SERVICE_NAME);
+    }
 }

@@ -1,6 +1,7 @@
 // The page shell every journey passes through: start page, header and footer, the statutory
 // statements, the not-found page, and the layout on a 320 px phone.
 import { checkAccessibility, expect, expectNoHorizontalScroll, jsEnabled, open, test } from './support';
+import { signIn } from './steps';
 
 test('start page shows the council, the service and how to get help', async ({ page, browserErrors }, testInfo) => {
   const response = await open(page, '/', testInfo);
@@ -14,6 +15,57 @@ test('start page shows the council, the service and how to get help', async ({ p
   await expect(footer.getByRole('link', { name: 'sen.team@example.org' })).toHaveAttribute('href', 'mailto:sen.team@example.org');
   await checkAccessibility(page, testInfo);
   expect(browserErrors).toEqual([]);
+});
+
+test('start page offers Log in and Register, as the user guide's first page does', async ({ page }, testInfo) => {
+  await open(page, '/', testInfo);
+  const main = page.getByRole('main');
+  await expect(main.getByRole('link', { name: 'Log in' })).toHaveAttribute('href', '/sign-in');
+  await main.getByRole('link', { name: 'Register' }).click();
+  await expect(page).toHaveURL(/\/register$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Create an account');
+  await page.goBack();
+  await main.getByRole('link', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
+});
+
+test('a signed-in person opening the start page lands on their own home', async ({ page, browser }, testInfo) => {
+  await signIn(page, browser, testInfo);
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/home$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome, Sam Taylor');
+});
+
+test('the title the server sent stays while the page hydrates', async ({ page }, testInfo) => {
+  test.skip(!jsEnabled(testInfo), 'hydration is what changes the title');
+  // Every title the document has from its first byte until it is interactive.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { titlesSeen: string[] }).titlesSeen = seen;
+    // From the moment the parser has read the server's <title>, every change after it.
+    const note = () => {
+      if (seen.length === 0 && !document.title) return;
+      if (seen[seen.length - 1] !== document.title) seen.push(document.title);
+    };
+    new MutationObserver(note).observe(document, { subtree: true, childList: true, characterData: true });
+    const frame = () => {
+      note();
+      if (document.body?.dataset.hydrated !== 'true') requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  for (const [path, title] of [
+    ['/', 'SEND Portal'],
+    ['/sign-in', 'Sign in – SEND Portal'],
+    ['/accessibility', 'Accessibility statement – SEND Portal'],
+    ['/register', 'Create an account – SEND Portal'],
+  ]) {
+    await open(page, path, testInfo);
+    await expect(page).toHaveTitle(title);
+    const seen = await page.evaluate(() => (window as unknown as { titlesSeen: string[] }).titlesSeen);
+    expect(seen, `titles of ${path} while it hydrated`).toEqual([title]);
+  }
 });
 
 test('skip link moves keyboard users to the main content', async ({ page }, testInfo) => {

@@ -1,7 +1,12 @@
 //! Protections every response gets: security headers, cache rules, and the refusal of
 //! state-changing requests that come from another site.
 
-use std::sync::Arc;
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
+};
 
 use axum::{
     body::Body,
@@ -137,6 +142,78 @@ fn forbidden() -> Response {
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     response
+}
+
+/// Keeps Leptos's reactive state of one request from reaching another.
+///
+/// Leptos keeps the "current reactive owner" in a thread-local variable. `Owner::new_root`,
+/// which leptos_axum calls for every page it renders, makes the new owner current and never
+/// puts the previous one back; the next request polled on that worker thread then finds the
+/// page's owner there. leptos_axum 0.8.10 creates child owners with `Owner::new()`, which takes
+/// the thread's current owner as parent, for static files and server functions: a static file
+/// then found the page's `ResponseOptions` by context and took its headers (the page lost its
+/// nonce policy, the stylesheet got it). Clearing the thread-local around every poll of every
+/// request means each request starts with no owner and leaves none behind.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IsolateReactiveOwnerLayer;
+
+impl<S> tower::Layer<S> for IsolateReactiveOwnerLayer {
+    type Service = IsolateReactiveOwner<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        IsolateReactiveOwner { inner }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct IsolateReactiveOwner<S> {
+    inner: S,
+}
+
+impl<S, R> tower::Service<R> for IsolateReactiveOwner<S>
+where
+    S: tower::Service<R>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = Isolated<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: R) -> Self::Future {
+        let inner = isolated(|| self.inner.call(request));
+        Isolated {
+            inner: Box::pin(inner),
+        }
+    }
+}
+
+/// A request's future, polled with no reactive owner current before or after.
+pub struct Isolated<F> {
+    inner: Pin<Box<F>>,
+}
+
+impl<F: Future> Future for Isolated<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        isolated(|| self.inner.as_mut().poll(cx))
+    }
+}
+
+fn isolated<T>(run: impl FnOnce() -> T) -> T {
+    clear_current_owner();
+    let value = run();
+    clear_current_owner();
+    value
+}
+
+fn clear_current_owner() {
+    if let Some(owner) = leptos::reactive::owner::Owner::current() {
+        owner.unset();
+    }
 }
 
 /// The answer when a handler panics: a plain page with a reference, the panic in the log.

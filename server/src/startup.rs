@@ -1,7 +1,7 @@
 //! Wiring: from `Settings` to a running server. Connects the database (migrating it), chooses
 //! the mailer, seeds demo accounts in development, and assembles the router and middleware.
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{convert::Infallible, future::Future, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use app::auth::session_store::DbSessionStore;
@@ -13,9 +13,10 @@ use app::{
     App,
 };
 use axum::{
-    extract::{DefaultBodyLimit, State},
+    extract::{DefaultBodyLimit, Request, State},
     http::StatusCode,
     middleware::from_fn_with_state,
+    response::Response,
     routing::{get, post},
     Json, Router,
 };
@@ -25,15 +26,19 @@ use leptos::{
 };
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use secrecy::ExposeSecret;
+use tower::{service_fn, Service};
 use tower_http::{
-    catch_panic::CatchPanicLayer, compression::CompressionLayer, timeout::TimeoutLayer,
-    trace::TraceLayer,
+    catch_panic::CatchPanicLayer, compression::CompressionLayer, services::ServeDir,
+    timeout::TimeoutLayer, trace::TraceLayer,
 };
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
 use crate::{
     config::{FileSettings, MailSettings, Settings},
-    middleware::{panic_response, refuse_cross_site, security_headers, SecurityPolicy},
+    middleware::{
+        panic_response, refuse_cross_site, security_headers, IsolateReactiveOwnerLayer,
+        SecurityPolicy,
+    },
 };
 
 /// The most files one post of a step can carry (a step's attachments fields together).
@@ -162,10 +167,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell))
+        .fallback_service(site_files(&state, context))
         .layer(sessions)
         .layer(from_fn_with_state(policy.clone(), refuse_cross_site))
         .layer(CompressionLayer::new().br(true).gzip(true))
@@ -176,7 +178,40 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
+        .layer(IsolateReactiveOwnerLayer)
         .with_state(state)
+}
+
+/// The built assets and public files of the site folder, served without the reactive system
+/// (nothing a page sets can reach them); any other address is the portal's "Page not found".
+fn site_files(
+    state: &AppState,
+    context: impl Fn() + Clone + Send + Sync + 'static,
+) -> ServeDir<
+    impl Service<Request, Response = Response, Error = Infallible, Future: Send + 'static>
+        + Clone
+        + Send
+        + Sync,
+> {
+    let render = leptos_axum::render_app_async_with_context(context, {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    });
+    let not_found = service_fn(move |request: Request| {
+        let render = render.clone();
+        async move {
+            let mut response = render(request).await;
+            // A page may have answered otherwise (a redirect, say); keep that.
+            if response.status() == StatusCode::OK {
+                *response.status_mut() = StatusCode::NOT_FOUND;
+            }
+            Ok(response)
+        }
+    });
+    ServeDir::new(state.leptos_options.site_root.as_ref())
+        .append_index_html_on_directories(false)
+        .call_fallback_on_method_not_allowed(true)
+        .fallback(not_found)
 }
 
 /// Answers 200 when the database answers, 503 otherwise; for load balancers and monitors.

@@ -384,3 +384,33 @@ fn create_admin_makes_an_admin_who_is_emailed_a_link_to_choose_a_password() {
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("already an account"));
 }
+
+#[tokio::test]
+async fn start_page_offers_log_in_and_register_and_sends_the_signed_in_home() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let html = app.get("/").await.text().await.unwrap();
+    assert!(
+        html.contains(r#"href="/sign-in" class="govuk-button""#),
+        "{html}"
+    );
+    assert!(html.contains(">Log in<"), "{html}");
+    assert!(html.contains(r#"href="/register""#), "{html}");
+    assert!(html.contains(">Register<"), "{html}");
+    for (email, home) in [
+        ("parent@example.org", "/home"),
+        ("senco@example.org", "/professional"),
+        ("caseworker@example.org", "/staff"),
+        ("admin@example.org", "/admin"),
+    ] {
+        let client = app.signed_in(email, "demo-portal-2026").await;
+        let response = client
+            .get(app.url("/"))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_redirection(), "{email}");
+        assert_eq!(common::location(&response), home, "{email}");
+    }
+    app.finish().await;
+}

@@ -1,10 +1,28 @@
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
+use leptos_router::components::Redirect;
 
-use crate::{layout::SERVICE_NAME, site::use_site};
+use crate::{auth::api::current_user, layout::SERVICE_NAME, site::use_site};
 
+/// `/`: the start page. Offers "Log in" and "Register", as the user guide's first page does;
+/// someone already signed in goes straight to their own home.
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) => Either::Left(view! { <Redirect path=user.role.home_path()/> }),
+                    _ => Either::Right(view! { <StartPage/> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn StartPage() -> impl IntoView {
     let site = use_site();
     view! {
         <Title text=SERVICE_NAME/>
@@ -16,6 +34,13 @@ pub fn HomePage() -> impl IntoView {
                         "Use this service to work with the {} SEN team on an Education, Health and Care (EHC) needs assessment.",
                         site.council_name
                     )}
+                </p>
+                <div class="govuk-button-group">
+                    <a href="/sign-in" class="govuk-button" draggable="false">"Log in"</a>
+                    <a href="/register" class="govuk-button govuk-button--secondary" draggable="false">"Register"</a>
+                </div>
+                <p class="govuk-body">
+                    "New to the portal? Register to create your account. We email you a link to finish registering, then you set up two-step verification by email."
                 </p>
                 <p class="govuk-body">"You can:"</p>
                 <ul class="govuk-list govuk-list--bullet">
@@ -29,7 +54,7 @@ pub fn HomePage() -> impl IntoView {
                 </p>
                 <h2 class="govuk-heading-m">"Before you start"</h2>
                 <p class="govuk-body">
-                    "You need an email address. Each time you sign in we email you a code, so check your spam or junk folder if it does not arrive."
+                    "You need an email address. Each time you log in we email you a code, so check your spam or junk folder if it does not arrive."
                 </p>
             </div>
         </div>
