@@ -90,9 +90,11 @@ pub fn App(site: SiteInfo) -> impl IntoView {
     provide_meta_context();
     provide_context(site);
     provide_context(crate::auth::idle::Activity(RwSignal::new(0)));
+    // Read before anything hydrates: Leptos's title effect empties the title when it first runs.
+    let shown = ShownTitle(StoredValue::new(title_so_far()));
     view! {
         <Stylesheet id="portal-css" href=format!("/pkg/{OUTPUT_NAME}.css")/>
-        <Title formatter=page_title text=title_so_far/>
+        <Title formatter=move |page| shown.remember(page_title(page)) text=move || shown.get()/>
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>
@@ -148,9 +150,23 @@ fn page_title(page: String) -> String {
     }
 }
 
-/// The title while no page has given one: in the browser, the one the server rendered (while
-/// the page hydrates or its code loads, the title must not go blank for a screen reader, nor
-/// change to something else); on the server, the service's name.
+/// The last title shown, which stays while no page gives one: while a page hydrates or its code
+/// loads, the title must not go blank for a screen reader, nor change to something else.
+#[derive(Clone, Copy)]
+struct ShownTitle(StoredValue<String>);
+
+impl ShownTitle {
+    fn remember(self, title: String) -> String {
+        self.0.set_value(title.clone());
+        title
+    }
+
+    fn get(self) -> String {
+        self.0.get_value()
+    }
+}
+
+/// In the browser, the title the server rendered; on the server, the service's name.
 fn title_so_far() -> String {
     let rendered = if cfg!(target_arch = "wasm32") {
         web_sys::window()
