@@ -26,6 +26,10 @@ pub enum AppError {
     /// Too many attempts: the message says when to try again.
     #[error("{0}")]
     TooManyAttempts(String),
+    /// More than the portal takes in one request (a posted step with too many answers, say);
+    /// nothing was saved.
+    #[error("{0}")]
+    TooLarge(String),
     /// The request could not reach the server, or its answer could not be read.
     #[error("The portal could not be reached. Check your connection and try again.")]
     Unreachable,
@@ -53,6 +57,7 @@ impl AppError {
             AppError::SignInRequired => 401,
             AppError::Forbidden => 403,
             AppError::Invalid(_) | AppError::Field { .. } => 422,
+            AppError::TooLarge(_) => 413,
             AppError::TooManyAttempts(_) => 429,
             AppError::Unreachable => 503,
             AppError::Internal { .. } => 500,
@@ -65,6 +70,15 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
+            ServerFnErrorErr::Deserialization(message) if message.contains(BODY_LIMIT_EXCEEDED) => {
+                let error = AppError::TooLarge(
+                    "This was too much to send at once, so nothing was saved. Shorten the longest answers and try again."
+                        .into(),
+                );
+                // The server function never ran, so nothing else gives the answer its status.
+                let _ = with_status::<()>(Err(error.clone()));
+                error
+            }
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Deserialization(_) => {
                 AppError::Unreachable
             }
@@ -75,6 +89,10 @@ impl FromServerFnError for AppError {
         }
     }
 }
+
+/// What reading a server function's arguments fails with when the body is over axum's limit
+/// (`DefaultBodyLimit`, 2 MB unless a route sets another): http-body-util's `LengthLimitError`.
+const BODY_LIMIT_EXCEEDED: &str = "length limit exceeded";
 
 /// Records an unexpected failure and returns the error the user sees. On the server the cause
 /// and a fresh reference are logged; in the browser there is no log to tie it to.
@@ -122,6 +140,7 @@ mod ssr {
                 .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
             let heading = match self {
                 AppError::NotFound => "Page not found",
+                AppError::TooLarge(_) => "Too much to save at once",
                 _ => "Sorry, there is a problem with the service",
             };
             let body = format!(
@@ -238,6 +257,15 @@ mod tests {
         let text = err.to_string();
         assert!(text.contains("ABCD-1234"));
         assert!(text.contains("problem with the service"));
+    }
+
+    #[test]
+    fn a_body_over_the_limit_reads_as_too_large() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "length limit exceeded".into(),
+        ));
+        assert_eq!(err.status(), 413);
+        assert!(err.to_string().contains("nothing was saved"), "{err}");
     }
 
     #[test]

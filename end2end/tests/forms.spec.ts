@@ -261,3 +261,26 @@ test('two tabs on one draft: the one behind is told, shown both, and chooses', a
   await page.reload();
   await expect(page.getByLabel('First name')).toHaveValue('Maxwell');
 });
+
+test('signing out forgets the answers this browser kept while offline', async ({ page, browser }, testInfo) => {
+  test.skip(!jsEnabled(testInfo), 'without scripts nothing is kept in the browser');
+  await startE2ForMax(page, browser, testInfo);
+  // Saves do not get through (the rest of the portal does), so the answers stay in the browser.
+  await page.route('**/api/forms/step/save', (route) => route.abort());
+  await page.getByLabel('Last name').fill('Taylor-Reid');
+  await expect(saveStatus(page)).toContainText('Not saved — your changes are kept in this browser');
+  const kept = () =>
+    page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('send-portal-draft-')));
+  expect(await kept()).toHaveLength(1);
+  // Another site's (or another feature's) storage is left alone.
+  await page.evaluate(() => localStorage.setItem('unrelated', 'kept'));
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('You have signed out');
+  expect(await kept()).toEqual([]);
+  expect(await page.evaluate(() => localStorage.getItem('unrelated'))).toBe('kept');
+
+  // An inactivity sign-out lands on the same page, which forgets them too.
+  await page.evaluate(() => localStorage.setItem('send-portal-draft-abc-child-details', 'first_name=Max'));
+  await open(page, '/signed-out?reason=inactive', testInfo);
+  expect(await kept()).toEqual([]);
+});

@@ -17,7 +17,7 @@ test('start page shows the council, the service and how to get help', async ({ p
   expect(browserErrors).toEqual([]);
 });
 
-test('start page offers Log in and Register, as the user guide's first page does', async ({ page }, testInfo) => {
+test('start page offers Log in and Register, as the first page of the user guide does', async ({ page }, testInfo) => {
   await open(page, '/', testInfo);
   const main = page.getByRole('main');
   await expect(main.getByRole('link', { name: 'Log in' })).toHaveAttribute('href', '/sign-in');

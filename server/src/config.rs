@@ -33,6 +33,8 @@ pub struct Settings {
     pub seed_demo: bool,
     /// Other council services shown as tiles on the home page.
     pub service_tiles: Vec<app::platform::state::ServiceTile>,
+    /// Proxies whose `X-Forwarded-For` names the client (`PORTAL_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     pub log_filter: String,
     pub log_json: bool,
 }
@@ -85,6 +87,19 @@ fn parse_service_tiles(text: &str) -> Result<Vec<app::platform::state::ServiceTi
                 }
                 _ => Err(format!("“{url}” (for {title}) must be a web address starting https://")),
             }
+        })
+        .collect()
+}
+
+/// `10.0.0.0/8, 192.168.1.4`: addresses or CIDR ranges, separated by commas or spaces.
+fn parse_trusted_proxies(text: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    text.split([',', ' '])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("“{item}” is not an IP address or a range such as 10.0.0.0/8"))
         })
         .collect()
 }
@@ -181,6 +196,13 @@ impl Settings {
                     Vec::new()
                 }
             },
+        };
+        let trusted_proxies = match get("PORTAL_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(text) => parse_trusted_proxies(&text).unwrap_or_else(|message| {
+                problems.push(problem("PORTAL_TRUSTED_PROXIES", message));
+                Vec::new()
+            }),
         };
         let sen_team_phone = get("PORTAL_SEN_TEAM_PHONE").unwrap_or_else(|| "01234 567890".into());
         let sen_team_email =
@@ -313,6 +335,7 @@ impl Settings {
             secret_key,
             seed_demo,
             service_tiles,
+            trusted_proxies,
             log_filter,
             log_json,
         })
@@ -399,6 +422,19 @@ mod tests {
         );
         assert!(!s.cookie_secure);
         assert!(s.seed_demo);
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_ranges() {
+        let proxies = settings(&[("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.4 ::1")])
+            .unwrap()
+            .trusted_proxies;
+        let shown: Vec<String> = proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["10.0.0.0/8", "192.168.1.4/32", "::1/128"]);
+        assert!(settings(&[]).unwrap().trusted_proxies.is_empty());
+        let err = settings(&[("PORTAL_TRUSTED_PROXIES", "10.0.0.0/8,load-balancer")]).unwrap_err();
+        assert!(err.to_string().contains("PORTAL_TRUSTED_PROXIES"), "{err}");
+        assert!(err.to_string().contains("load-balancer"), "{err}");
     }
 
     #[test]

@@ -95,6 +95,8 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
                 .clone()
                 .unwrap_or_else(|| secrecy::SecretString::from(DEVELOPMENT_SECRET_KEY)),
             service_tiles: settings.service_tiles.clone(),
+            hashing: tokio::sync::Semaphore::new(app::platform::state::hashing_turns()),
+            trusted_proxies: settings.trusted_proxies.clone(),
         }),
     })
 }

@@ -864,3 +864,112 @@ async fn a_step_posted_after_the_session_ended_is_saved_after_signing_in_again()
     assert_eq!(again["version"], 2);
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_step_with_a_million_values_for_one_question_is_refused_and_nothing_is_saved() {
+    const NAME: &str = "consent_to_share.0.share_with";
+    const MILLION: usize = 1_000_000;
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let parent = app.signed_in(PARENT, PASSWORD).await;
+        let child = app.child_id("Ellie").await;
+        let draft = start(&app, &parent, &child, E2).await;
+        let before: Value = load(&app, &parent, &draft).await.json().await.unwrap();
+        let started = std::time::Instant::now();
+
+        // Without JavaScript: a plain form post. Each value different, as an attack sends
+        // them: every one a new option to compare with those before.
+        let body = (0..MILLION).fold(String::from("__action=continue"), |mut body, i| {
+            body.push_str(&format!("&{NAME}=v{i}"));
+            body
+        });
+        let response = parent
+            .post(app.url(&format!("/drafts/{draft}/steps/consent")))
+            .header("origin", app.address.clone())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("an answer, not a dropped connection");
+        assert_eq!(
+            response.status(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{backend:?}"
+        );
+        let page = response.text().await.unwrap();
+        assert!(page.contains("Nothing was saved"), "{backend:?} {page}");
+
+        // The same as multipart (the form that can carry files), counted as it arrives.
+        let mut form = reqwest::multipart::Form::new().text("__action", "continue");
+        for i in 0..=app::forms::answers::MAX_STEP_PAIRS {
+            form = form.text(NAME, format!("v{i}"));
+        }
+        let response = parent
+            .post(app.url(&format!("/drafts/{draft}/steps/consent")))
+            .header("origin", app.address.clone())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{backend:?}"
+        );
+
+        // From the page's scripts: the `save_step` server function. A million values are
+        // over the limit of any server function's body; tens of thousands are not, and reach
+        // the step's own limits.
+        let values: Vec<String> = (0..MILLION).map(|i| format!("v{i}")).collect();
+        for count in [MILLION, 30_000] {
+            let fields: Vec<(&str, &str)> =
+                values[..count].iter().map(|v| (NAME, v.as_str())).collect();
+            let response = save_step(&app, &parent, &draft, "consent", &fields).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "{backend:?} {count}"
+            );
+            let error: Value = response.json().await.unwrap();
+            assert!(
+                error["TooLarge"]
+                    .as_str()
+                    .is_some_and(|m| m.to_lowercase().contains("nothing was saved")),
+                "{backend:?} {count} {error}"
+            );
+        }
+        // Quickly, not after the request's time limit.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{backend:?} took {:?}",
+            started.elapsed()
+        );
+
+        let after: Value = load(&app, &parent, &draft).await.json().await.unwrap();
+        assert_eq!(after["version"], before["version"], "{backend:?}");
+        assert_eq!(after["answers"], before["answers"], "{backend:?}");
+
+        // A question's own options, each ticked (twice, even), are still saved.
+        let response = post_step(
+            &app,
+            &parent,
+            &draft,
+            "consent",
+            &[
+                ("__action", "autosave"),
+                (NAME, "education"),
+                (NAME, "health"),
+                (NAME, "education"),
+            ],
+        )
+        .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        let saved: Value = load(&app, &parent, &draft).await.json().await.unwrap();
+        assert_eq!(
+            saved["answers"]["consent_to_share"][0]["share_with"],
+            json!(["education", "health"]),
+            "{backend:?}"
+        );
+        app.finish().await;
+    }
+}

@@ -388,3 +388,44 @@ async fn after_the_code_people_return_to_the_page_they_were_sent_from() {
     }
     app.finish().await;
 }
+
+#[tokio::test]
+async fn a_return_path_that_browsers_read_as_another_site_leads_to_the_role_home() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        // Browsers drop tabs and newlines and read `\` as `/`, so the first three are
+        // `//evil.example` to them; the next two are no page of the portal either.
+        // `/%09/…` stays on the portal, as a (missing) page.
+        for (asked, expected) in [
+            ("/\t/evil.example", "/home"),
+            ("/\n/evil.example", "/home"),
+            ("/\\evil.example", "/home"),
+            ("/.//evil.example", "/home"),
+            ("javascript:alert(1)", "/home"),
+            ("/%09/evil.example", "/%09/evil.example"),
+        ] {
+            let client = browser();
+            app.call(
+                &client,
+                "auth/sign-in",
+                &[
+                    ("email", EMAIL),
+                    ("password", PASSWORD),
+                    ("return_to", asked),
+                ],
+            )
+            .await;
+            let code = app.last_code_to(EMAIL).await;
+            let verified = app
+                .call(&client, "auth/verify-code", &[("code", &code)])
+                .await;
+            assert_eq!(
+                verified.headers()["location"],
+                expected,
+                "{backend:?} {asked:?}"
+            );
+            assert_eq!(signed_in_as(&app, &client).await.as_deref(), Some(EMAIL));
+        }
+        app.finish().await;
+    }
+}

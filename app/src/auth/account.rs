@@ -89,26 +89,30 @@ pub async fn change_password(
                 auth::{
                     api::server::client_ip,
                     rules::NewPassword,
-                    ssr::{accounts, hash_secret, is_common_password, verify_secret},
+                    ssr::{
+                        accounts, hash_secret_off_thread, is_common_password,
+                        verify_secret_off_thread,
+                    },
                 },
                 platform::AppState,
             };
             let state = AppState::current()?;
             let (account, session) = server::require_account(&state).await?;
             let ip = client_ip().await;
-            accounts::check_throttle(&state, &account.email, &ip).await?;
-            if !verify_secret(&current_password, &account.password_hash) {
-                accounts::record_failure(
-                    &state,
-                    &account.email,
-                    accounts::Audit::of(Some(account.id), "password_check_failed", &ip),
-                )
-                .await?;
+            let attempt = accounts::begin_attempt(&state, &account.email, &ip).await?;
+            if !verify_secret_off_thread(&state, &current_password, &account.password_hash).await? {
+                attempt
+                    .failed(
+                        &state,
+                        accounts::Audit::of(Some(account.id), "password_check_failed", &ip),
+                    )
+                    .await?;
                 return Err(AppError::field(
                     "current_password",
                     "Your current password is not right",
                 ));
             }
+            attempt.withdrawn(&state).await?;
             let new = NewPassword::parse(&new_password)
                 .map_err(|m| AppError::field("new_password", m))?;
             if is_common_password(new.expose()) {
@@ -117,14 +121,13 @@ pub async fn change_password(
                     "This password is too common and easy to guess. Choose a different one.",
                 ));
             }
-            let hash = hash_secret(new.expose())?;
-            let current = session.id().map(|id| id.to_string()).unwrap_or_default();
+            let hash = hash_secret_off_thread(&state, new.expose()).await?;
             accounts::replace_password(
                 &state,
                 state.db.pool().begin().await?,
                 &account,
                 &hash,
-                Some(&current),
+                Some(&session),
                 "password_changed",
                 &ip,
             )
@@ -149,18 +152,19 @@ pub async fn change_secret(
                     api::server::client_ip,
                     normalise_secret_answer,
                     rules::SECRET_QUESTIONS,
-                    ssr::{accounts, hash_secret, verify_secret},
+                    ssr::{accounts, hash_secret_off_thread, verify_secret_off_thread},
                 },
                 platform::{db::unix_now, AppState},
             };
             let state = AppState::current()?;
             let (account, _) = server::require_account(&state).await?;
             let ip = client_ip().await;
-            accounts::check_throttle(&state, &account.email, &ip).await?;
-            if !verify_secret(&current_password, &account.password_hash) {
-                accounts::record_failure(&state, &account.email, accounts::Audit::of(Some(account.id), "password_check_failed", &ip)).await?;
+            let attempt = accounts::begin_attempt(&state, &account.email, &ip).await?;
+            if !verify_secret_off_thread(&state, &current_password, &account.password_hash).await? {
+                attempt.failed(&state, accounts::Audit::of(Some(account.id), "password_check_failed", &ip)).await?;
                 return Err(AppError::field("secret_password", "Your current password is not right"));
             }
+            attempt.withdrawn(&state).await?;
             if !SECRET_QUESTIONS.contains(&secret_question.as_str()) {
                 return Err(AppError::field("secret_question", "Choose a secret question"));
             }
@@ -168,7 +172,7 @@ pub async fn change_secret(
             if answer.chars().count() < 2 {
                 return Err(AppError::field("secret_answer", "Enter the answer to your secret question"));
             }
-            let hash = hash_secret(&answer)?;
+            let hash = hash_secret_off_thread(&state, &answer).await?;
             let mut tx = state.db.pool().begin().await?;
             sqlx::query("UPDATE users SET secret_question = $1, secret_answer_hash = $2, updated_at = $3 WHERE id = $4")
                 .bind(&secret_question)
@@ -196,9 +200,8 @@ pub async fn sign_out_others() -> Result<(), AppError> {
             };
             let state = AppState::current()?;
             let (account, session) = server::require_account(&state).await?;
-            let current = session.id().map(|id| id.to_string()).unwrap_or_default();
             let mut tx = state.db.pool().begin().await?;
-            accounts::end_sessions(&mut tx, account.id, Some(&current)).await?;
+            accounts::end_sessions(&mut tx, account.id, Some(&session)).await?;
             accounts::Audit::of(Some(account.id), "signed_out_others", &client_ip().await)
                 .write(&mut tx)
                 .await?;

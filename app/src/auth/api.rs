@@ -48,11 +48,6 @@ pub(crate) mod server {
         pub return_to: Option<String>,
     }
 
-    /// Only a path on this site: never `//host` or a full address elsewhere.
-    pub fn safe_return_path(path: Option<String>) -> Option<String> {
-        path.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\"))
-    }
-
     /// The sign-in attempt waiting for its code, and its account.
     pub async fn pending_sign_in(
         state: &AppState,
@@ -77,11 +72,18 @@ pub(crate) mod server {
         leptos_axum::extract::<Session>().await.map_err(internal)
     }
 
+    /// The client's address: the peer, or what trusted proxies say (`PORTAL_TRUSTED_PROXIES`).
     pub async fn client_ip() -> String {
-        leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+        let Ok(ConnectInfo(peer)) = leptos_axum::extract::<ConnectInfo<SocketAddr>>().await else {
+            return "unknown".into();
+        };
+        let headers = leptos_axum::extract::<http::HeaderMap>()
             .await
-            .map(|ConnectInfo(addr)| addr.ip().to_string())
-            .unwrap_or_else(|_| "unknown".into())
+            .unwrap_or_default();
+        let trusted = AppState::current()
+            .map(|s| s.runtime.trusted_proxies.clone())
+            .unwrap_or_default();
+        crate::platform::client::client_address(peer.ip(), &headers, &trusted).to_string()
     }
 
     /// The signed-in account, if the session has one that is still within its limits.
@@ -101,8 +103,16 @@ pub(crate) mod server {
             session.flush().await.map_err(internal)?;
             return Ok(None);
         }
+        let epoch = session
+            .get::<i64>(accounts::SESSION_EPOCH_KEY)
+            .await
+            .map_err(internal)?;
         match accounts::find_account(state, user_id).await? {
-            Some(account) if account.active => Ok(Some(account)),
+            // A session from before "sign out everywhere" is over, even if a request that was
+            // under way then has saved it again since.
+            Some(account) if account.active && epoch == Some(account.session_epoch) => {
+                Ok(Some(account))
+            }
             _ => {
                 session.flush().await.map_err(internal)?;
                 Ok(None)
@@ -225,7 +235,10 @@ pub async fn sign_in(
 ) -> Result<(), AppError> {
     crate::error::with_status(async move {
         use crate::{
-            auth::ssr::{accounts, hash_secret, verify_secret},
+            auth::{
+                return_path::ReturnPath,
+                ssr::{accounts, hash_secret_off_thread, verify_secret_off_thread},
+            },
             platform::AppState,
         };
         let state = AppState::current()?;
@@ -234,23 +247,24 @@ pub async fn sign_in(
         if email.is_empty() || password.is_empty() {
             return Err(AppError::invalid("Enter your email address and password."));
         }
-        accounts::check_throttle(&state, &email, &ip).await?;
+        let attempt = accounts::begin_attempt(&state, &email, &ip).await?;
         let account = accounts::find_account_by_email(&state, &email).await?;
         let password_ok = match &account {
-            Some(account) => verify_secret(&password, &account.password_hash),
+            Some(account) => verify_secret_off_thread(&state, &password, &account.password_hash).await?,
             None => {
                 // Spend the same time as a real check, so timing does not tell who has an account.
-                let _ = hash_secret(&password);
+                let _ = hash_secret_off_thread(&state, &password).await?;
                 false
             }
         };
         let account = match account {
             Some(account) if password_ok && account.active => account,
             other => {
-                accounts::record_failure(&state, &email, accounts::Audit::of(other.map(|a| a.id), "sign_in_failed", &ip)).await?;
+                attempt.failed(&state, accounts::Audit::of(other.map(|a| a.id), "sign_in_failed", &ip)).await?;
                 return Err(AppError::invalid("The email address or password is not right. Check them and try again."));
             }
         };
+        attempt.withdrawn(&state).await?;
         if !account.email_confirmed {
             return Err(AppError::invalid(
                 "Confirm your email address first: open the link in the email we sent when you registered.",
@@ -272,7 +286,9 @@ pub async fn sign_in(
                 server::PendingSignIn {
                     user_id: account.id,
                     attempt: attempt.clone(),
-                    return_to: server::safe_return_path(return_to),
+                    return_to: return_to
+                        .and_then(|p| ReturnPath::parse(&p).ok())
+                        .map(ReturnPath::into_string),
                 },
             )
             .await
@@ -289,7 +305,7 @@ pub async fn sign_in(
 pub async fn verify_code(code: String) -> Result<(), AppError> {
     crate::error::with_status(async move {
         use crate::{
-            auth::{session_store::USER_ID_KEY, ssr::accounts},
+            auth::{return_path::ReturnPath, session_store::USER_ID_KEY, ssr::accounts},
             error::internal,
             platform::{db::unix_now, AppState},
         };
@@ -297,35 +313,32 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
         let ip = server::client_ip().await;
         let session = server::session().await?;
         let (pending, account) = server::pending_sign_in(&state, &session).await?;
-        accounts::check_throttle(&state, &account.email, &ip).await?;
         let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
         if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
             return Err(AppError::invalid("Enter the 6-digit code from the email."));
         }
+        let attempt = accounts::begin_attempt(&state, &account.email, &ip).await?;
         let attempt_hash = accounts::sha256_hex(&pending.attempt);
-        let row: Option<(i64, String, i64, i64)> = sqlx::query_as(
-            "SELECT id, code_hash, expires_at, wrong_tries FROM sign_in_codes \
-             WHERE attempt = $1 AND used_at IS NULL AND replaced_at IS NULL ORDER BY id DESC LIMIT 1",
+        // Each try is claimed before the code is compared, in one statement, so parallel tries
+        // cannot compare more than the allowed number between them.
+        let claimed: Option<(i64, String, i64, i64)> = sqlx::query_as(
+            "UPDATE sign_in_codes SET wrong_tries = wrong_tries + 1 \
+             WHERE id = (SELECT id FROM sign_in_codes WHERE attempt = $1 AND replaced_at IS NULL ORDER BY id DESC LIMIT 1) \
+             AND used_at IS NULL AND wrong_tries < $2 AND expires_at >= $3 \
+             RETURNING id, code_hash, expires_at, wrong_tries",
         )
         .bind(&attempt_hash)
+        .bind(accounts::CODE_MAX_WRONG_TRIES)
+        .bind(unix_now())
         .fetch_optional(state.db.pool())
         .await?;
-        let Some((code_id, stored_hash, expires_at, wrong_tries)) = row else {
-            return Err(AppError::invalid("This code has already been used or replaced. Select ‘Send a new code’."));
+        let Some((code_id, stored_hash, _, tries)) = claimed else {
+            attempt.withdrawn(&state).await?;
+            return Err(code_not_claimed(&state, &attempt_hash).await?);
         };
-        if unix_now() > expires_at {
-            return Err(AppError::invalid("This code has expired. Select ‘Send a new code’."));
-        }
-        if wrong_tries >= accounts::CODE_MAX_WRONG_TRIES {
-            return Err(AppError::invalid("This code has been entered wrongly too many times. Select ‘Send a new code’."));
-        }
         if !accounts::same_digest(&accounts::code_hash(&state, &pending.attempt, &code), &stored_hash) {
-            sqlx::query("UPDATE sign_in_codes SET wrong_tries = wrong_tries + 1 WHERE id = $1")
-                .bind(code_id)
-                .execute(state.db.pool())
-                .await?;
-            accounts::record_failure(&state, &account.email, accounts::Audit::of(Some(account.id), "code_failed", &ip)).await?;
-            let left = accounts::CODE_MAX_WRONG_TRIES - wrong_tries - 1;
+            attempt.failed(&state, accounts::Audit::of(Some(account.id), "code_failed", &ip)).await?;
+            let left = accounts::CODE_MAX_WRONG_TRIES - tries;
             return Err(AppError::invalid(if left > 0 {
                 format!("The code is not right. Check the email and try again ({left} tries left).")
             } else {
@@ -341,6 +354,7 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
         if used.rows_affected() != 1 {
             return Err(AppError::invalid("This code has already been used. Sign in again."));
         }
+        attempt.succeeded(&mut tx).await?;
         accounts::Audit::of(Some(account.id), "sign_in", &ip).write(&mut tx).await?;
         tx.commit().await?;
         // A new session id at sign-in, so an id planted before cannot ride along.
@@ -348,10 +362,40 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
         session.remove_value(server::PENDING_KEY).await.map_err(internal)?;
         session.insert(USER_ID_KEY, account.id).await.map_err(internal)?;
         session.insert(server::SIGNED_IN_AT_KEY, unix_now()).await.map_err(internal)?;
-        leptos_axum::redirect(pending.return_to.as_deref().unwrap_or(account.role.home_path()));
+        session.insert(accounts::SESSION_EPOCH_KEY, account.session_epoch).await.map_err(internal)?;
+        // Checked again here: a session may hold a path stored before the rules tightened.
+        let return_to = pending.return_to.as_deref().and_then(|p| ReturnPath::parse(p).ok());
+        leptos_axum::redirect(return_to.as_ref().map_or(account.role.home_path(), ReturnPath::as_str));
         Ok(())
     }
     .await)
+}
+
+/// Why the newest code of an attempt could not be tried: used or replaced, expired, or out of
+/// tries (a try is only claimed when none of these holds).
+#[cfg(feature = "ssr")]
+async fn code_not_claimed(
+    state: &crate::platform::AppState,
+    attempt_hash: &str,
+) -> Result<AppError, AppError> {
+    use crate::{auth::ssr::accounts, platform::db::unix_now};
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT expires_at, wrong_tries FROM sign_in_codes \
+         WHERE attempt = $1 AND used_at IS NULL AND replaced_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(attempt_hash)
+    .fetch_optional(state.db.pool())
+    .await?;
+    Ok(AppError::invalid(match row {
+        None => "This code has already been used or replaced. Select ‘Send a new code’.",
+        Some((_, tries)) if tries >= accounts::CODE_MAX_WRONG_TRIES => {
+            "This code has been entered wrongly too many times. Select ‘Send a new code’."
+        }
+        Some((expires_at, _)) if unix_now() > expires_at => {
+            "This code has expired. Select ‘Send a new code’."
+        }
+        Some(_) => "This code has already been used or replaced. Select ‘Send a new code’.",
+    }))
 }
 
 /// "Send a new code": replaces the code of this sign-in attempt, after a short pause.
@@ -377,6 +421,11 @@ pub async fn resend_code() -> Result<(), AppError> {
                 return Err(AppError::invalid(format!(
                     "We have just sent a code. Wait {wait} seconds before asking for another."
                 )));
+            }
+            if !accounts::may_send_email(&state, "code_again", &account.email, &ip).await? {
+                return Err(AppError::invalid(
+                    "We have sent several codes in the last few minutes. Use the newest one, or wait 15 minutes and ask again.",
+                ));
             }
             server::send_code(&state, &account, &pending.attempt, &ip).await
         }

@@ -8,6 +8,7 @@ pub mod idle;
 pub mod pages;
 pub mod recovery;
 pub mod register;
+pub mod return_path;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod session_store;

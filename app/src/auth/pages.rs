@@ -4,8 +4,10 @@ use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
+pub use super::return_path::sign_in_then;
 use super::{
     api::{current_user, ResendCode, SignIn, SignOut, SignedInUser, VerifyCode},
+    return_path::ReturnPath,
     Role,
 };
 use crate::components::ErrorSummary;
@@ -18,6 +20,8 @@ pub fn SignInPage() -> impl IntoView {
         leptos_router::hooks::use_query_map()
             .read()
             .get("return")
+            .and_then(|p| ReturnPath::parse(&p).ok())
+            .map(ReturnPath::into_string)
             .unwrap_or_default()
     };
     view! {
@@ -121,9 +125,9 @@ pub fn SignedOutPage() -> impl IntoView {
         leptos_router::hooks::use_query_map()
             .read()
             .get("return")
-            .filter(|p| p.starts_with('/') && !p.starts_with("//"))
             .map_or_else(|| "/sign-in".to_owned(), |p| sign_in_then(&p))
     };
+    Effect::new(move |_| forget_offline_copies());
     view! {
         <Title text="You have signed out"/>
         <h1 class="govuk-heading-l">"You have signed out"</h1>
@@ -142,8 +146,33 @@ pub fn SignOutButton() -> impl IntoView {
     let action = ServerAction::<SignOut>::new();
     view! {
         <ActionForm action=action attr:class="portal-header__sign-out">
-            <button type="submit" class="portal-header__link">"Sign out"</button>
+            <button type="submit" class="portal-header__link" on:click=move |_| forget_offline_copies()>
+                "Sign out"
+            </button>
         </ActionForm>
+    }
+}
+
+/// The start of the names under which the wizard keeps answers in the browser's storage while
+/// they have not reached the server.
+pub const OFFLINE_COPY_PREFIX: &str = "send-portal-draft-";
+
+/// Forgets every unsent answer kept in this browser, so that the next person at a shared
+/// computer cannot read them: on signing out, and on the signed-out page (which an inactivity
+/// sign-out also reaches).
+pub fn forget_offline_copies() {
+    if !cfg!(target_arch = "wasm32") {
+        return;
+    }
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(OFFLINE_COPY_PREFIX))
+        .collect();
+    for key in keys {
+        let _ = storage.remove_item(&key);
     }
 }
 
@@ -191,15 +220,4 @@ fn Welcome(user: SignedInUser) -> impl IntoView {
         <p class="govuk-body">{format!("You are signed in as {}.", user.email)}</p>
     }
     .into_any()
-}
-
-/// The sign-in page, coming back to `path` afterwards.
-pub fn sign_in_then(path: &str) -> String {
-    format!(
-        "/sign-in?return={}",
-        path.replace('%', "%25")
-            .replace('&', "%26")
-            .replace('?', "%3F")
-            .replace('#', "%23")
-    )
 }

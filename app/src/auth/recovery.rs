@@ -25,7 +25,10 @@ pub async fn forgotten_password(
                 auth::{
                     api::server::client_ip,
                     normalise_secret_answer,
-                    ssr::{accounts, hash_secret, tokens, verify_secret, PasswordHashString},
+                    ssr::{
+                        accounts, hash_secret_off_thread, tokens, verify_secret_off_thread,
+                        PasswordHashString,
+                    },
                 },
                 platform::{AppState, Email},
             };
@@ -35,7 +38,7 @@ pub async fn forgotten_password(
             if email.is_empty() {
                 return Err(AppError::field("email", "Enter your email address"));
             }
-            accounts::check_throttle(&state, &email, &ip).await?;
+            let attempt = accounts::begin_attempt(&state, &email, &ip).await?;
             let answer = normalise_secret_answer(&secret_answer);
             let account = accounts::find_account_by_email(&state, &email).await?;
             let stored: Option<(Option<String>, Option<String>)> = match &account {
@@ -47,18 +50,22 @@ pub async fn forgotten_password(
             };
             let right = match (&account, stored) {
                 (Some(account), Some((Some(question), Some(hash)))) if account.active => {
-                    verify_secret(&answer, &PasswordHashString(hash)) && question == secret_question
+                    verify_secret_off_thread(&state, &answer, &PasswordHashString(hash)).await?
+                        && question == secret_question
                 }
                 _ => {
                     // The same work as a real check, so the reply's timing tells nothing.
-                    let _ = hash_secret(&answer);
+                    let _ = hash_secret_off_thread(&state, &answer).await?;
                     false
                 }
             };
+            // Counted for every request, so the reply and its timing say nothing of the answer.
+            let may_send = accounts::may_send_email(&state, "reset", &email, &ip).await?;
             match account {
-                Some(account) if right => {
+                Some(account) if right && may_send => {
                     // Only the newest link works.
                     let mut tx = state.db.pool().begin().await?;
+                    attempt.succeeded(&mut tx).await?;
                     sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
                         .bind(crate::platform::db::unix_now())
                         .bind(account.id)
@@ -82,8 +89,10 @@ pub async fn forgotten_password(
                         })
                         .await?;
                 }
+                // Right, but this address has had its fill of emails for now.
+                Some(_) if right => attempt.withdrawn(&state).await?,
                 other => {
-                    accounts::record_failure(&state, &email, accounts::Audit::of(other.map(|a| a.id), "reset_refused", &ip)).await?;
+                    attempt.failed(&state, accounts::Audit::of(other.map(|a| a.id), "reset_refused", &ip)).await?;
                 }
             }
             leptos_axum::redirect("/forgotten-password/sent");
@@ -101,7 +110,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
                 auth::{
                     api::server::client_ip,
                     rules::NewPassword,
-                    ssr::{accounts, hash_secret, is_common_password, tokens},
+                    ssr::{accounts, hash_secret_off_thread, is_common_password, tokens},
                 },
                 platform::AppState,
             };
@@ -113,7 +122,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
                     "This password is too common and easy to guess. Choose a different one.",
                 ));
             }
-            let hash = hash_secret(password.expose())?;
+            let hash = hash_secret_off_thread(&state, password.expose()).await?;
             let mut tx = state.db.pool().begin().await?;
             let Some(user_id) = tokens::consume(&mut tx, &token, tokens::RESET_PASSWORD).await? else {
                 return Err(AppError::invalid(

@@ -28,7 +28,7 @@ pub async fn register(
                     api::server::client_ip,
                     normalise_secret_answer,
                     rules::{EmailAddress, NewPassword, SECRET_QUESTIONS},
-                    ssr::{accounts, hash_secret, is_common_password, tokens},
+                    ssr::{accounts, hash_secret_off_thread, is_common_password, tokens},
                     Role,
                 },
                 platform::{db::unix_now, AppState, Email},
@@ -58,9 +58,14 @@ pub async fn register(
                 return Err(AppError::field("secret_answer", "Enter the answer to your secret question"));
             }
             // Hash first, whoever it is, so both branches below take the same time.
-            let password_hash = hash_secret(password.expose())?;
-            let answer_hash = hash_secret(&answer)?;
+            let password_hash = hash_secret_off_thread(&state, password.expose()).await?;
+            let answer_hash = hash_secret_off_thread(&state, &answer).await?;
             let base = state.runtime.base_url.clone();
+            if !accounts::may_send_email(&state, "register", email.as_str(), &ip).await? {
+                // The same reply as ever; nothing stored, nothing sent.
+                leptos_axum::redirect("/register/check-email");
+                return Ok(());
+            }
             match accounts::find_account_by_email(&state, email.as_str()).await? {
                 Some(existing) => {
                     // Same screen for the person registering; the owner hears about it.
@@ -136,6 +141,7 @@ pub async fn resend_confirmation(email: String) -> Result<(), AppError> {
         async move {
             use crate::{
                 auth::{
+                    api::server::client_ip,
                     rules::EmailAddress,
                     ssr::{accounts, tokens},
                 },
@@ -143,6 +149,10 @@ pub async fn resend_confirmation(email: String) -> Result<(), AppError> {
             };
             let state = AppState::current()?;
             let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
+            let ip = client_ip().await;
+            if !accounts::may_send_email(&state, "confirm_again", email.as_str(), &ip).await? {
+                return Ok(());
+            }
             if let Some(account) = accounts::find_account_by_email(&state, email.as_str()).await? {
                 if !account.email_confirmed {
                     let mut conn = state.db.pool().acquire().await?;

@@ -36,6 +36,44 @@ pub fn verify_secret(secret: &str, hash: &PasswordHashString) -> bool {
     }
 }
 
+/// Hashes on the blocking threads, as many at a time as `Runtime::hashing` allows: each hash
+/// takes tens of milliseconds of a core and 19 MiB, so a burst of sign-ins or registrations
+/// waits its turn instead of starving page loads and `/healthz` on the async workers.
+pub async fn hash_secret_off_thread(
+    state: &crate::platform::AppState,
+    secret: &str,
+) -> Result<PasswordHashString, crate::error::AppError> {
+    let secret = secret.to_owned();
+    off_thread(state, move || hash_secret(&secret))
+        .await?
+        .map_err(crate::error::internal)
+}
+
+/// `verify_secret`, on the blocking threads (see `hash_secret_off_thread`).
+pub async fn verify_secret_off_thread(
+    state: &crate::platform::AppState,
+    secret: &str,
+    hash: &PasswordHashString,
+) -> Result<bool, crate::error::AppError> {
+    let (secret, hash) = (secret.to_owned(), hash.clone());
+    off_thread(state, move || verify_secret(&secret, &hash)).await
+}
+
+async fn off_thread<T: Send + 'static>(
+    state: &crate::platform::AppState,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, crate::error::AppError> {
+    let _turn = state
+        .runtime
+        .hashing
+        .acquire()
+        .await
+        .map_err(crate::error::internal)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(crate::error::internal)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,9 +107,19 @@ pub mod accounts {
     pub const CODE_MAX_WRONG_TRIES: i64 = 5;
     /// The pause before another code may be asked for.
     pub const RESEND_COOLDOWN_SECS: i64 = 30;
-    /// Failed sign-ins or codes allowed per account and per address in the window.
+    /// Failed passwords or codes for one account from one address in the window; the next
+    /// try is refused until the oldest stops counting.
     pub const MAX_FAILURES: i64 = 10;
+    /// Failed tries for one account from every address together: beyond `MAX_FAILURES` each
+    /// try waits a little longer (the real owner, elsewhere, is slowed, not locked out); past
+    /// this many (an attack from many addresses) tries are refused.
+    pub const MAX_ACCOUNT_FAILURES: i64 = 50;
+    /// Failures of any accounts from one address (a school, an office, a load balancer)
+    /// before each try from it waits a little; an address alone never locks anyone out.
+    pub const ADDRESS_SLOW_DOWN_AFTER: i64 = 30;
     pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+    /// The longest a try is made to wait.
+    pub const MAX_SLOW_DOWN: std::time::Duration = std::time::Duration::from_secs(5);
 
     /// A row of `users`, for the server only (it holds the password hash).
     #[derive(Debug, Clone)]
@@ -84,6 +132,8 @@ pub mod accounts {
         pub email_confirmed: bool,
         pub two_step: bool,
         pub active: bool,
+        /// Moves on whenever all the account's sessions are ended (see `end_sessions`).
+        pub session_epoch: i64,
     }
 
     type AccountRow = (
@@ -95,10 +145,12 @@ pub mod accounts {
         Option<i64>,
         Option<String>,
         Option<i64>,
+        i64,
     );
 
     fn account_from(row: AccountRow) -> Result<Account, AppError> {
-        let (id, email, full_name, role, hash, confirmed, two_step, deactivated) = row;
+        let (id, email, full_name, role, hash, confirmed, two_step, deactivated, session_epoch) =
+            row;
         Ok(Account {
             id,
             email,
@@ -109,10 +161,11 @@ pub mod accounts {
             email_confirmed: confirmed.is_some(),
             two_step: two_step.is_some(),
             active: deactivated.is_none(),
+            session_epoch,
         })
     }
 
-    const ACCOUNT_COLUMNS: &str = "id, email, full_name, role, password_hash, email_confirmed_at, two_step_method, deactivated_at";
+    const ACCOUNT_COLUMNS: &str = "id, email, full_name, role, password_hash, email_confirmed_at, two_step_method, deactivated_at, session_epoch";
 
     pub fn normalise_email(email: &str) -> String {
         email.trim().to_lowercase()
@@ -210,28 +263,176 @@ pub mod accounts {
         entry.write(&mut conn).await
     }
 
-    /// Refuses when the account or the address has failed too often lately, saying when the
-    /// oldest failure counted stops counting (the real user is never locked out for good).
-    pub async fn check_throttle(state: &AppState, account: &str, ip: &str) -> Result<(), AppError> {
-        let since = unix_now() - FAILURE_WINDOW_SECS;
-        for (column, value) in [("account", account), ("ip", ip)] {
-            let (count, oldest): (i64, Option<i64>) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT COUNT(*), MIN(at) FROM auth_failures WHERE {column} = $1 AND at > $2"
-            )))
-            .bind(value)
-            .bind(since)
-            .fetch_one(state.db.pool())
-            .await?;
-            if count >= MAX_FAILURES {
-                let wait_secs = oldest.unwrap_or(since) + FAILURE_WINDOW_SECS - unix_now();
-                let minutes = (wait_secs.max(60) + 59) / 60;
-                return Err(AppError::TooManyAttempts(format!(
-                    "There have been too many failed attempts to sign in. Try again in {minutes} minute{}.",
-                    if minutes == 1 { "" } else { "s" }
-                )));
-            }
+    /// A try at a password or a code, counted as a failure before the secret is checked, so
+    /// that tries made in parallel cannot all slip under the limit: whichever is the eleventh
+    /// to be counted sees ten before it. `succeeded` takes it back.
+    #[must_use = "say how the try ended: succeeded, failed or withdrawn"]
+    pub struct Attempt {
+        id: i64,
+    }
+
+    /// Counts a try at `account`'s secret from `ip`, or refuses it (saying when to try again)
+    /// when that account has failed too often from that address, or from everywhere. Where
+    /// refusing could lock out the real owner, the try is slowed down instead.
+    pub async fn begin_attempt(
+        state: &AppState,
+        account: &str,
+        ip: &str,
+    ) -> Result<Attempt, AppError> {
+        let now = unix_now();
+        let since = now - FAILURE_WINDOW_SECS;
+        let pool = state.db.pool();
+        // One try per account at a time passes this transaction (PostgreSQL: a lock on the
+        // account; SQLite: the single writer), so each sees every try stored before it, and a
+        // refused try leaves nothing behind.
+        let mut tx = pool.begin().await?;
+        if state.db.dialect() == crate::platform::Dialect::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                .bind(account)
+                .execute(&mut *tx)
+                .await?;
         }
-        Ok(())
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO auth_failures (account, ip, at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(account)
+        .bind(ip)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let (from_here, oldest_here, everywhere, oldest): (i64, Option<i64>, i64, Option<i64>) =
+            sqlx::query_as(
+                "SELECT COALESCE(SUM(CASE WHEN ip = $2 THEN 1 ELSE 0 END), 0), \
+                 MIN(CASE WHEN ip = $2 THEN at END), COUNT(*), MIN(at) \
+                 FROM auth_failures WHERE account = $1 AND at > $3",
+            )
+            .bind(account)
+            .bind(ip)
+            .bind(since)
+            .fetch_one(&mut *tx)
+            .await?;
+        let refused_since = if from_here > MAX_FAILURES {
+            Some(oldest_here)
+        } else if everywhere > MAX_ACCOUNT_FAILURES {
+            Some(oldest)
+        } else {
+            None
+        };
+        if let Some(oldest) = refused_since {
+            // Nothing is checked, so the refused try does not keep the lock going.
+            tx.rollback().await?;
+            let wait_secs = oldest.unwrap_or(now) + FAILURE_WINDOW_SECS - now;
+            let minutes = (wait_secs.max(60) + 59) / 60;
+            return Err(AppError::TooManyAttempts(format!(
+                "There have been too many failed attempts to sign in. Try again in {minutes} minute{}.",
+                if minutes == 1 { "" } else { "s" }
+            )));
+        }
+        tx.commit().await?;
+        let attempt = Attempt { id };
+        let (from_address,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM auth_failures WHERE ip = $1 AND at > $2")
+                .bind(ip)
+                .bind(since)
+                .fetch_one(pool)
+                .await?;
+        let pause = slow_down(everywhere - 1, from_address - 1);
+        if !pause.is_zero() {
+            tokio::time::sleep(pause).await;
+        }
+        Ok(attempt)
+    }
+
+    /// Emails an anonymous form may send to one address in the window, of every kind together
+    /// (registering, the confirmation link again, a forgotten password, a new code).
+    pub const MAX_EMAILS_PER_TARGET: i64 = 5;
+    /// Emails anonymous forms may send from one client address in the window (a whole school
+    /// registering in one session stays well under it).
+    pub const MAX_EMAILS_PER_ADDRESS: i64 = 60;
+
+    /// Whether an email of `kind` to `target` may go out for a request from `ip`, counting it
+    /// if so. Counted before the answer is known, like `begin_attempt`, so parallel requests
+    /// cannot pass together. The caller gives the same reply either way and sends nothing when
+    /// refused: a person cannot be flooded with email, nor anyone learn who has an account.
+    pub async fn may_send_email(
+        state: &AppState,
+        kind: &str,
+        target: &str,
+        ip: &str,
+    ) -> Result<bool, AppError> {
+        let now = unix_now();
+        let since = now - FAILURE_WINDOW_SECS;
+        let pool = state.db.pool();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO email_throttle (kind, target, ip, at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(kind)
+        .bind(target)
+        .bind(ip)
+        .bind(now)
+        .fetch_one(pool)
+        .await?;
+        let (to_target,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM email_throttle WHERE target = $1 AND at > $2")
+                .bind(target)
+                .bind(since)
+                .fetch_one(pool)
+                .await?;
+        let (from_address,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM email_throttle WHERE ip = $1 AND at > $2")
+                .bind(ip)
+                .bind(since)
+                .fetch_one(pool)
+                .await?;
+        if to_target > MAX_EMAILS_PER_TARGET || from_address > MAX_EMAILS_PER_ADDRESS {
+            sqlx::query("DELETE FROM email_throttle WHERE id = $1")
+                .bind(id)
+                .execute(pool)
+                .await?;
+            tracing::warn!(
+                kind,
+                ip,
+                "email not sent: too many for this address or client"
+            );
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    /// How long a try waits, given the failures before it for its account (from anywhere) and
+    /// from its address (for any account): half a second for each account failure past
+    /// `MAX_FAILURES`, a tenth for each address failure past `ADDRESS_SLOW_DOWN_AFTER`, at most
+    /// `MAX_SLOW_DOWN`.
+    pub fn slow_down(account_failures: i64, address_failures: i64) -> std::time::Duration {
+        let account_ms = (account_failures - MAX_FAILURES).max(0).saturating_mul(500);
+        let address_ms = (address_failures - ADDRESS_SLOW_DOWN_AFTER)
+            .max(0)
+            .saturating_mul(100);
+        let ms = u64::try_from(account_ms.max(address_ms)).unwrap_or(u64::MAX);
+        std::time::Duration::from_millis(ms).min(MAX_SLOW_DOWN)
+    }
+
+    impl Attempt {
+        /// The secret was right: the try is not a failure. Pass the transaction of the change
+        /// it leads to (signing in, a new password).
+        pub async fn succeeded(self, conn: &mut sqlx::AnyConnection) -> Result<(), AppError> {
+            sqlx::query("DELETE FROM auth_failures WHERE id = $1")
+                .bind(self.id)
+                .execute(conn)
+                .await?;
+            Ok(())
+        }
+
+        /// The secret was wrong: the try stays counted, and the audit log records it.
+        pub async fn failed(self, state: &AppState, entry: Audit<'_>) -> Result<(), AppError> {
+            audit(state, entry).await
+        }
+
+        /// Nothing was checked after all (the request was refused for another reason).
+        pub async fn withdrawn(self, state: &AppState) -> Result<(), AppError> {
+            let mut conn = state.db.pool().acquire().await?;
+            self.succeeded(&mut conn).await
+        }
     }
 
     /// Sets a new password hash and ends every session of the account except `keep_session`
@@ -244,7 +445,7 @@ pub mod accounts {
         mut tx: sqlx::Transaction<'static, sqlx::Any>,
         account: &Account,
         hash: &PasswordHashString,
-        keep_session: Option<&str>,
+        keep_session: Option<&tower_sessions::Session>,
         action: &str,
         ip: &str,
     ) -> Result<(), AppError> {
@@ -281,35 +482,36 @@ pub mod accounts {
         Ok(())
     }
 
+    /// The session key holding the account's session epoch when the session signed in.
+    pub const SESSION_EPOCH_KEY: &str = "session_epoch";
+
     /// Ends every session of an account except `keep` (the one making the change, if any).
+    /// Deleting the rows is not enough on its own: a request already under way when they go
+    /// would save its session again at its end. So the account's session epoch moves on too,
+    /// and a session stamped with an older epoch is signed out whenever it is next used.
     pub async fn end_sessions(
         conn: &mut sqlx::AnyConnection,
         user_id: i64,
-        keep: Option<&str>,
+        keep: Option<&tower_sessions::Session>,
     ) -> Result<(), AppError> {
+        let (epoch,): (i64,) = sqlx::query_as(
+            "UPDATE users SET session_epoch = session_epoch + 1 WHERE id = $1 RETURNING session_epoch",
+        )
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let keep_id = keep.and_then(|s| s.id()).map(|id| id.to_string());
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
             .bind(user_id)
-            .bind(keep.unwrap_or(""))
-            .execute(conn)
+            .bind(keep_id.as_deref().unwrap_or(""))
+            .execute(&mut *conn)
             .await?;
-        Ok(())
-    }
-
-    /// Counts a failed attempt towards the throttle and records it in the audit log, together.
-    pub async fn record_failure(
-        state: &AppState,
-        account: &str,
-        entry: Audit<'_>,
-    ) -> Result<(), AppError> {
-        let mut tx = state.db.pool().begin().await?;
-        sqlx::query("INSERT INTO auth_failures (account, ip, at) VALUES ($1, $2, $3)")
-            .bind(account)
-            .bind(entry.ip)
-            .bind(unix_now())
-            .execute(&mut *tx)
-            .await?;
-        entry.write(&mut tx).await?;
-        tx.commit().await?;
+        if let Some(session) = keep {
+            session
+                .insert(SESSION_EPOCH_KEY, epoch)
+                .await
+                .map_err(crate::error::internal)?;
+        }
         Ok(())
     }
 
@@ -360,6 +562,23 @@ pub mod accounts {
             assert!(same_digest("abcd", "abcd"));
             assert!(!same_digest("abcd", "abce"));
             assert!(!same_digest("abcd", "abc"));
+        }
+
+        #[test]
+        fn tries_slow_down_past_the_limits_and_no_more_than_the_cap() {
+            use std::time::Duration;
+            assert_eq!(slow_down(0, 0), Duration::ZERO);
+            assert_eq!(
+                slow_down(MAX_FAILURES, ADDRESS_SLOW_DOWN_AFTER),
+                Duration::ZERO
+            );
+            assert_eq!(slow_down(MAX_FAILURES + 1, 0), Duration::from_millis(500));
+            assert_eq!(
+                slow_down(0, ADDRESS_SLOW_DOWN_AFTER + 3),
+                Duration::from_millis(300)
+            );
+            assert_eq!(slow_down(MAX_ACCOUNT_FAILURES, 10_000), MAX_SLOW_DOWN);
+            assert_eq!(slow_down(i64::MAX, i64::MAX), MAX_SLOW_DOWN);
         }
 
         #[test]

@@ -11,7 +11,10 @@ use tower_sessions::Session;
 
 use super::ssr::{self, Case};
 use crate::{
-    auth::{api::server::signed_in, pages::sign_in_then, ssr::accounts::Account, Role},
+    auth::{
+        api::server::signed_in, pages::sign_in_then, return_path::ReturnPath,
+        ssr::accounts::Account, Role,
+    },
     documents::DocumentKind,
     error::AppError,
     forms::rules::Date,
@@ -128,13 +131,17 @@ pub async fn case_action(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let case_path = format!("/staff/cases/{child}");
+    // Built from the address and a posted field: only ever a page of this site.
     let back = match (
         action.as_str(),
         fields.iter().find(|(k, _)| k == "submission"),
     ) {
-        ("reject" | "accept", Some((_, s))) => format!("{case_path}/submissions/{s}"),
-        _ => case_path.clone(),
-    };
+        ("reject" | "accept", Some((_, s))) => {
+            ReturnPath::parse(&format!("{case_path}/submissions/{s}")).ok()
+        }
+        _ => ReturnPath::parse(&case_path).ok(),
+    }
+    .map_or_else(|| "/staff".to_owned(), ReturnPath::into_string);
     let fields = Fields(fields);
     let result = async {
         let staff = require_staff(&state, &session).await?;

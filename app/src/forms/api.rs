@@ -245,8 +245,9 @@ pub(crate) mod server {
                 ),
             ));
         }
-        if let Some(missing) =
-            (0..form.declaration.agreements.len()).find(|i| !agreed.contains(&i.to_string()))
+        let agreed: std::collections::HashSet<&str> = agreed.iter().map(String::as_str).collect();
+        if let Some(missing) = (0..form.declaration.agreements.len())
+            .find(|i| !agreed.contains(i.to_string().as_str()))
         {
             return Err(AppError::field(
                 &format!("agreed-{missing}"),

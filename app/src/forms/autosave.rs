@@ -396,7 +396,8 @@ impl Editor {
 
     fn storage_key(self) -> String {
         format!(
-            "send-portal-draft-{}-{}",
+            "{}{}-{}",
+            crate::auth::pages::OFFLINE_COPY_PREFIX,
             self.draft.get_value(),
             self.step.get_value()
         )

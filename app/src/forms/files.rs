@@ -17,7 +17,7 @@ use bytes::Bytes;
 use tower_sessions::Session;
 
 use super::{
-    answers::{Answer, Answers},
+    answers::{Answer, Answers, StepTooLarge, MAX_STEP_PAIRS, MAX_STEP_TEXT_BYTES},
     api::AttachmentInfo,
     schema::{FieldKind, FormDefinition},
     store::Draft,
@@ -309,18 +309,40 @@ pub struct Upload {
 }
 
 /// Reads a multipart body: text fields as pairs, files as `Upload`s (empty file inputs, which
-/// browsers send when nothing was chosen, are left out).
+/// browsers send when nothing was chosen, are left out). Held to a posted step's limits as it
+/// is read: at most `MAX_STEP_PAIRS` parts and `MAX_STEP_TEXT_BYTES` of names and text;
+/// each file is held to `limit` on its own.
 pub async fn read_multipart(
     mut body: Multipart,
     limit: u64,
 ) -> Result<(Vec<(String, String)>, Vec<Upload>), AppError> {
     let mut pairs = Vec::new();
     let mut uploads = Vec::new();
+    let mut parts = 0usize;
+    let mut text = 0usize;
     let bad = |_| AppError::invalid("The upload did not arrive whole. Try again.");
     while let Some(mut field) = body.next_field().await.map_err(bad)? {
+        parts += 1;
+        if parts > MAX_STEP_PAIRS {
+            return Err(StepTooLarge::TooManyPairs.into());
+        }
         let key = field.name().unwrap_or_default().to_owned();
+        text += key.len();
+        if text > MAX_STEP_TEXT_BYTES {
+            return Err(StepTooLarge::TooMuchText.into());
+        }
         match field.file_name().map(str::to_owned) {
-            None => pairs.push((key, field.text().await.map_err(bad)?)),
+            None => {
+                let mut value = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    text += chunk.len();
+                    if text > MAX_STEP_TEXT_BYTES {
+                        return Err(StepTooLarge::TooMuchText.into());
+                    }
+                    value.extend_from_slice(&chunk);
+                }
+                pairs.push((key, String::from_utf8_lossy(&value).into_owned()));
+            }
             // A file input where nothing was chosen.
             Some(raw) if raw.is_empty() => while field.chunk().await.map_err(bad)?.is_some() {},
             Some(raw) => {

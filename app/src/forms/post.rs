@@ -10,15 +10,19 @@
 //! `Accept: application/json`).
 
 use axum::{
+    body::Body,
     extract::{Form, FromRequest, Multipart, Path, Request, State},
     http::{header, StatusCode},
     response::{IntoResponse, Response},
     Json,
 };
+use futures_util::StreamExt;
 use tower_sessions::Session;
 
 use super::{
-    answers::{field_dom_id, Answer},
+    answers::{
+        check_step_size, field_dom_id, Answer, StepTooLarge, MAX_STEP_PAIRS, MAX_STEP_TEXT_BYTES,
+    },
     api::{server::today, server::FORM_ROLES, StepReply},
     files::{self, Upload},
     render::{self, DECLARATION},
@@ -89,7 +93,8 @@ pub enum Versioning {
     Merge,
 }
 
-/// Saves a posted step and works out what comes next.
+/// Saves a posted step and works out what comes next. A step larger than any form's is
+/// refused (`AppError::TooLarge`) before anything else.
 pub async fn apply(
     state: &AppState,
     account: &Account,
@@ -99,6 +104,7 @@ pub async fn apply(
     uploads: Vec<Upload>,
     versioning: Versioning,
 ) -> Result<Applied, AppError> {
+    check_step_size(&pairs)?;
     let (mut draft, form) = super::api::server::own_draft(state, account, draft_id).await?;
     let value = |key: &str| {
         pairs
@@ -410,12 +416,77 @@ async fn read_body(
             .map_err(|_| unreadable())?;
         files::read_multipart(body, state.storage.max_upload_bytes).await
     } else {
+        // Read no more than a step within the limits can take (see `MAX_STEP_FORM_BYTES`)
+        // before parsing any of it.
+        let (parts, body) = request.into_parts();
+        let mut chunks = body.into_data_stream();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(|_| unreadable())?;
+            if bytes.len() + chunk.len() > MAX_STEP_FORM_BYTES {
+                return Err(StepTooLarge::TooLong.into());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        let request = Request::from_parts(parts, Body::from(bytes));
         let Form(pairs) = Form::<Vec<(String, String)>>::from_request(request, state)
             .await
             .map_err(|_| unreadable())?;
         Ok((pairs, Vec::new()))
     }
 }
+
+/// The most a signed-out post may keep in its session (form-encoded text only, no files): a
+/// step posted just after the session ended is typically a few short answers, and anyone can
+/// send signed-out posts.
+pub const SIGNED_OUT_KEEP_BYTES: usize = 16 * 1024;
+
+/// A step posted after the session had ended: what was typed is kept in the new session, to be
+/// saved once the person has signed in again, when it is plain text of at most
+/// `SIGNED_OUT_KEEP_BYTES`; anything larger, and any files, are not read at all.
+async fn keep_signed_out_step(
+    state: &AppState,
+    session: &Session,
+    draft: String,
+    step: String,
+    request: Request,
+) -> Response {
+    let form_encoded = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let back = sign_in_then(&format!("/drafts/{draft}/{step}"));
+    if !form_encoded {
+        return see_other(&back);
+    }
+    let (parts, body) = request.into_parts();
+    let mut chunks = body.into_data_stream();
+    let mut bytes = Vec::new();
+    while let Some(Ok(chunk)) = chunks.next().await {
+        if bytes.len() + chunk.len() > SIGNED_OUT_KEEP_BYTES {
+            tracing::info!(%draft, "a signed-out post was too long to keep");
+            return see_other(&back);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let request = Request::from_parts(parts, Body::from(bytes));
+    let Ok(Form(pairs)) = Form::<Vec<(String, String)>>::from_request(request, state).await else {
+        return see_other(&back);
+    };
+    if check_step_size(&pairs).is_ok() {
+        let unsaved = UnsavedStep { draft, step, pairs };
+        if let Err(err) = session.insert(UNSAVED_STEP_KEY, unsaved).await {
+            return crate::error::internal(err).into_response();
+        }
+    }
+    see_other(&back)
+}
+
+/// The longest form-encoded step worth parsing: `MAX_STEP_TEXT_BYTES` of text, every byte
+/// percent-encoded (three bytes each), and an `=` and a `&` for each of `MAX_STEP_PAIRS`
+/// pairs. A longer body is over one of those limits, or padded with empty pairs.
+const MAX_STEP_FORM_BYTES: usize = 3 * MAX_STEP_TEXT_BYTES + 2 * MAX_STEP_PAIRS;
 
 fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_owned())]).into_response()
@@ -435,28 +506,24 @@ pub async fn save_step(
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    let (pairs, uploads) = match read_body(&state, request).await {
-        Ok(body) => body,
-        Err(err) => return err.into_response(),
-    };
+    // Who is posting is known before any of the body is read: a signed-out post is read only
+    // as far as what it may keep.
     let account = match signed_in(&state, &session).await {
         Ok(Some(account)) if FORM_ROLES.contains(&account.role) => account,
         Ok(Some(_)) => return AppError::Forbidden.into_response(),
         Ok(None) if wants_json => return AppError::SignInRequired.into_response(),
         Ok(None) => {
-            // Keep what was typed; it is saved once the person has signed in again.
-            let unsaved = UnsavedStep {
-                draft: draft_id.clone(),
-                step: step_id.clone(),
-                pairs,
-            };
-            if let Err(err) = session.insert(UNSAVED_STEP_KEY, unsaved).await {
-                return crate::error::internal(err).into_response();
-            }
-            return see_other(&sign_in_then(&format!("/drafts/{draft_id}/{step_id}")));
+            return keep_signed_out_step(&state, &session, draft_id, step_id, request).await
         }
         Err(err) => return err.into_response(),
     };
+    let (pairs, uploads) = match read_body(&state, request).await {
+        Ok(body) => body,
+        Err(err) => return err.into_response(),
+    };
+    if let Err(too_large) = check_step_size(&pairs) {
+        return AppError::from(too_large).into_response();
+    }
     // The page's scripts name the version they saw; a page without them is merged.
     let versioning = if wants_json {
         if let Err(err) = crate::auth::api::server::touch(&session).await {
@@ -546,7 +613,8 @@ pub async fn apply_unsaved_step(
     let Some(step) = form.steps.iter().find(|s| s.id == unsaved.step) else {
         return Ok(());
     };
-    if unsaved.draft != draft.public_id {
+    // Checked before it was kept; checked again in case the limits have tightened since.
+    if unsaved.draft != draft.public_id || check_step_size(&unsaved.pairs).is_err() {
         return Ok(());
     }
     let mut answers = draft.answers.clone();

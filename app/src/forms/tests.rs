@@ -412,6 +412,66 @@ fn a_posted_step_replaces_that_step_and_keeps_attached_files() {
 }
 
 #[test]
+fn a_posted_step_takes_time_in_proportion_to_its_values() {
+    let form = small();
+    let step = &form.steps[1];
+    // Far more values than a post may carry (`check_step_size` refuses them first), to show
+    // that each value is looked at once: comparing each with those before took minutes.
+    let posted: Vec<(String, String)> = (0..100_000)
+        .map(|i| ("parent.0.needs".to_owned(), format!("v{}", i % 50_000)))
+        .collect();
+    let mut answers = Answers::default();
+    let started = std::time::Instant::now();
+    answers.replace_step(step, &posted);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
+    let values = answers.get("parent", 0, "needs").unwrap().many();
+    assert_eq!(values.len(), 50_000, "a value posted twice counts once");
+    assert_eq!(values[..2], ["v0".to_owned(), "v1".to_owned()]);
+}
+
+#[test]
+fn every_shipped_step_fits_the_limits_of_a_posted_step() {
+    use super::{
+        answers::{MAX_STEP_PAIRS, MAX_VALUES_PER_FIELD},
+        schema::FieldKind,
+    };
+    let library = FormLibrary::shipped().expect("shipped forms are good");
+    for form in library.all_latest() {
+        for step in &form.steps {
+            // The buttons' and the page's own fields (`__action`, `__version`) and some room.
+            let mut most = 10;
+            for section in &step.sections {
+                let items = section.repeat.as_ref().map_or(1, |r| r.max as usize + 1);
+                let per_item: usize = section
+                    .fields
+                    .iter()
+                    .map(|field| match field.kind {
+                        FieldKind::MultiChoice => {
+                            assert!(field.options.len() <= MAX_VALUES_PER_FIELD);
+                            field.options.len()
+                        }
+                        FieldKind::Date => 3,
+                        FieldKind::Address => 4,
+                        _ => 1,
+                    })
+                    .sum();
+                most += items * per_item;
+            }
+            assert!(
+                most * 4 <= MAX_STEP_PAIRS,
+                "{} step {} can post {most} pairs: too close to the limit",
+                form.id,
+                step.id
+            );
+        }
+    }
+}
+
+#[test]
 fn files_survive_a_post_that_carries_no_text_for_their_section() {
     let form = small();
     let step = &form.steps[1];

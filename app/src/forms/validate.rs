@@ -363,7 +363,8 @@ impl FormDefinition {
                     let limit = (field.max_length() as usize) * 2 + 1000;
                     let fits = match (field.kind, answer) {
                         (FieldKind::MultiChoice | FieldKind::Attachments, Answer::Many(values)) => {
-                            values.len() <= 100 && values.iter().all(|v| v.len() <= 200)
+                            values.len() <= super::answers::MAX_VALUES_PER_FIELD
+                                && values.iter().all(|v| v.len() <= 200)
                         }
                         (FieldKind::Date, Answer::Parts(parts)) => parts.iter().all(|(k, v)| {
                             super::answers::DATE_PARTS.contains(&k.as_str()) && v.len() <= 20

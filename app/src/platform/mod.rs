@@ -1,8 +1,10 @@
 //! Server-only plumbing every feature uses: the shared state, the database, mail, and random
 //! identifiers. Constructed by the `server` crate from its configuration.
 
+pub mod client;
 pub mod db;
 pub mod ids;
+pub mod jobs;
 pub mod mail;
 pub mod state;
 pub mod storage;

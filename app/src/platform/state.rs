@@ -38,6 +38,18 @@ pub struct Runtime {
     pub secret_key: secrecy::SecretString,
     /// Other council services shown as tiles on the home page (`PORTAL_SERVICE_TILES`).
     pub service_tiles: Vec<ServiceTile>,
+    /// Turns at argon2 hashing (see `auth::ssr::hash_secret_off_thread`).
+    pub hashing: tokio::sync::Semaphore,
+    /// Load balancers and proxies whose `X-Forwarded-For` is believed (`PORTAL_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// How many argon2 hashes run at once: one core is always left for everything else.
+pub fn hashing_turns() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get().saturating_sub(1))
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// A tile on the home page linking to one of the council's other services.

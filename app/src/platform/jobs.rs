@@ -1,0 +1,136 @@
+//! Scheduled work inside the server: the clean-up of rows that have expired. Each run first
+//! takes a lease on its row of `job_leases` (a conditional UPDATE, so it works the same on
+//! SQLite and PostgreSQL), so with several app servers on one database a run happens once.
+
+use std::time::Duration;
+
+use super::{db::unix_now, Db};
+use crate::error::AppError;
+
+/// How often the clean-up runs, and how long a lease lasts (longer than any run takes).
+pub const CLEAN_UP_EVERY: Duration = Duration::from_secs(10 * 60);
+const LEASE_SECS: i64 = 5 * 60;
+
+/// Sign-in records (the audit log's sign-ins, failures and sign-outs) are kept this long, as
+/// the privacy notice says; everything else in the audit log is part of the child's record.
+pub const SIGN_IN_RECORDS_KEPT_SECS: i64 = 365 * 24 * 60 * 60;
+/// The audit actions that are sign-in records.
+const SIGN_IN_ACTIONS: &str = "('sign_in', 'sign_in_failed', 'code_sent', 'code_failed', \
+     'sign_out', 'password_check_failed', 'reset_refused')";
+/// Throttle rows are read only within their window; a day is well past it.
+const THROTTLE_ROWS_KEPT_SECS: i64 = 24 * 60 * 60;
+/// Used or expired codes and links are kept a day for the audit of what happened, then go.
+const SPENT_SECRETS_KEPT_SECS: i64 = 24 * 60 * 60;
+
+/// How many rows one clean-up deleted, per table.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct CleanUp {
+    pub sessions: u64,
+    pub codes: u64,
+    pub links: u64,
+    pub throttle: u64,
+    pub sign_in_records: u64,
+}
+
+/// Takes the lease of job `name` for `holder` if nobody holds it now; true when taken.
+pub async fn take_lease(db: &Db, name: &str, holder: &str, now: i64) -> Result<bool, AppError> {
+    let taken = sqlx::query(
+        "UPDATE job_leases SET holder = $1, until = $2 WHERE name = $3 AND until <= $4",
+    )
+    .bind(holder)
+    .bind(now + LEASE_SECS)
+    .bind(name)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(taken.rows_affected() == 1)
+}
+
+/// Ends a lease early and records when the job last ran; the next run is due a whole
+/// interval later, whichever server takes it.
+async fn finish_lease(db: &Db, name: &str, holder: &str, now: i64) -> Result<(), AppError> {
+    let next = now + i64::try_from(CLEAN_UP_EVERY.as_secs()).unwrap_or(600) - 1;
+    sqlx::query(
+        "UPDATE job_leases SET until = $1, last_run_at = $2 WHERE name = $3 AND holder = $4",
+    )
+    .bind(next)
+    .bind(now)
+    .bind(name)
+    .bind(holder)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Runs the clean-up if this server gets the lease; `None` when another has it or ran it
+/// less than an interval ago.
+pub async fn clean_up_once(db: &Db, holder: &str) -> Result<Option<CleanUp>, AppError> {
+    let now = unix_now();
+    if !take_lease(db, "clean_up", holder, now).await? {
+        return Ok(None);
+    }
+    let done = clean_up(db, now).await?;
+    finish_lease(db, "clean_up", holder, now).await?;
+    Ok(Some(done))
+}
+
+/// Deletes what has expired as of `now`.
+pub async fn clean_up(db: &Db, now: i64) -> Result<CleanUp, AppError> {
+    let pool = db.pool();
+    let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    let codes = sqlx::query("DELETE FROM sign_in_codes WHERE expires_at < $1")
+        .bind(now - SPENT_SECRETS_KEPT_SECS)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    let links = sqlx::query(
+        "DELETE FROM email_tokens WHERE expires_at < $1 OR (used_at IS NOT NULL AND used_at < $1)",
+    )
+    .bind(now - SPENT_SECRETS_KEPT_SECS)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    let mut throttle = 0;
+    for table in ["auth_failures", "email_throttle"] {
+        throttle += sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE at < $1"
+        )))
+        .bind(now - THROTTLE_ROWS_KEPT_SECS)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    }
+    let sign_in_records = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM audit_log WHERE action IN {SIGN_IN_ACTIONS} AND at < $1"
+    )))
+    .bind(now - SIGN_IN_RECORDS_KEPT_SECS)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    Ok(CleanUp {
+        sessions,
+        codes,
+        links,
+        throttle,
+        sign_in_records,
+    })
+}
+
+/// Runs the clean-up every `CLEAN_UP_EVERY` for as long as the server runs (spawned at
+/// start-up); a failed run is logged and tried again next time.
+pub async fn run_scheduled(db: Db, holder: String) {
+    let mut ticks = tokio::time::interval(CLEAN_UP_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match clean_up_once(&db, &holder).await {
+            Ok(Some(done)) => tracing::info!(?done, "clean-up ran"),
+            Ok(None) => tracing::debug!("clean-up: another server has it"),
+            Err(err) => tracing::error!(error = ?err, "clean-up failed"),
+        }
+    }
+}
