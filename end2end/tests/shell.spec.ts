@@ -68,6 +68,25 @@ test('the title the server sent stays while the page hydrates', async ({ page },
   }
 });
 
+test('pages loaded at the same moment all arrive styled, with their own policy, and hydrate', async ({ context }, testInfo) => {
+  const paths = ['/', '/sign-in', '/accessibility', '/privacy', '/register', '/forgotten-password'];
+  const tabs = await Promise.all([...paths, ...paths].map(() => context.newPage()));
+  const refused: string[] = [];
+  for (const tab of tabs) {
+    tab.on('console', (msg) => {
+      if (msg.type() === 'error') refused.push(`${tab.url()}: ${msg.text()}`);
+    });
+  }
+  await Promise.all(tabs.map((tab, i) => tab.goto(paths[i % paths.length])));
+  for (const tab of tabs) {
+    if (jsEnabled(testInfo)) await expect(tab.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    // The stylesheet was let in: the header has its accent border, not the browser's none.
+    await expect(tab.getByRole('banner')).toHaveCSS('border-bottom-width', '10px');
+  }
+  expect(refused, 'nothing was refused by a policy meant for another response').toEqual([]);
+  await Promise.all(tabs.map((tab) => tab.close()));
+});
+
 test('skip link moves keyboard users to the main content', async ({ page }, testInfo) => {
   await open(page, '/', testInfo);
   await page.keyboard.press('Tab');
