@@ -477,18 +477,6 @@ async fn parallel_wrong_codes_are_compared_at_most_five_times() {
     }
 }
 
-async fn signed_in_email(app: &TestApp, client: &reqwest::Client) -> Option<String> {
-    let body: serde_json::Value = app
-        .call(client, "auth/current-user", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    body.get("email")
-        .and_then(|e| e.as_str())
-        .map(str::to_owned)
-}
-
 /// The account's session rows as they are now: what a request under way would save again.
 async fn session_rows(app: &TestApp, user: i64) -> Vec<(String, String, i64)> {
     sqlx::query_as("SELECT id, data, expires_at FROM sessions WHERE user_id = $1")
@@ -550,12 +538,12 @@ async fn signing_out_everywhere_cannot_be_undone_by_a_request_in_flight() {
             // A request of the phone's, under way all along, ends and saves its session.
             save_again(&app, user, &before).await;
             assert_eq!(
-                signed_in_email(&app, &phone).await,
+                app.signed_in_email(&phone).await,
                 None,
                 "{backend:?}: after {change} the phone is signed out"
             );
             assert_eq!(
-                signed_in_email(&app, &laptop).await.as_deref(),
+                app.signed_in_email(&laptop).await.as_deref(),
                 Some(EMAIL),
                 "{backend:?}: the laptop that made the change stays signed in"
             );

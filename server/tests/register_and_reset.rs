@@ -30,18 +30,6 @@ async fn register(
     .await
 }
 
-async fn current_email(app: &TestApp, client: &reqwest::Client) -> Option<String> {
-    let body: serde_json::Value = app
-        .call(client, "auth/current-user", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    body.get("email")
-        .and_then(|e| e.as_str())
-        .map(str::to_owned)
-}
-
 #[tokio::test]
 async fn registering_confirming_and_setting_up_two_step_ends_signed_in() {
     for backend in backends() {
@@ -91,7 +79,7 @@ async fn registering_confirming_and_setting_up_two_step_ends_signed_in() {
         app.call(&client, "auth/verify-code", &[("code", &code)])
             .await;
         assert_eq!(
-            current_email(&app, &client).await.as_deref(),
+            app.signed_in_email(&client).await.as_deref(),
             Some(NEW_EMAIL),
             "{backend:?}"
         );
@@ -220,7 +208,7 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_other_sessions() {
         let code = app.last_code_to("parent@example.org").await;
         app.call(&elsewhere, "auth/verify-code", &[("code", &code)])
             .await;
-        assert!(current_email(&app, &elsewhere).await.is_some());
+        assert!(app.signed_in_email(&elsewhere).await.is_some());
 
         ask_reset(
             &app,
@@ -240,7 +228,7 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_other_sessions() {
             .await;
         assert!(done.status().is_success(), "{backend:?}: {}", done.status());
         assert_eq!(
-            current_email(&app, &elsewhere).await,
+            app.signed_in_email(&elsewhere).await,
             None,
             "{backend:?}: other sessions end"
         );
@@ -268,12 +256,12 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_other_sessions() {
             &[("email", "parent@example.org"), ("password", NEW_PASSWORD)],
         )
         .await;
-        assert_eq!(current_email(&app, &client).await, None);
+        assert_eq!(app.signed_in_email(&client).await, None);
         let code = app.last_code_to("parent@example.org").await;
         app.call(&client, "auth/verify-code", &[("code", &code)])
             .await;
         assert_eq!(
-            current_email(&app, &client).await.as_deref(),
+            app.signed_in_email(&client).await.as_deref(),
             Some("parent@example.org")
         );
         app.finish().await;

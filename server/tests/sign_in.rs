@@ -8,18 +8,6 @@ use reqwest::StatusCode;
 const EMAIL: &str = "parent@example.org";
 const PASSWORD: &str = app::demo::DEMO_PASSWORD;
 
-async fn signed_in_as(app: &TestApp, client: &reqwest::Client) -> Option<String> {
-    let body: serde_json::Value = app
-        .call(client, "auth/current-user", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    body.get("email")
-        .and_then(|e| e.as_str())
-        .map(str::to_owned)
-}
-
 fn session_cookie(response: &reqwest::Response) -> Option<String> {
     response
         .headers()
@@ -52,7 +40,7 @@ async fn the_emailed_code_completes_sign_in_with_a_new_session_id() {
         );
         let before = session_cookie(&first).expect("a session cookie for the attempt");
         assert_eq!(
-            signed_in_as(&app, &client).await,
+            app.signed_in_email(&client).await,
             None,
             "the password alone does not sign in"
         );
@@ -72,7 +60,7 @@ async fn the_emailed_code_completes_sign_in_with_a_new_session_id() {
             "the session id changes at sign-in"
         );
         assert_eq!(
-            signed_in_as(&app, &client).await.as_deref(),
+            app.signed_in_email(&client).await.as_deref(),
             Some(EMAIL),
             "{backend:?}"
         );
@@ -129,11 +117,11 @@ async fn a_code_works_only_once_and_only_for_its_own_attempt() {
         .call(&other, "auth/verify-code", &[("code", &code)])
         .await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(signed_in_as(&app, &other).await, None);
+    assert_eq!(app.signed_in_email(&other).await, None);
 
     app.call(&mine, "auth/verify-code", &[("code", &code)])
         .await;
-    assert_eq!(signed_in_as(&app, &mine).await.as_deref(), Some(EMAIL));
+    assert_eq!(app.signed_in_email(&mine).await.as_deref(), Some(EMAIL));
     let (used,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM sign_in_codes WHERE used_at IS NOT NULL")
             .fetch_one(app.state.db.pool())
@@ -161,7 +149,7 @@ async fn five_wrong_codes_use_up_the_code() {
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.text().await.unwrap().contains("too many times"));
-    assert_eq!(signed_in_as(&app, &client).await, None);
+    assert_eq!(app.signed_in_email(&client).await, None);
     app.finish().await;
 }
 
@@ -212,7 +200,7 @@ async fn a_new_code_replaces_the_old_one_after_a_short_wait() {
     }
     app.call(&client, "auth/verify-code", &[("code", &new)])
         .await;
-    assert_eq!(signed_in_as(&app, &client).await.as_deref(), Some(EMAIL));
+    assert_eq!(app.signed_in_email(&client).await.as_deref(), Some(EMAIL));
     app.finish().await;
 }
 
@@ -327,12 +315,12 @@ async fn an_idle_session_expires() {
     let code = app.last_code_to(EMAIL).await;
     app.call(&client, "auth/verify-code", &[("code", &code)])
         .await;
-    assert!(signed_in_as(&app, &client).await.is_some());
+    assert!(app.signed_in_email(&client).await.is_some());
     sqlx::query("UPDATE sessions SET expires_at = expires_at - 1801")
         .execute(app.state.db.pool())
         .await
         .unwrap();
-    assert_eq!(signed_in_as(&app, &client).await, None);
+    assert_eq!(app.signed_in_email(&client).await, None);
     app.finish().await;
 }
 
@@ -424,7 +412,7 @@ async fn a_return_path_that_browsers_read_as_another_site_leads_to_the_role_home
                 expected,
                 "{backend:?} {asked:?}"
             );
-            assert_eq!(signed_in_as(&app, &client).await.as_deref(), Some(EMAIL));
+            assert_eq!(app.signed_in_email(&client).await.as_deref(), Some(EMAIL));
         }
         app.finish().await;
     }

@@ -246,6 +246,19 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Whom `client`'s session is signed in as, if anyone.
+    pub async fn signed_in_email(&self, client: &reqwest::Client) -> Option<String> {
+        let body: serde_json::Value = self
+            .call(client, "auth/current-user", &[])
+            .await
+            .json()
+            .await
+            .expect("current-user answers JSON");
+        body.get("email")
+            .and_then(|e| e.as_str())
+            .map(str::to_owned)
+    }
+
     /// A browser signed in as `email` (password, then the emailed code).
     pub async fn signed_in(&self, email: &str, password: &str) -> reqwest::Client {
         let client = browser();
