@@ -56,7 +56,11 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     let db = state.db.clone();
     // Scheduled work; with several servers on one database each run happens on one of them.
     let holder = format!("{}:{}", std::process::id(), app::platform::ids::token(8));
-    let jobs = tokio::spawn(app::platform::jobs::run_scheduled(db.clone(), holder));
+    let jobs = tokio::spawn(app::platform::jobs::run_scheduled(
+        db.clone(),
+        state.storage.clone(),
+        holder,
+    ));
     let app = router(state, &settings);
     serve(listener, app, shutdown_signal()).await?;
     jobs.abort();

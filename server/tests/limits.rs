@@ -350,7 +350,7 @@ async fn clean_up_deletes_what_has_expired_and_keeps_the_record() {
             .unwrap();
         }
 
-        let done = jobs::clean_up(db, now).await.unwrap();
+        let done = jobs::clean_up(db, &app.state.storage, now).await.unwrap();
         assert_eq!(
             done,
             jobs::CleanUp {
@@ -359,6 +359,7 @@ async fn clean_up_deletes_what_has_expired_and_keeps_the_record() {
                 links: 1,
                 throttle: 2,
                 sign_in_records: 2,
+                files: 0,
             },
             "{backend:?}"
         );
@@ -398,8 +399,9 @@ async fn clean_up_runs_on_one_server_at_a_time() {
         let mut runs = Vec::new();
         for server in 0..6 {
             let db = app.state.db.clone();
+            let storage = app.state.storage.clone();
             runs.push(tokio::spawn(async move {
-                jobs::clean_up_once(&db, &format!("server-{server}"))
+                jobs::clean_up_once(&db, &storage, &format!("server-{server}"))
                     .await
                     .unwrap()
                     .is_some()
@@ -411,19 +413,23 @@ async fn clean_up_runs_on_one_server_at_a_time() {
         }
         assert_eq!(ran, 1, "{backend:?}: one of six servers ran it");
         // Not again until the interval has passed, whichever server asks.
-        assert!(jobs::clean_up_once(&app.state.db, "server-9")
-            .await
-            .unwrap()
-            .is_none());
+        assert!(
+            jobs::clean_up_once(&app.state.db, &app.state.storage, "server-9")
+                .await
+                .unwrap()
+                .is_none()
+        );
         sqlx::query("UPDATE job_leases SET until = until - $1")
             .bind(i64::try_from(jobs::CLEAN_UP_EVERY.as_secs()).unwrap())
             .execute(app.state.db.pool())
             .await
             .unwrap();
-        assert!(jobs::clean_up_once(&app.state.db, "server-9")
-            .await
-            .unwrap()
-            .is_some());
+        assert!(
+            jobs::clean_up_once(&app.state.db, &app.state.storage, "server-9")
+                .await
+                .unwrap()
+                .is_some()
+        );
         app.finish().await;
     }
 }
@@ -614,6 +620,69 @@ async fn a_signed_out_post_keeps_only_a_little_text_and_no_files() {
         .await
         .unwrap();
         assert_eq!(kept, 2, "{backend:?}: the two short posts were kept");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn clean_up_removes_files_that_nothing_holds_and_keeps_the_rest() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let storage = &app.state.storage;
+        let pool = app.state.db.pool();
+        // A file stored by an upload whose row was never written.
+        let orphan = storage
+            .put(bytes::Bytes::from_static(b"%PDF-1.4 orphan"))
+            .await
+            .unwrap();
+        // An attachment whose draft has gone.
+        let loose = storage
+            .put(bytes::Bytes::from_static(b"%PDF-1.4 loose"))
+            .await
+            .unwrap();
+        let parent = app.user_id(EMAIL).await;
+        let (child,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM children")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO attachments (public_id, child_id, uploaded_by, answer_path, file_name, \
+             content_type, size_bytes, storage_key, created_at) \
+             VALUES ('loose-file', $1, $2, 'reports.0.files', 'report.pdf', 'application/pdf', 14, $3, $4)",
+        )
+        .bind(child)
+        .bind(parent)
+        .bind(&loose)
+        .bind(unix_now() - 2 * 24 * 60 * 60)
+        .execute(pool)
+        .await
+        .unwrap();
+        let held: Vec<(String,)> = sqlx::query_as(
+            "SELECT storage_key FROM attachments WHERE shared_document_id IS NOT NULL",
+        )
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        assert!(!held.is_empty(), "the demo shares documents with files");
+
+        let later = unix_now() + jobs::LOOSE_FILES_KEPT_SECS + 60;
+        let done = jobs::clean_up(&app.state.db, storage, later).await.unwrap();
+        assert_eq!(done.files, 2, "{backend:?}");
+        for gone in [&orphan, &loose] {
+            assert!(
+                matches!(storage.get(gone).await, Err(app::error::AppError::NotFound)),
+                "{backend:?}"
+            );
+        }
+        for (key,) in &held {
+            assert!(storage.get(key).await.is_ok(), "{backend:?}: {key} kept");
+        }
+        let (rows,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM attachments WHERE public_id = 'loose-file'")
+                .fetch_one(pool)
+                .await
+                .unwrap();
+        assert_eq!(rows, 0, "{backend:?}");
         app.finish().await;
     }
 }

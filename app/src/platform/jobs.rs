@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::{db::unix_now, Db};
+use super::{db::unix_now, Db, Storage};
 use crate::error::AppError;
 
 /// How often the clean-up runs, and how long a lease lasts (longer than any run takes).
@@ -21,6 +21,10 @@ const SIGN_IN_ACTIONS: &str = "('sign_in', 'sign_in_failed', 'code_sent', 'code_
 const THROTTLE_ROWS_KEPT_SECS: i64 = 24 * 60 * 60;
 /// Used or expired codes and links are kept a day for the audit of what happened, then go.
 const SPENT_SECRETS_KEPT_SECS: i64 = 24 * 60 * 60;
+/// A stored file with no attachment row, or a row that no draft, submission or shared document
+/// holds, is left this long (an upload may be between storing its file and its row) and then
+/// removed.
+pub const LOOSE_FILES_KEPT_SECS: i64 = 24 * 60 * 60;
 
 /// How many rows one clean-up deleted, per table.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -30,6 +34,8 @@ pub struct CleanUp {
     pub links: u64,
     pub throttle: u64,
     pub sign_in_records: u64,
+    /// Stored files that no attachment names, and attachments that nothing holds any more.
+    pub files: u64,
 }
 
 /// Takes the lease of job `name` for `holder` if nobody holds it now; true when taken.
@@ -64,18 +70,22 @@ async fn finish_lease(db: &Db, name: &str, holder: &str, now: i64) -> Result<(),
 
 /// Runs the clean-up if this server gets the lease; `None` when another has it or ran it
 /// less than an interval ago.
-pub async fn clean_up_once(db: &Db, holder: &str) -> Result<Option<CleanUp>, AppError> {
+pub async fn clean_up_once(
+    db: &Db,
+    storage: &Storage,
+    holder: &str,
+) -> Result<Option<CleanUp>, AppError> {
     let now = unix_now();
     if !take_lease(db, "clean_up", holder, now).await? {
         return Ok(None);
     }
-    let done = clean_up(db, now).await?;
+    let done = clean_up(db, storage, now).await?;
     finish_lease(db, "clean_up", holder, now).await?;
     Ok(Some(done))
 }
 
 /// Deletes what has expired as of `now`.
-pub async fn clean_up(db: &Db, now: i64) -> Result<CleanUp, AppError> {
+pub async fn clean_up(db: &Db, storage: &Storage, now: i64) -> Result<CleanUp, AppError> {
     let pool = db.pool();
     let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
         .bind(now)
@@ -111,23 +121,60 @@ pub async fn clean_up(db: &Db, now: i64) -> Result<CleanUp, AppError> {
     .execute(pool)
     .await?
     .rows_affected();
+    let files = remove_loose_files(db, storage, now - LOOSE_FILES_KEPT_SECS).await?;
     Ok(CleanUp {
         sessions,
         codes,
         links,
         throttle,
         sign_in_records,
+        files,
     })
+}
+
+/// Removes attachments that nothing holds (their draft was deleted) and stored files that no
+/// attachment names (the row was never written, or was deleted but the file stayed), when
+/// older than `before`.
+async fn remove_loose_files(db: &Db, storage: &Storage, before: i64) -> Result<u64, AppError> {
+    let pool = db.pool();
+    let loose: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, storage_key FROM attachments WHERE draft_id IS NULL AND submission_id IS NULL \
+         AND shared_document_id IS NULL AND created_at < $1",
+    )
+    .bind(before)
+    .fetch_all(pool)
+    .await?;
+    let mut removed = 0;
+    for (id, key) in loose {
+        sqlx::query("DELETE FROM attachments WHERE id = $1")
+            .bind(id)
+            .execute(pool)
+            .await?;
+        storage.delete(&key).await?;
+        removed += 1;
+    }
+    for key in storage.keys_older_than(before).await? {
+        let (named,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM attachments WHERE storage_key = $1")
+                .bind(&key)
+                .fetch_one(pool)
+                .await?;
+        if named == 0 {
+            storage.delete(&key).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Runs the clean-up every `CLEAN_UP_EVERY` for as long as the server runs (spawned at
 /// start-up); a failed run is logged and tried again next time.
-pub async fn run_scheduled(db: Db, holder: String) {
+pub async fn run_scheduled(db: Db, storage: Storage, holder: String) {
     let mut ticks = tokio::time::interval(CLEAN_UP_EVERY);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match clean_up_once(&db, &holder).await {
+        match clean_up_once(&db, &storage, &holder).await {
             Ok(Some(done)) => tracing::info!(?done, "clean-up ran"),
             Ok(None) => tracing::debug!("clean-up: another server has it"),
             Err(err) => tracing::error!(error = ?err, "clean-up failed"),

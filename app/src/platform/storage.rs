@@ -91,6 +91,19 @@ impl Storage {
             .map_err(|e| crate::error::internal(format!("reading an upload: {e}")))
     }
 
+    /// The keys of every stored file last written before `before` (seconds since 1970).
+    pub async fn keys_older_than(&self, before: i64) -> Result<Vec<String>, AppError> {
+        let mut listed = self.store.list(None);
+        let mut keys = Vec::new();
+        while let Some(meta) = listed.next().await {
+            let meta = meta.map_err(|e| crate::error::internal(format!("listing uploads: {e}")))?;
+            if meta.last_modified.timestamp() < before {
+                keys.push(meta.location.to_string());
+            }
+        }
+        Ok(keys)
+    }
+
     /// Removes a stored file. A file already gone is not an error.
     pub async fn delete(&self, key: &str) -> Result<(), AppError> {
         let key = Key::from(key);
