@@ -973,3 +973,178 @@ async fn a_step_with_a_million_values_for_one_question_is_refused_and_nothing_is
         app.finish().await;
     }
 }
+
+/// A submission for `child` by `by` with one attached file; returns (submission id, file id).
+async fn submission_with_file(app: &TestApp, child: i64, by: i64, name: &str) -> (String, String) {
+    let pool = app.state.db.pool();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO submissions (public_id, reference, child_id, submitted_by, form_id, form_version, \
+         title, answers, submitted_at) VALUES ($1, $2, $3, $4, 'parent-carer-views', 1, $5, '{}', 1) RETURNING id",
+    )
+    .bind(format!("sub-{name}"))
+    .bind(format!("EHC-TEST-{name}"))
+    .bind(child)
+    .bind(by)
+    .bind(format!("Form by {name}"))
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let key = app
+        .state
+        .storage
+        .put(bytes::Bytes::from_static(b"%PDF-1.4 report"))
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO attachments (public_id, submission_id, child_id, uploaded_by, answer_path, file_name, \
+         content_type, size_bytes, storage_key, created_at) \
+         VALUES ($1, $2, $3, $4, 'reports.0.files', 'report.pdf', 'application/pdf', 15, $5, 1)",
+    )
+    .bind(format!("file-{name}"))
+    .bind(id)
+    .bind(child)
+    .bind(by)
+    .bind(&key)
+    .execute(pool)
+    .await
+    .unwrap();
+    (format!("sub-{name}"), format!("file-{name}"))
+}
+
+#[tokio::test]
+async fn a_linked_professional_reads_only_what_they_sent_not_the_familys_forms() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let (ellie,): (i64,) = sqlx::query_as("SELECT id FROM children WHERE first_name = 'Ellie'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        let ellie_public = app.child_id("Ellie").await;
+        let parent_id = app.user_id(PARENT).await;
+        let senco_id = app.user_id("senco@example.org").await;
+        let (family_form, family_file) =
+            submission_with_file(&app, ellie, parent_id, "family").await;
+        let (school_form, school_file) =
+            submission_with_file(&app, ellie, senco_id, "school").await;
+        let parent = app.signed_in(PARENT, PASSWORD).await;
+        let senco = app.signed_in("senco@example.org", PASSWORD).await;
+
+        let read = |client: &reqwest::Client, id: &str| {
+            let client = client.clone();
+            let id = id.to_owned();
+            let app = &app;
+            async move {
+                app.call(&client, "forms/submission", &[("submission", &id)])
+                    .await
+                    .status()
+            }
+        };
+        let download = |client: &reqwest::Client, id: &str| {
+            let client = client.clone();
+            let url = app.url(&format!("/files/{id}"));
+            async move { client.get(url).send().await.unwrap().status() }
+        };
+        // The family reads both; the SENCo, linked to Ellie, only what the school sent.
+        assert_eq!(
+            read(&parent, &family_form).await,
+            StatusCode::OK,
+            "{backend:?}"
+        );
+        assert_eq!(
+            read(&parent, &school_form).await,
+            StatusCode::OK,
+            "{backend:?}"
+        );
+        assert_eq!(
+            read(&senco, &school_form).await,
+            StatusCode::OK,
+            "{backend:?}"
+        );
+        let missing = read(&senco, "sub-no-such").await;
+        assert_eq!(
+            read(&senco, &family_form).await,
+            missing,
+            "{backend:?}: like a missing one"
+        );
+        assert_eq!(
+            download(&parent, &family_file).await,
+            StatusCode::OK,
+            "{backend:?}"
+        );
+        assert_eq!(
+            download(&senco, &school_file).await,
+            StatusCode::OK,
+            "{backend:?}"
+        );
+        assert_eq!(
+            download(&senco, &family_file).await,
+            StatusCode::NOT_FOUND,
+            "{backend:?}"
+        );
+        let history: Value = app
+            .call(&senco, "forms/child", &[("child", &ellie_public)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let titles: Vec<&str> = history["submitted"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(titles, ["Form by school"], "{backend:?}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_drafts_files_stop_opening_when_its_owner_is_no_longer_linked() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let parent = app.signed_in(PARENT, PASSWORD).await;
+        let child = app.child_id("Ellie").await;
+        let draft = start(&app, &parent, &child, E2).await;
+        let (draft_id, child_id): (i64, i64) =
+            sqlx::query_as("SELECT id, child_id FROM drafts WHERE public_id = $1")
+                .bind(&draft)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        let key = app
+            .state
+            .storage
+            .put(bytes::Bytes::from_static(b"%PDF-1.4 draft"))
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO attachments (public_id, draft_id, child_id, uploaded_by, answer_path, file_name, \
+             content_type, size_bytes, storage_key, created_at) \
+             VALUES ('draft-file', $1, $2, $3, 'reports.0.files', 'report.pdf', 'application/pdf', 14, $4, 1)",
+        )
+        .bind(draft_id)
+        .bind(child_id)
+        .bind(app.user_id(PARENT).await)
+        .bind(&key)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+        let download = || async {
+            parent
+                .get(app.url("/files/draft-file"))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        };
+        assert_eq!(download().await, StatusCode::OK, "{backend:?}");
+        sqlx::query("DELETE FROM child_links WHERE child_id = $1 AND user_id = $2")
+            .bind(child_id)
+            .bind(app.user_id(PARENT).await)
+            .execute(app.state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(download().await, StatusCode::NOT_FOUND, "{backend:?}");
+        app.finish().await;
+    }
+}

@@ -376,17 +376,18 @@ pub async fn child_forms(child: String) -> Result<ChildFormsData, AppError> {
                     updated_at: d.updated_at,
                 })
                 .collect();
-            let submitted = store::submissions_for_child(state.db.pool(), child.id)
-                .await?
-                .into_iter()
-                .map(|s| SubmissionListing {
-                    id: s.public_id,
-                    title: s.title,
-                    reference: s.reference,
-                    submitted_at: s.submitted_at,
-                    submitted_by: s.submitted_by,
-                })
-                .collect();
+            let submitted =
+                store::submissions_for_child_readable_by(state.db.pool(), child.id, account.id)
+                    .await?
+                    .into_iter()
+                    .map(|s| SubmissionListing {
+                        id: s.public_id,
+                        title: s.title,
+                        reference: s.reference,
+                        submitted_at: s.submitted_at,
+                        submitted_by: s.submitted_by,
+                    })
+                    .collect();
             let shared =
                 crate::documents::ssr::shared_for_child(state.db.pool(), child.id, account.id)
                     .await?;

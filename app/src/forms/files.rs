@@ -465,18 +465,21 @@ async fn download_inner(
     let account = signed_in(state, session)
         .await?
         .ok_or(AppError::SignInRequired)?;
-    // A draft's files to its owner; a submission's to everyone linked to the child; a shared
-    // document's to its readers. The SEN team reads every submission and shared document.
+    // A draft's files to its owner while they stay linked to the child; a submission's to
+    // those who may read the submission; a shared document's to its readers. The SEN team
+    // reads every submission and shared document.
     let staff = crate::casework::post::STAFF_ROLES.contains(&account.role);
     let row: Option<(String, String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT a.file_name, a.content_type, a.storage_key, a.child_id FROM attachments a \
          LEFT JOIN drafts dr ON dr.id = a.draft_id \
+         LEFT JOIN submissions s ON s.id = a.submission_id \
          LEFT JOIN shared_documents d ON d.id = a.shared_document_id \
          WHERE a.public_id = $2 AND ( \
-           (a.draft_id IS NOT NULL AND dr.owner_id = $1) OR \
-           (a.submission_id IS NOT NULL AND EXISTS ( \
+           (a.draft_id IS NOT NULL AND dr.owner_id = $1 AND EXISTS ( \
               SELECT 1 FROM child_links l WHERE l.child_id = a.child_id AND l.user_id = $1)) OR \
+           (a.submission_id IS NOT NULL AND {}) OR \
            (a.shared_document_id IS NOT NULL AND {}){})",
+        super::store::submission_readable_by("$1"),
         crate::documents::ssr::READABLE_BY_USER,
         if staff {
             " OR a.submission_id IS NOT NULL OR a.shared_document_id IS NOT NULL"

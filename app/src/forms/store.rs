@@ -245,7 +245,22 @@ fn submission_from(row: SubmissionRow) -> Result<Submission, AppError> {
 const SUBMISSION_COLUMNS: &str = "s.public_id, s.reference, s.child_id, u.full_name, s.form_id, \
      s.form_version, s.title, s.answers, s.submitted_at";
 
-/// The submission, if `user_id` is linked to its child.
+/// SQL: whether the user whose id is the parameter `user` (`$1`, say) may read submission `s`.
+/// While linked to its child: the person who sent it, and the family (parents, carers, the
+/// young person). A professional linked to the child does not read what the family sent: it
+/// reaches them only as a document the SEN team shares with them (what a family agreed to share
+/// is recorded per kind of professional, which accounts do not have yet). The SEN team reads
+/// every submission through its own pages.
+pub fn submission_readable_by(user: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM child_links rl JOIN users ru ON ru.id = rl.user_id \
+         WHERE rl.child_id = s.child_id AND rl.user_id = {user} \
+         AND (ru.role = '{}' OR s.submitted_by = {user}))",
+        crate::auth::Role::Citizen.as_str()
+    )
+}
+
+/// The submission, if `user_id` may read it (`submission_readable_by`).
 pub async fn find_submission_for_user(
     pool: &sqlx::AnyPool,
     user_id: i64,
@@ -253,7 +268,8 @@ pub async fn find_submission_for_user(
 ) -> Result<Option<Submission>, AppError> {
     let row: Option<SubmissionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {SUBMISSION_COLUMNS} FROM submissions s JOIN users u ON u.id = s.submitted_by \
-         JOIN child_links l ON l.child_id = s.child_id AND l.user_id = $2 WHERE s.public_id = $1"
+         WHERE s.public_id = $1 AND {}",
+        submission_readable_by("$2")
     )))
     .bind(public_id)
     .bind(user_id)
@@ -262,7 +278,7 @@ pub async fn find_submission_for_user(
     row.map(submission_from).transpose()
 }
 
-/// A child's submissions, newest first.
+/// A child's submissions, newest first: every one, for the SEN team.
 pub async fn submissions_for_child(
     pool: &sqlx::AnyPool,
     child_id: i64,
@@ -272,6 +288,24 @@ pub async fn submissions_for_child(
          WHERE s.child_id = $1 ORDER BY s.submitted_at DESC, s.id DESC"
     )))
     .bind(child_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(submission_from).collect()
+}
+
+/// A child's submissions that `user_id` may read, newest first.
+pub async fn submissions_for_child_readable_by(
+    pool: &sqlx::AnyPool,
+    child_id: i64,
+    user_id: i64,
+) -> Result<Vec<Submission>, AppError> {
+    let rows: Vec<SubmissionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {SUBMISSION_COLUMNS} FROM submissions s JOIN users u ON u.id = s.submitted_by \
+         WHERE s.child_id = $1 AND {} ORDER BY s.submitted_at DESC, s.id DESC",
+        submission_readable_by("$2")
+    )))
+    .bind(child_id)
+    .bind(user_id)
     .fetch_all(pool)
     .await?;
     rows.into_iter().map(submission_from).collect()

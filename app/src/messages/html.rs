@@ -214,11 +214,12 @@ pub async fn message(state: &AppState, id: &str) -> Result<HtmlPage, AppError> {
     let request = match (&message.action, child_row) {
         (Some(action), Some(child_id)) => {
             let form = state.forms.latest(&action.form_id);
-            let sent = store::submissions_for_child(state.db.pool(), child_id)
-                .await?
-                .into_iter()
-                .filter(|s| s.form_id == action.form_id && s.submitted_at >= message.sent_at)
-                .max_by_key(|s| s.submitted_at);
+            let sent =
+                store::submissions_for_child_readable_by(state.db.pool(), child_id, account.id)
+                    .await?
+                    .into_iter()
+                    .filter(|s| s.form_id == action.form_id && s.submitted_at >= message.sent_at)
+                    .max_by_key(|s| s.submitted_at);
             let progress = match sent {
                 Some(s) => Progress::Sent {
                     reference: s.reference,
