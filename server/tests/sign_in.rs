@@ -349,6 +349,25 @@ async fn role_homes_send_strangers_to_sign_in() {
     app.finish().await;
 }
 
+/// Signs in with `return_to` set to `asked`; where the code's answer sends the browser.
+async fn lands_after_sign_in(app: &TestApp, client: &reqwest::Client, asked: &str) -> String {
+    app.call(
+        client,
+        "auth/sign-in",
+        &[
+            ("email", EMAIL),
+            ("password", PASSWORD),
+            ("return_to", asked),
+        ],
+    )
+    .await;
+    let code = app.last_code_to(EMAIL).await;
+    let verified = app
+        .call(client, "auth/verify-code", &[("code", &code)])
+        .await;
+    common::location(&verified)
+}
+
 #[tokio::test]
 async fn after_the_code_people_return_to_the_page_they_were_sent_from() {
     let app = TestApp::spawn(Backend::Sqlite).await;
@@ -357,22 +376,11 @@ async fn after_the_code_people_return_to_the_page_they_were_sent_from() {
         ("//evil.example/x", "/home"),
         ("https://evil.example", "/home"),
     ] {
-        let client = browser();
-        app.call(
-            &client,
-            "auth/sign-in",
-            &[
-                ("email", EMAIL),
-                ("password", PASSWORD),
-                ("return_to", asked),
-            ],
-        )
-        .await;
-        let code = app.last_code_to(EMAIL).await;
-        let verified = app
-            .call(&client, "auth/verify-code", &[("code", &code)])
-            .await;
-        assert_eq!(verified.headers()["location"], expected, "{asked}");
+        assert_eq!(
+            lands_after_sign_in(&app, &browser(), asked).await,
+            expected,
+            "{asked}"
+        );
     }
     app.finish().await;
 }
@@ -393,22 +401,8 @@ async fn a_return_path_that_browsers_read_as_another_site_leads_to_the_role_home
             ("/%09/evil.example", "/%09/evil.example"),
         ] {
             let client = browser();
-            app.call(
-                &client,
-                "auth/sign-in",
-                &[
-                    ("email", EMAIL),
-                    ("password", PASSWORD),
-                    ("return_to", asked),
-                ],
-            )
-            .await;
-            let code = app.last_code_to(EMAIL).await;
-            let verified = app
-                .call(&client, "auth/verify-code", &[("code", &code)])
-                .await;
             assert_eq!(
-                verified.headers()["location"],
+                lands_after_sign_in(&app, &client, asked).await,
                 expected,
                 "{backend:?} {asked:?}"
             );
