@@ -1,5 +1,7 @@
 //! The application's routes, and (on the server) the HTML document around them.
 
+use std::sync::{Arc, Mutex};
+
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Stylesheet, Title};
 use leptos_router::{
@@ -91,10 +93,13 @@ pub fn App(site: SiteInfo) -> impl IntoView {
     provide_context(site);
     provide_context(crate::auth::idle::Activity(RwSignal::new(0)));
     // Read before anything hydrates: Leptos's title effect empties the title when it first runs.
-    let shown = ShownTitle(StoredValue::new(title_so_far()));
+    let shown = ShownTitle(Arc::new(Mutex::new(title_so_far())));
     view! {
         <Stylesheet id="portal-css" href=format!("/pkg/{OUTPUT_NAME}.css")/>
-        <Title formatter=move |page| shown.remember(page_title(page)) text=move || shown.get()/>
+        <Title formatter={
+            let shown = shown.clone();
+            move |page| shown.remember(page_title(page))
+        } text=move || shown.get()/>
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <NotFound/> }>
@@ -152,17 +157,25 @@ fn page_title(page: String) -> String {
 
 /// The last title shown, which stays while no page gives one: while a page hydrates or its code
 /// loads, the title must not go blank for a screen reader, nor change to something else.
-#[derive(Clone, Copy)]
-struct ShownTitle(StoredValue<String>);
+/// Held outside the reactive arena: on the server the meta context reads the title after the
+/// app's owner may already have been cleaned up (a redirect, say), and a disposed arena value
+/// would panic there.
+#[derive(Clone)]
+struct ShownTitle(Arc<Mutex<String>>);
 
 impl ShownTitle {
-    fn remember(self, title: String) -> String {
-        self.0.set_value(title.clone());
+    fn remember(&self, title: String) -> String {
+        if let Ok(mut shown) = self.0.lock() {
+            shown.clone_from(&title);
+        }
         title
     }
 
-    fn get(self) -> String {
-        self.0.get_value()
+    fn get(&self) -> String {
+        self.0
+            .lock()
+            .map(|shown| shown.clone())
+            .unwrap_or_else(|_| SERVICE_NAME.to_owned())
     }
 }
 
