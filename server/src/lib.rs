@@ -6,4 +6,4 @@ pub mod middleware;
 pub mod startup;
 
 pub use config::Settings;
-pub use startup::{build_state, router, serve, shutdown_signal};
+pub use startup::{build_state, router, serve, shutdown_signal, start_sender, Background};

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use server::{build_state, router, serve, shutdown_signal, Settings};
+use server::{build_state, router, serve, shutdown_signal, Background, Settings};
 use tracing_subscriber::{fmt, EnvFilter};
 
 #[tokio::main]
@@ -54,16 +54,10 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
     }
     println!("{banner}");
     let db = state.db.clone();
-    // Scheduled work; with several servers on one database each run happens on one of them.
-    let holder = format!("{}:{}", std::process::id(), app::platform::ids::token(8));
-    let jobs = tokio::spawn(app::platform::jobs::run_scheduled(
-        db.clone(),
-        state.storage.clone(),
-        holder,
-    ));
+    let background = Background::start(&state);
     let app = router(state, &settings);
     serve(listener, app, shutdown_signal()).await?;
-    jobs.abort();
+    background.stop();
     db.close().await;
     tracing::info!("stopped cleanly");
     Ok(())
@@ -87,8 +81,25 @@ async fn create_admin(settings: Settings, args: &[String]) -> ExitCode {
             "command line",
         )
         .await;
+        // Deliver the welcome email now: no server may be running to do it.
+        let delivered = app::platform::outbox::deliver_due(
+            &state.db,
+            &state.outbox,
+            &state.mailer,
+            &server::startup::holder_name(),
+            app::platform::db::unix_now(),
+        )
+        .await;
+        let unsent = app::platform::outbox::unsent(&state.db).await;
         state.db.close().await;
-        created.map_err(|e| anyhow::anyhow!("{e}"))
+        let id = created.map_err(|e| anyhow::anyhow!("{e}"))?;
+        match (delivered, unsent) {
+            (Ok(_), Ok(0)) => {}
+            _ => eprintln!(
+                "The email could not be sent yet: the portal sends it when it next runs (check PORTAL_SMTP_URL)."
+            ),
+        }
+        anyhow::Ok(id)
     }
     .await;
     match result {

@@ -80,20 +80,22 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
         .env(Env::PROD)
         .site_addr(std::net::SocketAddr::new(settings.host, settings.port))
         .build();
+    let secret_key = settings
+        .secret_key
+        .clone()
+        .unwrap_or_else(|| secrecy::SecretString::from(DEVELOPMENT_SECRET_KEY));
     Ok(AppState {
         leptos_options,
         db,
         mailer,
+        outbox: app::platform::Outbox::new(&secret_key),
         site,
         forms,
         storage,
         runtime: Arc::new(app::platform::state::Runtime {
             environment: settings.environment,
             base_url: settings.base_url_str(),
-            secret_key: settings
-                .secret_key
-                .clone()
-                .unwrap_or_else(|| secrecy::SecretString::from(DEVELOPMENT_SECRET_KEY)),
+            secret_key,
             service_tiles: settings.service_tiles.clone(),
             hashing: tokio::sync::Semaphore::new(app::platform::state::hashing_turns()),
             trusted_proxies: settings.trusted_proxies.clone(),
@@ -214,6 +216,46 @@ fn site_files(
         .append_index_html_on_directories(false)
         .call_fallback_on_method_not_allowed(true)
         .fallback(not_found)
+}
+
+/// A name for this server in leases and claims, unique among servers on one database.
+pub fn holder_name() -> String {
+    format!("{}:{}", std::process::id(), app::platform::ids::token(8))
+}
+
+/// Starts the email outbox's sender: it delivers whatever changes wrote to the outbox, woken
+/// after each commit.
+pub fn start_sender(state: &AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(app::platform::outbox::run_sender(
+        state.db.clone(),
+        state.outbox.clone(),
+        state.mailer.clone(),
+        holder_name(),
+    ))
+}
+
+/// The work a server does besides answering requests: the email sender and the scheduled
+/// clean-up. With several servers on one database, each email and each clean-up run happens
+/// on one of them.
+pub struct Background(Vec<tokio::task::JoinHandle<()>>);
+
+impl Background {
+    pub fn start(state: &AppState) -> Background {
+        Background(vec![
+            start_sender(state),
+            tokio::spawn(app::platform::jobs::run_scheduled(
+                state.db.clone(),
+                state.storage.clone(),
+                holder_name(),
+            )),
+        ])
+    }
+
+    pub fn stop(self) {
+        for task in self.0 {
+            task.abort();
+        }
+    }
 }
 
 /// Answers 200 when the database answers, 503 otherwise; for load balancers and monitors.

@@ -221,9 +221,11 @@ impl TestApp {
             },
             store::Saved::Stale(_) => panic!("stale"),
         };
-        let (submission, _) = store::submit_draft(self.state.db.pool(), &draft, &form.title)
+        let mut tx = self.state.db.pool().begin().await.unwrap();
+        let (submission, _) = store::submit_draft(&mut tx, &draft, &form.title)
             .await
             .unwrap();
+        tx.commit().await.unwrap();
         (submission, file.id)
     }
 }
@@ -1068,6 +1070,82 @@ async fn a_shared_draft_plan_reaches_only_the_chosen_readers_with_a_message() {
             "{backend:?}"
         );
         assert!(app.is_linked(app.child_row(&child).await, sam).await);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_send_back_that_cannot_be_finished_changes_nothing() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let staff = app.signed_in(CASEWORKER, PASSWORD).await;
+        let child = app.new_case(&staff, "Ruby", "Lee").await;
+        let row = app.child_row(&child).await;
+        let robin = app.new_citizen("robin@example.org", "Robin Lee").await;
+        app.link(&staff, &child, "robin@example.org", "parent_carer")
+            .await;
+        let (submission, file) = app.submitted_views(row, robin, "Kind and funny").await;
+        // The stored copy of the submission's file has gone (a storage fault), so sending it
+        // back cannot copy the file into the new draft.
+        let (key,): (String,) =
+            sqlx::query_as("SELECT storage_key FROM attachments WHERE public_id = $1")
+                .bind(&file)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        app.state.storage.delete(&key).await.unwrap();
+        let (_, review) = app
+            .page(
+                &staff,
+                "staff/submission",
+                &[("child", &child), ("submission", &submission)],
+            )
+            .await;
+        let version = version_in(&review);
+        let mut form = vec![
+            ("version".to_owned(), version.clone()),
+            ("submission".to_owned(), submission.clone()),
+            (
+                "reason".to_owned(),
+                "Please add what helps Ruby sleep.".to_owned(),
+            ),
+        ];
+        form.extend(date_fields("due", add_days(today(), 7)));
+        let fields: Vec<(&str, &str)> =
+            form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        app.post_form(&staff, &format!("/staff/cases/{child}/reject"), &fields)
+            .await;
+
+        // Nothing of it happened: no draft, no review, no message, no email, and the case is
+        // at the version the caseworker saw, so they can try again.
+        let count = |sql: &'static str| {
+            let pool = app.state.db.pool().clone();
+            async move {
+                let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&pool).await.unwrap();
+                n
+            }
+        };
+        assert_eq!(count("SELECT COUNT(*) FROM drafts").await, 0, "{backend:?}");
+        assert_eq!(count("SELECT COUNT(*) FROM submission_reviews").await, 0);
+        assert_eq!(
+            count("SELECT COUNT(*) FROM messages WHERE subject LIKE 'Please change%'").await,
+            0
+        );
+        assert!(
+            app.emails()
+                .await
+                .iter()
+                .all(|m| !m.subject.starts_with("Action needed")),
+            "{backend:?}: no email asks Robin for the form again"
+        );
+        let (_, review) = app
+            .page(
+                &staff,
+                "staff/submission",
+                &[("child", &child), ("submission", &submission)],
+            )
+            .await;
+        assert_eq!(version_in(&review), version, "{backend:?}");
         app.finish().await;
     }
 }

@@ -277,17 +277,25 @@ async fn shell_shows_the_council_and_its_contact_details() {
 }
 
 #[tokio::test]
-async fn dev_mailbox_lists_what_the_mailer_sent() {
+async fn dev_mailbox_lists_what_the_portal_sent() {
     let app = TestApp::spawn(Backend::Sqlite).await;
-    app.state
-        .mailer
-        .send(app::platform::Email {
-            to: "parent@example.org".into(),
-            subject: "Confirm your email address".into(),
-            text: "Open http://127.0.0.1/confirm?t=abc to finish.".into(),
-        })
+    let mut tx = app.state.db.pool().begin().await.unwrap();
+    let queued = app
+        .state
+        .outbox
+        .write(
+            &mut tx,
+            &app::platform::Email {
+                to: "parent@example.org".into(),
+                subject: "Confirm your email address".into(),
+                text: "Open http://127.0.0.1/confirm?t=abc to finish.".into(),
+            },
+        )
         .await
         .unwrap();
+    tx.commit().await.unwrap();
+    queued.wake();
+    // Opened at once: the page shows what the sender delivers just after the commit.
     let html = app.get("/dev/mailbox").await.text().await.unwrap();
     // Complete without JavaScript: the title and the messages are in the HTML as sent, not
     // streamed in later for a script to put in place.

@@ -1,14 +1,15 @@
 //! Limits that must hold for anonymous requests and for many requests in parallel: sign-in
 //! failures counted atomically and per account (never locking out everyone behind one
 //! address), client addresses through trusted proxies only, email-sending forms throttled with
-//! unchanged replies, hashing off the async workers, and the scheduled clean-up.
+//! unchanged replies, hashing off the async workers, the scheduled clean-up, and email through
+//! an outbox that survives an SMTP outage and sends nothing twice.
 
 mod common;
 
 use std::time::{Duration, Instant};
 
-use app::platform::{db::unix_now, jobs};
-use common::{backends, browser, Backend, TestApp, TestDb};
+use app::platform::{db::unix_now, jobs, outbox};
+use common::{backends, browser, free_port, Backend, SmtpSink, TestApp, TestDb};
 use reqwest::StatusCode;
 
 const EMAIL: &str = "parent@example.org";
@@ -232,10 +233,9 @@ async fn one_address_is_sent_at_most_five_emails_in_fifteen_minutes() {
                 response.status()
             );
         }
-        let dir = app.state.mailer.outbox_dir().unwrap();
-        let resets = app::platform::mail::read_outbox(dir)
+        let resets = app
+            .emails()
             .await
-            .unwrap()
             .into_iter()
             .filter(|m| m.to == EMAIL && m.subject == "Reset your password")
             .count();
@@ -350,6 +350,26 @@ async fn clean_up_deletes_what_has_expired_and_keeps_the_record() {
             .unwrap();
         }
 
+        // Emails sent or given up two days ago go; one sent now, and one still unsent however
+        // old, stay.
+        for (sent, given_up) in [
+            (Some(now - 2 * day), None),
+            (None, Some(now - 2 * day)),
+            (Some(now), None),
+            (None, None),
+        ] {
+            sqlx::query(
+                "INSERT INTO email_outbox (sealed, created_at, next_attempt_at, sent_at, given_up_at) \
+                 VALUES ('', $1, $1, $2, $3)",
+            )
+            .bind(now - 3 * day)
+            .bind(sent)
+            .bind(given_up)
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+
         let done = jobs::clean_up(db, &app.state.storage, now).await.unwrap();
         assert_eq!(
             done,
@@ -360,6 +380,7 @@ async fn clean_up_deletes_what_has_expired_and_keeps_the_record() {
                 throttle: 2,
                 sign_in_records: 2,
                 files: 0,
+                emails: 2,
             },
             "{backend:?}"
         );
@@ -380,6 +401,12 @@ async fn clean_up_deletes_what_has_expired_and_keeps_the_record() {
             1
         );
         assert_eq!(kept("SELECT COUNT(*) FROM auth_failures").await, 1);
+        assert_eq!(
+            kept("SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NULL AND given_up_at IS NULL")
+                .await,
+            1
+        );
+        assert_eq!(kept("SELECT COUNT(*) FROM email_outbox").await, 2);
         // Reading and changing a child's record stays on the record.
         assert_eq!(
             kept(
@@ -683,6 +710,199 @@ async fn clean_up_removes_files_that_nothing_holds_and_keeps_the_rest() {
                 .await
                 .unwrap();
         assert_eq!(rows, 0, "{backend:?}");
+        app.finish().await;
+    }
+}
+
+/// The outbox's rows: (attempts, sealed, sent, last error).
+async fn outbox_rows(app: &TestApp) -> Vec<(i64, String, Option<i64>, Option<String>)> {
+    sqlx::query_as("SELECT attempts, sealed, sent_at, last_error FROM email_outbox ORDER BY id")
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_smtp_outage_loses_no_email_and_sends_none_twice() {
+    for backend in backends() {
+        // The mail server is down: nothing listens on its port.
+        let port = free_port();
+        let smtp = format!("smtp://127.0.0.1:{port}");
+        let app =
+            TestApp::spawn_with(TestDb::new(backend).await, &[("PORTAL_SMTP_URL", &smtp)]).await;
+        let client = browser();
+        let registered = app
+            .call(
+                &client,
+                "auth/register",
+                &[
+                    ("full_name", "Sam Outage"),
+                    ("email", "sam@example.org"),
+                    ("password", "a long enough password"),
+                    ("secret_question", "What was the name of your first pet?"),
+                    ("secret_answer", "Biscuit"),
+                ],
+            )
+            .await;
+        // Registering still works: the email waits in the outbox.
+        assert!(
+            registered.status().is_redirection() || registered.status().is_success(),
+            "{backend:?}: {}",
+            registered.status()
+        );
+        // The sender has tried (it is woken by the commit) and failed.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let (attempts, sealed, sent, error) = loop {
+            let rows = outbox_rows(&app).await;
+            assert_eq!(rows.len(), 1, "{backend:?}: one email written");
+            if rows[0].0 >= 1 && rows[0].3.is_some() || Instant::now() > deadline {
+                break rows[0].clone();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(attempts >= 1, "{backend:?}: the sender tried");
+        assert!(sent.is_none(), "{backend:?}");
+        assert!(error.unwrap().contains("SMTP"), "{backend:?}");
+        // What waits is sealed: neither the address nor the link is in the clear.
+        assert!(!sealed.is_empty());
+        assert!(!sealed.contains("sam@example.org") && !sealed.contains("token="));
+        let (token_hash,): (String,) =
+            sqlx::query_as("SELECT token_hash FROM email_tokens ORDER BY id DESC LIMIT 1")
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        assert!(!sealed.contains(&token_hash));
+
+        // The mail server comes back. Five senders (as on five app servers, beside this
+        // server's own) find the email due; it is sent once.
+        let sink = SmtpSink::start(port);
+        let later = unix_now() + 3600;
+        let mut senders = Vec::new();
+        for n in 0..5 {
+            let state = app.state.clone();
+            senders.push(tokio::spawn(async move {
+                outbox::deliver_due(
+                    &state.db,
+                    &state.outbox,
+                    &state.mailer,
+                    &format!("server-{n}"),
+                    later,
+                )
+                .await
+                .unwrap()
+                .sent
+            }));
+        }
+        let mut sent = 0;
+        for sender in senders {
+            sent += sender.await.unwrap();
+        }
+        assert_eq!(sent, 1, "{backend:?}: one sender sent it");
+        let messages = sink.messages();
+        assert_eq!(messages.len(), 1, "{backend:?}: delivered once");
+        assert!(
+            messages[0].contains("To: sam@example.org"),
+            "{}",
+            messages[0]
+        );
+        assert!(messages[0].contains("/register/confirm?token="));
+        let rows = outbox_rows(&app).await;
+        assert!(rows[0].2.is_some(), "{backend:?}: marked sent");
+        assert_eq!(rows[0].1, "", "{backend:?}: its text is gone once sent");
+        // Nothing is sent again, however often the sender runs.
+        let again = outbox::deliver_due(
+            &app.state.db,
+            &app.state.outbox,
+            &app.state.mailer,
+            "server-9",
+            later + 3600,
+        )
+        .await
+        .unwrap();
+        assert_eq!(again, outbox::Delivery::default());
+        assert_eq!(sink.messages().len(), 1);
+
+        // With the server up, a new email goes at once (woken by its commit).
+        app.call(
+            &client,
+            "auth/resend-confirmation",
+            &[("email", "sam@example.org")],
+        )
+        .await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while sink.messages().len() < 2 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(sink.messages().len(), 2, "{backend:?}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_email_is_written_with_its_change_or_not_at_all() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        // A change that fails after writing its email leaves no email behind.
+        let mut tx = app.state.db.pool().begin().await.unwrap();
+        let queued = app
+            .state
+            .outbox
+            .write(
+                &mut tx,
+                &app::platform::Email {
+                    to: EMAIL.into(),
+                    subject: "Never sent".into(),
+                    text: "The change this told of did not happen".into(),
+                },
+            )
+            .await
+            .unwrap();
+        drop(tx);
+        queued.wake();
+        assert_eq!(
+            outbox::unsent(&app.state.db).await.unwrap(),
+            0,
+            "{backend:?}"
+        );
+        assert!(app.emails().await.iter().all(|m| m.subject != "Never sent"));
+        app.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_changes_that_read_before_writing_all_commit_beside_the_sender() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let parent = app.user_id(EMAIL).await;
+        // Each reads (the recipient) before it writes, while the sender writes beside them:
+        // on SQLite a transaction that began as a reader could not then write.
+        let mut sends = Vec::new();
+        for n in 0..40 {
+            let state = app.state.clone();
+            sends.push(tokio::spawn(async move {
+                app::messages::ssr::send_message(
+                    &state,
+                    &app::messages::ssr::NewMessage {
+                        recipient_id: parent,
+                        sender_id: None,
+                        child_id: None,
+                        subject: format!("Parallel {n}"),
+                        body: "A plain message".into(),
+                        action: None,
+                    },
+                )
+                .await
+            }));
+        }
+        for send in sends {
+            send.await.unwrap().expect("each message is sent");
+        }
+        let emails = app.emails().await;
+        assert_eq!(
+            emails.iter().filter(|m| m.to == EMAIL).count(),
+            40,
+            "{backend:?}: one email each"
+        );
         app.finish().await;
     }
 }

@@ -178,9 +178,7 @@ async fn reset_reply_is_identical_for_unknown_email_and_wrong_answer() {
         right.text().await.unwrap(),
     ];
     assert!(bodies.iter().all(|b| *b == bodies[0]));
-    let outbox = app::platform::mail::read_outbox(app.state.mailer.outbox_dir().unwrap())
-        .await
-        .unwrap();
+    let outbox = app.emails().await;
     let resets: Vec<_> = outbox
         .iter()
         .filter(|m| m.subject == "Reset your password")

@@ -138,13 +138,12 @@ async fn messages_count_as_unread_until_opened_and_an_action_message_opens_its_f
         // The email says what is asked and by when, names the child by first name only, and
         // links to the message through sign-in; the message's own words stay in the portal.
         let email = app.last_email_to("robin@example.org").await.unwrap();
-        let emails: Vec<_> =
-            app::platform::mail::read_outbox(app.state.mailer.outbox_dir().unwrap())
-                .await
-                .unwrap()
-                .into_iter()
-                .filter(|m| m.to == "robin@example.org" && m.subject.starts_with("Action needed"))
-                .collect();
+        let emails: Vec<_> = app
+            .emails()
+            .await
+            .into_iter()
+            .filter(|m| m.to == "robin@example.org" && m.subject.starts_with("Action needed"))
+            .collect();
         assert_eq!(emails.len(), 1, "{backend:?}");
         let action_email = &emails[0];
         let due = add_days(today(), 5).long();
@@ -506,7 +505,7 @@ async fn shared_documents_show_in_history_for_the_family_and_download_as_attachm
                 files,
             };
         let plan = share_document(
-            app.state.db.pool(),
+            &app.state.db,
             &app.state.storage,
             &share(
                 DocumentKind::DraftPlan,
@@ -518,7 +517,7 @@ async fn shared_documents_show_in_history_for_the_family_and_download_as_attachm
         .await
         .unwrap();
         share_document(
-            app.state.db.pool(),
+            &app.state.db,
             &app.state.storage,
             &share(
                 DocumentKind::Report,
@@ -531,7 +530,7 @@ async fn shared_documents_show_in_history_for_the_family_and_download_as_attachm
         .unwrap();
         // A program is not shared, whatever its name.
         let refused = share_document(
-            app.state.db.pool(),
+            &app.state.db,
             &app.state.storage,
             &share(
                 DocumentKind::Letter,
@@ -548,7 +547,7 @@ async fn shared_documents_show_in_history_for_the_family_and_download_as_attachm
         // Nor with someone who is not linked to the child.
         let stranger = app.user_id("young.person@example.org").await;
         let refused = share_document(
-            app.state.db.pool(),
+            &app.state.db,
             &app.state.storage,
             &share(
                 DocumentKind::Letter,
@@ -632,7 +631,7 @@ async fn someone_elses_child_message_document_or_status_answers_like_a_missing_o
             .message(owner_id, Some(row), "For Tia", Some((PARENT_VIEWS, 5)))
             .await;
         let document = share_document(
-            app.state.db.pool(),
+            &app.state.db,
             &app.state.storage,
             &NewDocument {
                 child_id: row,

@@ -324,7 +324,7 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
             if role != account.role {
                 let detail = format!("{} → {}", account.role.label(), role.label());
                 let ip = client_ip().await;
-                let mut tx = state.db.pool().begin().await?;
+                let mut tx = state.db.begin().await?;
                 sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
                     .bind(role.as_str())
                     .bind(unix_now())
@@ -363,7 +363,7 @@ pub async fn set_account_active(user_id: i64, active: bool) -> Result<(), AppErr
             let account = server::target(&state, &admin, user_id, false).await?;
             let ip = client_ip().await;
             let now = unix_now();
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             if active && !account.active {
                 sqlx::query(
                     "UPDATE users SET deactivated_at = NULL, updated_at = $1 WHERE id = $2",
@@ -414,7 +414,7 @@ pub async fn reset_two_step(user_id: i64) -> Result<(), AppError> {
             let admin = server::require_admin(&state).await?;
             let account = server::target(&state, &admin, user_id, false).await?;
             let ip = client_ip().await;
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             sqlx::query("UPDATE users SET two_step_method = NULL, updated_at = $1 WHERE id = $2")
                 .bind(unix_now())
                 .bind(user_id)
@@ -425,10 +425,9 @@ pub async fn reset_two_step(user_id: i64) -> Result<(), AppError> {
                 .by(admin.id)
                 .write(&mut tx)
                 .await?;
-            tx.commit().await?;
-            state
-                .mailer
-                .send(Email {
+            let email = state
+                .outbox
+                .write(&mut tx, &Email {
                     to: account.email.clone(),
                     subject: "Your two-step verification has been reset".into(),
                     text: format!(
@@ -439,6 +438,8 @@ pub async fn reset_two_step(user_id: i64) -> Result<(), AppError> {
                     ),
                 })
                 .await?;
+            tx.commit().await?;
+            email.wake();
             leptos_axum::redirect(&format!("/admin/accounts/{user_id}?done=two_step"));
             Ok(())
         }

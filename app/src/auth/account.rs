@@ -124,7 +124,7 @@ pub async fn change_password(
             let hash = hash_secret_off_thread(&state, new.expose()).await?;
             accounts::replace_password(
                 &state,
-                state.db.pool().begin().await?,
+                state.db.begin().await?,
                 &account,
                 &hash,
                 Some(&session),
@@ -173,7 +173,7 @@ pub async fn change_secret(
                 return Err(AppError::field("secret_answer", "Enter the answer to your secret question"));
             }
             let hash = hash_secret_off_thread(&state, &answer).await?;
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             sqlx::query("UPDATE users SET secret_question = $1, secret_answer_hash = $2, updated_at = $3 WHERE id = $4")
                 .bind(&secret_question)
                 .bind(&hash.0)
@@ -200,7 +200,7 @@ pub async fn sign_out_others() -> Result<(), AppError> {
             };
             let state = AppState::current()?;
             let (account, session) = server::require_account(&state).await?;
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             accounts::end_sessions(&mut tx, account.id, Some(&session)).await?;
             accounts::Audit::of(Some(account.id), "signed_out_others", &client_ip().await)
                 .write(&mut tx)

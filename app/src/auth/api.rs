@@ -164,7 +164,7 @@ pub(crate) mod server {
     ) -> Result<(), AppError> {
         let now = unix_now();
         let attempt_hash = accounts::sha256_hex(attempt);
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin().await?;
         sqlx::query("UPDATE sign_in_codes SET replaced_at = $1 WHERE attempt = $2 AND used_at IS NULL AND replaced_at IS NULL")
             .bind(now)
             .bind(&attempt_hash)
@@ -184,10 +184,9 @@ pub(crate) mod server {
         accounts::Audit::of(Some(account.id), "code_sent", ip)
             .write(&mut tx)
             .await?;
-        tx.commit().await?;
-        state
-            .mailer
-            .send(Email {
+        let email = state
+            .outbox
+            .write(&mut tx, &Email {
                 to: account.email.clone(),
                 subject: format!("Your {} sign-in code", crate::layout::SERVICE_NAME),
                 text: format!(
@@ -199,6 +198,8 @@ pub(crate) mod server {
                 ),
             })
             .await?;
+        tx.commit().await?;
+        email.wake();
         Ok(())
     }
 }
@@ -345,7 +346,7 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
                 "The code is not right, and it cannot be tried again. Select ‘Send a new code’.".to_owned()
             }));
         }
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin().await?;
         let used = sqlx::query("UPDATE sign_in_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
             .bind(unix_now())
             .bind(code_id)

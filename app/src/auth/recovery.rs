@@ -64,7 +64,7 @@ pub async fn forgotten_password(
             match account {
                 Some(account) if right && may_send => {
                     // Only the newest link works.
-                    let mut tx = state.db.pool().begin().await?;
+                    let mut tx = state.db.begin().await?;
                     attempt.succeeded(&mut tx).await?;
                     sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
                         .bind(crate::platform::db::unix_now())
@@ -74,11 +74,10 @@ pub async fn forgotten_password(
                         .await?;
                     let token = tokens::issue(&mut tx, account.id, tokens::RESET_PASSWORD, RESET_LINK_SECS).await?;
                     accounts::Audit::of(Some(account.id), "reset_requested", &ip).write(&mut tx).await?;
-                    tx.commit().await?;
                     let base = &state.runtime.base_url;
-                    state
-                        .mailer
-                        .send(Email {
+                    let link = state
+                        .outbox
+                        .write(&mut tx, &Email {
                             to: account.email.clone(),
                             subject: "Reset your password".into(),
                             text: format!(
@@ -88,6 +87,8 @@ pub async fn forgotten_password(
                             ),
                         })
                         .await?;
+                    tx.commit().await?;
+                    link.wake();
                 }
                 // Right, but this address has had its fill of emails for now.
                 Some(_) if right => attempt.withdrawn(&state).await?,
@@ -123,7 +124,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
                 ));
             }
             let hash = hash_secret_off_thread(&state, password.expose()).await?;
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             let Some(user_id) = tokens::consume(&mut tx, &token, tokens::RESET_PASSWORD).await? else {
                 return Err(AppError::invalid(
                     "This link has expired or has already been used. Ask for a new one from the forgotten password page.",

@@ -69,9 +69,11 @@ pub async fn register(
             match accounts::find_account_by_email(&state, email.as_str()).await? {
                 Some(existing) => {
                     // Same screen for the person registering; the owner hears about it.
-                    state
-                        .mailer
-                        .send(Email {
+                    let mut tx = state.db.begin().await?;
+                    accounts::Audit::of(Some(existing.id), "register_existing", &ip).write(&mut tx).await?;
+                    let notice = state
+                        .outbox
+                        .write(&mut tx, &Email {
                             to: existing.email.clone(),
                             subject: "You already have an account".into(),
                             text: format!(
@@ -82,11 +84,12 @@ pub async fn register(
                             ),
                         })
                         .await?;
-                    accounts::audit(&state, accounts::Audit::of(Some(existing.id), "register_existing", &ip)).await?;
+                    tx.commit().await?;
+                    notice.wake();
                 }
                 None => {
                     let now = unix_now();
-                    let mut tx = state.db.pool().begin().await?;
+                    let mut tx = state.db.begin().await?;
                     let (user_id,): (i64,) = sqlx::query_as(
                         "INSERT INTO users (email, full_name, role, password_hash, secret_question, \
                          secret_answer_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
@@ -102,8 +105,9 @@ pub async fn register(
                     .await?;
                     let token = tokens::issue(&mut tx, user_id, tokens::CONFIRM_EMAIL, CONFIRM_LINK_SECS).await?;
                     accounts::Audit::of(Some(user_id), "register", &ip).write(&mut tx).await?;
+                    let confirmation = write_confirmation(&state, &mut tx, email.as_str(), &token).await?;
                     tx.commit().await?;
-                    send_confirmation(&state, email.as_str(), &token).await?;
+                    confirmation.wake();
                 }
             }
             leptos_axum::redirect("/register/check-email");
@@ -114,15 +118,16 @@ pub async fn register(
 }
 
 #[cfg(feature = "ssr")]
-async fn send_confirmation(
+async fn write_confirmation(
     state: &crate::platform::AppState,
+    conn: &mut sqlx::AnyConnection,
     to: &str,
     token: &str,
-) -> Result<(), AppError> {
+) -> Result<crate::platform::outbox::Queued, AppError> {
     let base = &state.runtime.base_url;
     state
-        .mailer
-        .send(crate::platform::Email {
+        .outbox
+        .write(conn, &crate::platform::Email {
             to: to.to_owned(),
             subject: "Confirm your email address".into(),
             text: format!(
@@ -130,8 +135,7 @@ async fn send_confirmation(
                  The link works once, for 24 hours. If you did not register, ignore this email.\n"
             ),
         })
-        .await?;
-    Ok(())
+        .await
 }
 
 /// "Send the link again": the same reply whatever the address.
@@ -155,15 +159,18 @@ pub async fn resend_confirmation(email: String) -> Result<(), AppError> {
             }
             if let Some(account) = accounts::find_account_by_email(&state, email.as_str()).await? {
                 if !account.email_confirmed {
-                    let mut conn = state.db.pool().acquire().await?;
+                    let mut tx = state.db.begin().await?;
                     let token = tokens::issue(
-                        &mut conn,
+                        &mut tx,
                         account.id,
                         tokens::CONFIRM_EMAIL,
                         CONFIRM_LINK_SECS,
                     )
                     .await?;
-                    send_confirmation(&state, &account.email, &token).await?;
+                    let confirmation =
+                        write_confirmation(&state, &mut tx, &account.email, &token).await?;
+                    tx.commit().await?;
+                    confirmation.wake();
                 }
             }
             Ok(())
@@ -186,7 +193,7 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
                 platform::{db::unix_now, AppState},
             };
             let state = AppState::current()?;
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             let Some(user_id) = tokens::consume(&mut tx, &token, tokens::CONFIRM_EMAIL).await? else {
                 return Err(AppError::invalid(
                     "This link has expired or has already been used. Ask for a new link below.",
@@ -243,7 +250,7 @@ pub async fn set_up_two_step(method: String) -> Result<(), AppError> {
                 .await?
                 .ok_or(AppError::NotFound)?;
             let ip = client_ip().await;
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             sqlx::query(
                 "UPDATE users SET two_step_method = 'email', updated_at = $1 WHERE id = $2",
             )

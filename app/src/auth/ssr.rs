@@ -185,11 +185,19 @@ pub mod accounts {
     }
 
     pub async fn find_account(state: &AppState, id: i64) -> Result<Option<Account>, AppError> {
+        find_account_in(&mut *state.db.pool().acquire().await?, id).await
+    }
+
+    /// `find_account` on a connection (inside a transaction, say).
+    pub async fn find_account_in(
+        conn: &mut sqlx::AnyConnection,
+        id: i64,
+    ) -> Result<Option<Account>, AppError> {
         let row: Option<AccountRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT {ACCOUNT_COLUMNS} FROM users WHERE id = $1"
         )))
         .bind(id)
-        .fetch_optional(state.db.pool())
+        .fetch_optional(conn)
         .await?;
         row.map(account_from).transpose()
     }
@@ -281,11 +289,10 @@ pub mod accounts {
     ) -> Result<Attempt, AppError> {
         let now = unix_now();
         let since = now - FAILURE_WINDOW_SECS;
-        let pool = state.db.pool();
         // One try per account at a time passes this transaction (PostgreSQL: a lock on the
         // account; SQLite: the single writer), so each sees every try stored before it, and a
         // refused try leaves nothing behind.
-        let mut tx = pool.begin().await?;
+        let mut tx = state.db.begin().await?;
         if state.db.dialect() == crate::platform::Dialect::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
                 .bind(account)
@@ -334,7 +341,7 @@ pub mod accounts {
             sqlx::query_as("SELECT COUNT(*) FROM auth_failures WHERE ip = $1 AND at > $2")
                 .bind(ip)
                 .bind(since)
-                .fetch_one(pool)
+                .fetch_one(state.db.pool())
                 .await?;
         let pause = slow_down(everywhere - 1, from_address - 1);
         if !pause.is_zero() {
@@ -437,8 +444,8 @@ pub mod accounts {
 
     /// Sets a new password hash and ends every session of the account except `keep_session`
     /// (the one making the change, if any), recording `action` in the audit log, all in `tx`
-    /// (begun by the caller, who may have used a reset link in it), which it commits; then
-    /// emails the owner a notice.
+    /// (begun by the caller, who may have used a reset link in it), with an email to the owner
+    /// saying so; then commits.
     #[allow(clippy::too_many_arguments)]
     pub async fn replace_password(
         state: &AppState,
@@ -461,15 +468,14 @@ pub mod accounts {
         Audit::of(Some(account.id), action, ip)
             .write(&mut tx)
             .await?;
-        tx.commit().await?;
         let signed_out = if keep_session.is_some() {
             "any other sessions were"
         } else {
             "you were"
         };
-        state
-            .mailer
-            .send(crate::platform::Email {
+        let email = state
+            .outbox
+            .write(&mut tx, &crate::platform::Email {
                 to: account.email.clone(),
                 subject: "Your password has been changed".into(),
                 text: format!(
@@ -479,6 +485,8 @@ pub mod accounts {
                 ),
             })
             .await?;
+        tx.commit().await?;
+        email.wake();
         Ok(())
     }
 
@@ -721,7 +729,7 @@ pub mod staff {
         // A random password nobody knows: the emailed link sets the real one.
         let unusable = hash_secret(&ids::token(32))?;
         let now = unix_now();
-        let mut tx = state.db.pool().begin().await?;
+        let mut tx = state.db.begin().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO users (email, full_name, role, password_hash, email_confirmed_at, two_step_method, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'email', $5, $5) RETURNING id",
@@ -741,11 +749,10 @@ pub mod staff {
         .write(&mut tx)
         .await?;
         let token = tokens::issue(&mut tx, id, tokens::RESET_PASSWORD, WELCOME_LINK_SECS).await?;
-        tx.commit().await?;
         let base = &state.runtime.base_url;
-        state
-            .mailer
-            .send(Email {
+        let welcome = state
+            .outbox
+            .write(&mut tx, &Email {
                 to: email.as_str().to_owned(),
                 subject: "Your SEND Portal account".into(),
                 text: format!(
@@ -757,6 +764,8 @@ pub mod staff {
                 ),
             })
             .await?;
+        tx.commit().await?;
+        welcome.wake();
         Ok(id)
     }
 }

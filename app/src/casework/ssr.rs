@@ -13,9 +13,9 @@ use crate::{
     documents::{ssr::NewDocument, DocumentKind},
     error::AppError,
     forms::rules::Date,
-    messages::ssr::{send_message, FormRequest, NewMessage},
+    messages::ssr::{write_message, FormRequest, NewMessage},
     people::{ssr::link_child, ChildSummary, Relationship},
-    platform::{db::unix_now, ids, AppState},
+    platform::{db::unix_now, ids, outbox::Queued, AppState},
     status::{
         ssr::{load_progress, record_stage},
         timeline::Stage,
@@ -590,15 +590,6 @@ pub async fn claim_version(
     )))
 }
 
-/// Claims the version in a transaction of its own (for changes that write through functions
-/// with their own transactions: messages, documents).
-pub async fn claim(state: &AppState, case: &Case, version: i64, by: i64) -> Result<(), AppError> {
-    let mut tx = state.db.pool().begin().await?;
-    claim_version(&mut tx, case.child_id, version, by).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 /// Gives the case to a caseworker (or to nobody).
 pub async fn assign(change: &Change<'_>, caseworker: Option<i64>) -> Result<String, AppError> {
     let (state, staff, case, version) = change.parts();
@@ -615,7 +606,7 @@ pub async fn assign(change: &Change<'_>, caseworker: Option<i64>) -> Result<Stri
                 })?,
         ),
     };
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     claim_version(&mut tx, case.child_id, version, staff.id).await?;
     sqlx::query("UPDATE cases SET caseworker_id = $1 WHERE child_id = $2")
         .bind(caseworker)
@@ -697,7 +688,7 @@ pub async fn link_by_email(
                     },
                 ));
             }
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             claim_version(&mut tx, case.child_id, version, staff.id).await?;
             link_child(&mut tx, case.child_id, account.id, relationship, true).await?;
             Audit::of(Some(account.id), "link_added", "")
@@ -710,8 +701,8 @@ pub async fn link_by_email(
                 ))
                 .write(&mut tx)
                 .await?;
-            tx.commit().await?;
-            send_message(
+            let (_, email) = write_message(
+                &mut tx,
                 state,
                 &NewMessage {
                     recipient_id: account.id,
@@ -726,13 +717,15 @@ pub async fn link_by_email(
                 },
             )
             .await?;
+            tx.commit().await?;
+            email.wake();
             Ok(format!(
                 "{} is now linked to {first} and has been told",
                 account.full_name
             ))
         }
         None => {
-            let mut tx = state.db.pool().begin().await?;
+            let mut tx = state.db.begin().await?;
             claim_version(&mut tx, case.child_id, version, staff.id).await?;
             sqlx::query(
                 "INSERT INTO invitations (email, child_id, relationship, invited_by, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -750,10 +743,9 @@ pub async fn link_by_email(
                 .detail(&email)
                 .write(&mut tx)
                 .await?;
-            tx.commit().await?;
-            state
-                .mailer
-                .send(crate::platform::Email {
+            let invitation = state
+                .outbox
+                .write(&mut tx, &crate::platform::Email {
                     to: email.clone(),
                     subject: format!(
                         "{}: you are invited to the SEND portal",
@@ -767,6 +759,8 @@ pub async fn link_by_email(
                     ),
                 })
                 .await?;
+            tx.commit().await?;
+            invitation.wake();
             Ok(format!(
                 "Nobody has an account with {email} yet: they have been emailed an invitation to register, and will be linked to {first} when they confirm their address"
             ))
@@ -838,7 +832,7 @@ pub async fn change_link(
         .into_iter()
         .find(|p| p.user_id == user_id)
         .ok_or_else(|| AppError::invalid("That person is no longer linked to the child"))?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     claim_version(&mut tx, case.child_id, version, staff.id).await?;
     if remove {
         sqlx::query("DELETE FROM child_links WHERE child_id = $1 AND user_id = $2")
@@ -920,7 +914,6 @@ pub async fn request_form(
             "The due date must be today or later",
         ));
     }
-    claim(state, case, version, staff.id).await?;
     let first = &case.child.first_name;
     let mut body = format!(
         "Please fill in {} for {first} in the SEND portal by {}.",
@@ -930,7 +923,10 @@ pub async fn request_form(
     if !note.trim().is_empty() {
         body = format!("{}\n\n{body}", note.trim());
     }
-    send_message(
+    let mut tx = state.db.begin().await?;
+    claim_version(&mut tx, case.child_id, version, staff.id).await?;
+    let (_, email) = write_message(
+        &mut tx,
         state,
         &NewMessage {
             recipient_id: person.user_id,
@@ -945,6 +941,8 @@ pub async fn request_form(
         },
     )
     .await?;
+    tx.commit().await?;
+    email.wake();
     Ok(format!(
         "{} has been asked for {} by {}",
         person.name,
@@ -959,7 +957,7 @@ pub async fn accept(change: &Change<'_>, submission: &CaseSubmission) -> Result<
     if submission.review.is_some() {
         return Err(AppError::invalid("This form has already been reviewed"));
     }
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     claim_version(&mut tx, case.child_id, version, staff.id).await?;
     insert_review(&mut tx, submission.id, "accepted", "", staff.id, None).await?;
     Audit::of(Some(submission.submitted_by_id), "submission_accepted", "")
@@ -968,8 +966,8 @@ pub async fn accept(change: &Change<'_>, submission: &CaseSubmission) -> Result<
         .detail(&submission.reference)
         .write(&mut tx)
         .await?;
-    tx.commit().await?;
-    tell_sender(
+    let email = tell_sender(
+        &mut tx,
         state,
         staff,
         case,
@@ -982,6 +980,10 @@ pub async fn accept(change: &Change<'_>, submission: &CaseSubmission) -> Result<
         None,
     )
     .await?;
+    tx.commit().await?;
+    if let Some(email) = email {
+        email.wake();
+    }
     Ok(format!(
         "{} {} is accepted",
         submission.title, submission.reference
@@ -1014,8 +1016,11 @@ async fn insert_review(
     Ok(())
 }
 
-/// A message to whoever sent the submission, if they are still linked to the child.
+/// A message to whoever sent the submission, if they are still linked to the child, in the
+/// caller's transaction.
+#[allow(clippy::too_many_arguments)]
 async fn tell_sender(
+    tx: &mut sqlx::AnyConnection,
     state: &AppState,
     staff: &Account,
     case: &Case,
@@ -1023,29 +1028,28 @@ async fn tell_sender(
     subject: String,
     body: String,
     action: Option<FormRequest>,
-) -> Result<(), AppError> {
-    let linked = crate::people::ssr::relationship_to(
-        state.db.pool(),
-        case.child_id,
-        submission.submitted_by_id,
-    )
-    .await?
-    .is_some();
-    if linked {
-        send_message(
-            state,
-            &NewMessage {
-                recipient_id: submission.submitted_by_id,
-                sender_id: Some(staff.id),
-                child_id: Some(case.child_id),
-                subject,
-                body,
-                action,
-            },
-        )
-        .await?;
+) -> Result<Option<Queued>, AppError> {
+    let linked =
+        crate::people::ssr::relationship_to(&mut *tx, case.child_id, submission.submitted_by_id)
+            .await?
+            .is_some();
+    if !linked {
+        return Ok(None);
     }
-    Ok(())
+    let (_, email) = write_message(
+        tx,
+        state,
+        &NewMessage {
+            recipient_id: submission.submitted_by_id,
+            sender_id: Some(staff.id),
+            child_id: Some(case.child_id),
+            subject,
+            body,
+            action,
+        },
+    )
+    .await?;
+    Ok(Some(email))
 }
 
 /// Sends a submission back: the sender gets a new draft with every answer (and file) of the
@@ -1077,10 +1081,40 @@ pub async fn reject(
         .forms
         .get(&found.form_id, found.form_version)
         .ok_or_else(|| crate::error::internal("submission on a form not in the library"))?;
-    claim(state, case, version, staff.id).await?;
+    // The files go with the answers: each is copied under a new key first (a copy whose
+    // transaction does not commit is removed by the clean-up), then everything is recorded in
+    // one transaction.
+    let files: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT a.public_id, a.answer_path, a.file_name, a.content_type, a.size_bytes, a.storage_key \
+         FROM attachments a WHERE a.submission_id = $1 ORDER BY a.id",
+    )
+    .bind(submission.id)
+    .fetch_all(state.db.pool())
+    .await?;
+    let mut copies = Vec::new();
+    for (old_id, path, name, content_type, size, key) in files {
+        let content = state.storage.get(&key).await?;
+        let new_key = state.storage.put(content).await?;
+        copies.push((
+            old_id,
+            ids::token(12),
+            path,
+            name,
+            content_type,
+            size,
+            new_key,
+        ));
+    }
     let mut answers = found.answers.clone();
+    let renamed: HashMap<String, String> = copies
+        .iter()
+        .map(|(old_id, new_id, ..)| (old_id.clone(), new_id.clone()))
+        .collect();
+    crate::forms::files::rename_files(&form, &mut answers, &renamed);
+    let mut tx = state.db.begin().await?;
+    claim_version(&mut tx, case.child_id, version, staff.id).await?;
     let draft_id = crate::forms::store::insert_draft(
-        state.db.pool(),
+        &mut *tx,
         case.child_id,
         submission.submitted_by_id,
         &form.id,
@@ -1089,23 +1123,11 @@ pub async fn reject(
         &answers,
     )
     .await?;
-    // The files go with the answers: each is copied to the new draft under a new id.
     let (draft_row,): (i64,) = sqlx::query_as("SELECT id FROM drafts WHERE public_id = $1")
         .bind(&draft_id)
-        .fetch_one(state.db.pool())
+        .fetch_one(&mut *tx)
         .await?;
-    let files: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
-        "SELECT a.public_id, a.answer_path, a.file_name, a.content_type, a.size_bytes, a.storage_key \
-         FROM attachments a WHERE a.submission_id = $1 ORDER BY a.id",
-    )
-    .bind(submission.id)
-    .fetch_all(state.db.pool())
-    .await?;
-    let mut renamed = HashMap::new();
-    for (old_id, path, name, content_type, size, key) in files {
-        let content = state.storage.get(&key).await?;
-        let new_key = state.storage.put(content).await?;
-        let new_id = ids::token(12);
+    for (_, new_id, path, name, content_type, size, key) in copies {
         sqlx::query(
             "INSERT INTO attachments (public_id, draft_id, child_id, uploaded_by, answer_path, file_name, content_type, size_bytes, storage_key, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -1118,21 +1140,11 @@ pub async fn reject(
         .bind(name)
         .bind(content_type)
         .bind(size)
-        .bind(new_key)
+        .bind(key)
         .bind(unix_now())
-        .execute(state.db.pool())
+        .execute(&mut *tx)
         .await?;
-        renamed.insert(old_id, new_id);
     }
-    if !renamed.is_empty() {
-        crate::forms::files::rename_files(&form, &mut answers, &renamed);
-        sqlx::query("UPDATE drafts SET answers = $1 WHERE id = $2")
-            .bind(serde_json::to_string(&answers).map_err(crate::error::internal)?)
-            .bind(draft_row)
-            .execute(state.db.pool())
-            .await?;
-    }
-    let mut tx = state.db.pool().begin().await?;
     insert_review(
         &mut tx,
         submission.id,
@@ -1148,8 +1160,8 @@ pub async fn reject(
         .detail(&format!("{}: {reason}", submission.reference))
         .write(&mut tx)
         .await?;
-    tx.commit().await?;
-    tell_sender(
+    let email = tell_sender(
+        &mut tx,
         state,
         staff,
         case,
@@ -1169,6 +1181,10 @@ pub async fn reject(
         }),
     )
     .await?;
+    tx.commit().await?;
+    if let Some(email) = email {
+        email.wake();
+    }
     Ok(format!(
         "{} {} has been sent back to {} with your reason",
         submission.title, submission.reference, submission.submitted_by
@@ -1234,7 +1250,7 @@ pub async fn record_next_stage(
             "Give the reason for the decision: the family is told it, with their right to appeal",
         ));
     }
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     claim_version(&mut tx, case.child_id, version, staff.id).await?;
     if stops {
         let outcome = if next == Stage::DecisionToAssess {
@@ -1288,7 +1304,7 @@ pub async fn record_advice_requested(
             "The date must be today or earlier",
         ));
     }
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     claim_version(&mut tx, case.child_id, version, staff.id).await?;
     sqlx::query("UPDATE cases SET advice_requested_on = $1 WHERE child_id = $2")
         .bind(on.iso())
@@ -1347,10 +1363,11 @@ pub async fn share(
             "Someone chosen is no longer linked to the child: choose again",
         ));
     }
-    claim(state, case, version, staff.id).await?;
-    crate::documents::ssr::share_document(
-        state.db.pool(),
-        &state.storage,
+    let stored = crate::documents::ssr::store_files(&state.storage, &files).await?;
+    let mut tx = state.db.begin().await?;
+    claim_version(&mut tx, case.child_id, version, staff.id).await?;
+    crate::documents::ssr::record_document(
+        &mut tx,
         &NewDocument {
             child_id: case.child_id,
             shared_by: staff.id,
@@ -1358,14 +1375,17 @@ pub async fn share(
             title: title.to_owned(),
             body: body.trim().to_owned(),
             readers: readers.clone(),
-            files,
+            files: Vec::new(),
         },
+        &stored,
     )
     .await?;
     let first = &case.child.first_name;
     let what = lower_first(kind.label());
+    let mut emails = Vec::new();
     for reader in &readers {
-        send_message(
+        let (_, email) = write_message(
+            &mut tx,
             state,
             &NewMessage {
                 recipient_id: *reader,
@@ -1379,7 +1399,10 @@ pub async fn share(
             },
         )
         .await?;
+        emails.push(email);
     }
+    tx.commit().await?;
+    emails.into_iter().for_each(Queued::wake);
     let names: Vec<&str> = people
         .iter()
         .filter(|p| readers.contains(&p.user_id))
@@ -1403,7 +1426,7 @@ pub async fn add_case(
     staff: &Account,
     person: &crate::people::NewPerson,
 ) -> Result<String, AppError> {
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let child = crate::people::ssr::insert_child(
         &mut tx,
         &person.first_name,

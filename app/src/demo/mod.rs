@@ -359,7 +359,7 @@ async fn seed_documents(
             )],
         },
     ] {
-        share_document(db.pool(), storage, &document).await?;
+        share_document(db, storage, &document).await?;
     }
     Ok(())
 }

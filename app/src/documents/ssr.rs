@@ -30,30 +30,33 @@ pub struct NewDocument {
     pub files: Vec<(String, Bytes)>,
 }
 
-/// Shares a document: its readers must be linked to the child; its files are checked and
-/// stored, then the document, its readers and its files are recorded in one transaction,
-/// audited.
+/// A document's file once checked and stored: its name, type, size and storage key.
+pub type StoredFile = (String, &'static str, i64, String);
+
+/// Shares a document in a transaction of its own: its files are checked and stored, then it
+/// is recorded (see `record_document`).
 pub async fn share_document(
-    pool: &sqlx::AnyPool,
+    db: &crate::platform::Db,
     storage: &crate::platform::storage::Storage,
     document: &NewDocument,
 ) -> Result<String, AppError> {
-    if document.readers.is_empty() {
-        return Err(AppError::invalid("Choose who can read the document"));
-    }
-    for reader in &document.readers {
-        if crate::people::ssr::relationship_to(pool, document.child_id, *reader)
-            .await?
-            .is_none()
-        {
-            return Err(AppError::invalid(
-                "Each reader must be linked to the child before a document is shared with them",
-            ));
-        }
-    }
+    check_readers(&mut *db.pool().acquire().await?, document).await?;
+    let stored = store_files(storage, &document.files).await?;
+    let mut tx = db.begin().await?;
+    let public_id = record_document(&mut tx, document, &stored).await?;
+    tx.commit().await?;
+    Ok(public_id)
+}
+
+/// Checks and stores a document's files, before the transaction that records it (a file left
+/// by a transaction that did not commit is removed by the clean-up).
+pub async fn store_files(
+    storage: &crate::platform::storage::Storage,
+    files: &[(String, Bytes)],
+) -> Result<Vec<StoredFile>, AppError> {
     let limit = storage.max_upload_bytes;
     let mut stored = Vec::new();
-    for (name, content) in &document.files {
+    for (name, content) in files {
         let name = crate::forms::files::clean_name(name);
         if let Some(reason) =
             crate::forms::files::refusal(&name, content.len() as u64, limit, content)
@@ -65,9 +68,40 @@ pub async fn share_document(
         let key = storage.put(content.clone()).await?;
         stored.push((name, content_type, content.len() as i64, key));
     }
+    Ok(stored)
+}
+
+/// A document needs readers, each linked to the child.
+async fn check_readers(
+    conn: &mut sqlx::AnyConnection,
+    document: &NewDocument,
+) -> Result<(), AppError> {
+    if document.readers.is_empty() {
+        return Err(AppError::invalid("Choose who can read the document"));
+    }
+    for reader in &document.readers {
+        if crate::people::ssr::relationship_to(&mut *conn, document.child_id, *reader)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::invalid(
+                "Each reader must be linked to the child before a document is shared with them",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Records a shared document in the caller's transaction: its readers must be linked to the
+/// child; the document, its readers and its stored files are written, audited.
+pub async fn record_document(
+    tx: &mut sqlx::AnyConnection,
+    document: &NewDocument,
+    stored: &[StoredFile],
+) -> Result<String, AppError> {
+    check_readers(&mut *tx, document).await?;
     let public_id = ids::token(12);
     let now = unix_now();
-    let mut tx = pool.begin().await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO shared_documents (public_id, child_id, shared_by, kind, title, body, shared_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
@@ -90,7 +124,7 @@ pub async fn share_document(
         .execute(&mut *tx)
         .await?;
     }
-    for (name, content_type, size, key) in &stored {
+    for (name, content_type, size, key) in stored {
         sqlx::query(
             "INSERT INTO attachments (public_id, shared_document_id, child_id, uploaded_by, answer_path, file_name, content_type, size_bytes, storage_key, created_at) \
              VALUES ($1, $2, $3, $4, 'shared', $5, $6, $7, $8, $9)",
@@ -116,9 +150,8 @@ pub async fn share_document(
         .by(document.shared_by)
         .child(document.child_id)
         .detail(&detail)
-        .write(&mut tx)
+        .write(&mut *tx)
         .await?;
-    tx.commit().await?;
     Ok(public_id)
 }
 

@@ -255,10 +255,11 @@ pub(crate) mod server {
             ));
         }
         crate::forms::files::remove_unused(state, draft.id, form, &draft.answers).await?;
-        let (id, reference) = store::submit_draft(state.db.pool(), draft, &form.title).await?;
-        state
-            .mailer
-            .send(crate::platform::Email {
+        let mut tx = state.db.begin().await?;
+        let (id, reference) = store::submit_draft(&mut tx, draft, &form.title).await?;
+        let receipt = state
+            .outbox
+            .write(&mut tx, &crate::platform::Email {
                 to: account.email.clone(),
                 subject: format!("We have received your form: {reference}"),
                 text: format!(
@@ -270,6 +271,8 @@ pub(crate) mod server {
                 ),
             })
             .await?;
+        tx.commit().await?;
+        receipt.wake();
         Ok((id, reference))
     }
 
@@ -281,8 +284,9 @@ pub(crate) mod server {
         child: &Child,
         form: &FormDefinition,
     ) -> Result<String, AppError> {
+        let mut tx = state.db.begin().await?;
         let id = crate::forms::store::insert_draft(
-            state.db.pool(),
+            &mut *tx,
             child.id,
             account.id,
             &form.id,
@@ -291,13 +295,12 @@ pub(crate) mod server {
             &prefilled(form, &child.summary),
         )
         .await?;
-        crate::auth::ssr::accounts::audit(
-            state,
-            Audit::of(Some(account.id), "form_started", "")
-                .child(child.id)
-                .detail(&id),
-        )
-        .await?;
+        Audit::of(Some(account.id), "form_started", "")
+            .child(child.id)
+            .detail(&id)
+            .write(&mut tx)
+            .await?;
+        tx.commit().await?;
         Ok(id)
     }
 

@@ -117,7 +117,7 @@ pub async fn store_file(
     let size = content.len() as i64;
     let key = state.storage.put(content).await?;
     let public_id = ids::token(12);
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     sqlx::query(
         "INSERT INTO attachments (public_id, draft_id, child_id, uploaded_by, answer_path, file_name, content_type, size_bytes, storage_key, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",

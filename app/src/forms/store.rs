@@ -46,8 +46,8 @@ fn draft_from(row: DraftRow) -> Result<Draft, AppError> {
     })
 }
 
-pub async fn insert_draft(
-    pool: &sqlx::AnyPool,
+pub async fn insert_draft<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
     child_id: i64,
     owner_id: i64,
     form_id: &str,
@@ -69,7 +69,7 @@ pub async fn insert_draft(
     .bind(serde_json::to_string(answers).map_err(crate::error::internal)?)
     .bind(first_step)
     .bind(now)
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(public_id)
 }
@@ -148,17 +148,17 @@ pub async fn set_current_step(
     Ok(())
 }
 
-/// Turns a draft into a submission, in one transaction: the submission (with a reference) is
-/// written, attachments move to it, and the draft goes. Returns (public id, reference).
+/// Turns a draft into a submission, in the caller's transaction (with the receipt email): the
+/// submission (with a reference) is written, attachments move to it, and the draft goes.
+/// Returns (public id, reference).
 pub async fn submit_draft(
-    pool: &sqlx::AnyPool,
+    tx: &mut sqlx::AnyConnection,
     draft: &Draft,
     title: &str,
 ) -> Result<(String, String), AppError> {
     let public_id = ids::token(12);
     let reference = format!("EHC-{}", ids::reference());
     let now = unix_now();
-    let mut tx = pool.begin().await?;
     let (submission_id,): (i64,) = sqlx::query_as(
         "INSERT INTO submissions (public_id, reference, child_id, submitted_by, form_id, form_version, title, answers, submitted_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -191,13 +191,12 @@ pub async fn submit_draft(
         ));
     }
     // A form sent for a child puts them on the SEN team's dashboard.
-    crate::casework::ssr::ensure_case(&mut tx, draft.child_id).await?;
+    crate::casework::ssr::ensure_case(&mut *tx, draft.child_id).await?;
     crate::auth::ssr::accounts::Audit::of(Some(draft.owner_id), "form_submitted", "")
         .child(draft.child_id)
         .detail(&reference)
-        .write(&mut tx)
+        .write(&mut *tx)
         .await?;
-    tx.commit().await?;
     Ok((public_id, reference))
 }
 

@@ -20,10 +20,15 @@ pub struct OutboxMessage {
 /// SMTP), so the page does not exist there.
 #[server(prefix = "/api", endpoint = "dev/outbox")]
 pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
-    use crate::platform::{mail::read_outbox, AppState};
+    use crate::platform::{mail::read_outbox, outbox, AppState};
     let state = AppState::current()?;
     match state.mailer.outbox_dir() {
-        Some(dir) if !state.is_production() => Ok(read_outbox(dir).await?),
+        Some(dir) if !state.is_production() => {
+            // An email is delivered just after its change commits: show it, not the moment
+            // before.
+            outbox::settled(&state.db, std::time::Duration::from_secs(3)).await?;
+            Ok(read_outbox(dir).await?)
+        }
         _ => Err(AppError::NotFound),
     }
 }

@@ -1,5 +1,6 @@
-//! Messages in the database, and their emails. `send_message` is what the SEN team's dashboard
-//! calls; the tests call it too, and the demo seed writes messages with `insert_message`.
+//! Messages in the database, and their emails. The SEN team's changes write messages with
+//! `write_message` in their own transaction; `send_message` is the same in a transaction of its
+//! own (the tests use it), and the demo seed writes messages with `insert_message`.
 
 use axum::{
     extract::{Path, State},
@@ -11,7 +12,7 @@ use crate::{
     auth::{api::server::signed_in, pages::sign_in_then, ssr::accounts::Audit},
     error::AppError,
     forms::rules::Date,
-    platform::{db::unix_now, ids, AppState, Email},
+    platform::{db::unix_now, ids, outbox::Queued, AppState, Email},
 };
 
 /// A message to send. An action message names a child, a form and the date it is wanted by.
@@ -106,25 +107,39 @@ pub async fn insert_message(
     Ok(public_id)
 }
 
-/// Sends a message: stored for the recipient's portal, and an email that says what is asked
-/// and by when with a link to sign in — nothing more than the child's first name. An action
-/// message's child must be linked to the recipient and its form must exist for their role.
+/// Sends a message in a transaction of its own (see `write_message`); returns its public id.
 pub async fn send_message(state: &AppState, message: &NewMessage) -> Result<String, AppError> {
-    let recipient = crate::auth::ssr::accounts::find_account(state, message.recipient_id)
+    let mut tx = state.db.begin().await?;
+    let (public_id, email) = write_message(&mut tx, state, message).await?;
+    tx.commit().await?;
+    email.wake();
+    Ok(public_id)
+}
+
+/// Writes a message in the caller's transaction: stored for the recipient's portal, and an
+/// email that says what is asked and by when with a link to sign in — nothing more than the
+/// child's first name. An action message's child must be linked to the recipient and its form
+/// must exist for their role. Returns the message's public id, and the email to announce
+/// once the transaction has committed.
+pub async fn write_message(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    message: &NewMessage,
+) -> Result<(String, Queued), AppError> {
+    let recipient = crate::auth::ssr::accounts::find_account_in(&mut *conn, message.recipient_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let child = match message.child_id {
         Some(child_id) => {
-            let linked =
-                crate::people::ssr::relationship_to(state.db.pool(), child_id, recipient.id)
-                    .await?
-                    .is_some();
+            let linked = crate::people::ssr::relationship_to(&mut *conn, child_id, recipient.id)
+                .await?
+                .is_some();
             if !linked {
                 return Err(AppError::invalid(
                     "Link the child to this person before sending them a message about the child",
                 ));
             }
-            Some(child_first_name(state.db.pool(), child_id).await?)
+            Some(child_first_name(&mut *conn, child_id).await?)
         }
         None => None,
     };
@@ -142,8 +157,7 @@ pub async fn send_message(state: &AppState, message: &NewMessage) -> Result<Stri
         }
         None => None,
     };
-    let mut tx = state.db.pool().begin().await?;
-    let public_id = insert_message(&mut tx, message, unix_now()).await?;
+    let public_id = insert_message(&mut *conn, message, unix_now()).await?;
     // The subject says what it was about in the case history; the id finds the message.
     let detail = format!("{} ({public_id})", message.subject);
     let mut audit = Audit::of(Some(recipient.id), "message_sent", "").detail(&detail);
@@ -153,28 +167,33 @@ pub async fn send_message(state: &AppState, message: &NewMessage) -> Result<Stri
     if let Some(child_id) = message.child_id {
         audit = audit.child(child_id);
     }
-    audit.write(&mut tx).await?;
-    tx.commit().await?;
-    state
-        .mailer
-        .send(message_email(
-            &recipient.email,
-            &state.site.council_name,
-            &state.runtime.base_url,
-            &public_id,
-            child.as_deref(),
-            form_title
-                .as_deref()
-                .zip(message.action.as_ref().map(|a| a.due_on)),
-        ))
+    audit.write(&mut *conn).await?;
+    let email = state
+        .outbox
+        .write(
+            conn,
+            &message_email(
+                &recipient.email,
+                &state.site.council_name,
+                &state.runtime.base_url,
+                &public_id,
+                child.as_deref(),
+                form_title
+                    .as_deref()
+                    .zip(message.action.as_ref().map(|a| a.due_on)),
+            ),
+        )
         .await?;
-    Ok(public_id)
+    Ok((public_id, email))
 }
 
-async fn child_first_name(pool: &sqlx::AnyPool, child_id: i64) -> Result<String, AppError> {
+async fn child_first_name(
+    conn: &mut sqlx::AnyConnection,
+    child_id: i64,
+) -> Result<String, AppError> {
     let (name,): (String,) = sqlx::query_as("SELECT first_name FROM children WHERE id = $1")
         .bind(child_id)
-        .fetch_one(pool)
+        .fetch_one(conn)
         .await?;
     Ok(name)
 }

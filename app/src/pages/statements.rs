@@ -101,7 +101,7 @@ pub fn PrivacyPage() -> impl IntoView {
                     "We keep records of an EHC needs assessment and plan until the young person is 31 years old, as the council's "
                     "records retention schedule requires. Account sign-in records are kept for 12 months. Sign-in codes, emailed links "
                     "and the count of failed sign-ins are deleted a day after they stop working, and a signed-out visit's saved answers "
-                    "when its session ends."
+                    "when its session ends. The text of an email we send you is kept, encrypted, only until it is sent."
                 </p>
                 <h2 class="govuk-heading-m">"Your rights"</h2>
                 <p class="govuk-body">

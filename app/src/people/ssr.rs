@@ -115,8 +115,8 @@ pub async fn children_of(pool: &sqlx::AnyPool, user_id: i64) -> Result<Vec<Child
 }
 
 /// How `user_id` is linked to the child, if at all.
-pub async fn relationship_to(
-    pool: &sqlx::AnyPool,
+pub async fn relationship_to<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
     child_id: i64,
     user_id: i64,
 ) -> Result<Option<Relationship>, AppError> {
@@ -124,7 +124,7 @@ pub async fn relationship_to(
         sqlx::query_as("SELECT relationship FROM child_links WHERE child_id = $1 AND user_id = $2")
             .bind(child_id)
             .bind(user_id)
-            .fetch_optional(pool)
+            .fetch_optional(db)
             .await?;
     Ok(row.and_then(|(r,)| Relationship::parse(&r)))
 }

@@ -1,4 +1,5 @@
-//! Scheduled work inside the server: the clean-up of rows that have expired. Each run first
+//! Scheduled work inside the server: the clean-up of rows that have expired. (The email
+//! outbox's sender, which runs beside it, is in `outbox`.) Each run first
 //! takes a lease on its row of `job_leases` (a conditional UPDATE, so it works the same on
 //! SQLite and PostgreSQL), so with several app servers on one database a run happens once.
 
@@ -36,6 +37,8 @@ pub struct CleanUp {
     pub sign_in_records: u64,
     /// Stored files that no attachment names, and attachments that nothing holds any more.
     pub files: u64,
+    /// Outbox rows of emails sent (or given up) more than a day ago; their text went then.
+    pub emails: u64,
 }
 
 /// Takes the lease of job `name` for `holder` if nobody holds it now; true when taken.
@@ -122,6 +125,11 @@ pub async fn clean_up(db: &Db, storage: &Storage, now: i64) -> Result<CleanUp, A
     .await?
     .rows_affected();
     let files = remove_loose_files(db, storage, now - LOOSE_FILES_KEPT_SECS).await?;
+    let emails = sqlx::query("DELETE FROM email_outbox WHERE sent_at < $1 OR given_up_at < $1")
+        .bind(now - SPENT_SECRETS_KEPT_SECS)
+        .execute(pool)
+        .await?
+        .rows_affected();
     Ok(CleanUp {
         sessions,
         codes,
@@ -129,6 +137,7 @@ pub async fn clean_up(db: &Db, storage: &Storage, now: i64) -> Result<CleanUp, A
         throttle,
         sign_in_records,
         files,
+        emails,
     })
 }
 

@@ -1,5 +1,6 @@
-//! Outgoing email through lettre: SMTP in production; otherwise every message is written to an
-//! outbox folder that the development mailbox page (and the tests) read.
+//! Delivering email through lettre: SMTP in production; otherwise every message is written to a
+//! folder that the development mailbox page (and the tests) read. Features never send directly:
+//! they write to the email outbox (`platform::outbox`), whose sender calls `Mailer::send`.
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,7 @@ use lettre::{
 use crate::mailbox::OutboxMessage;
 
 /// A plain-text message to one person.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Email {
     pub to: String,
     pub subject: String,
@@ -81,7 +82,8 @@ impl Mailer {
         }
     }
 
-    pub async fn send(&self, email: Email) -> anyhow::Result<()> {
+    /// Only the outbox's sender calls this: every change writes its emails to the outbox.
+    pub(super) async fn send(&self, email: Email) -> anyhow::Result<()> {
         let to: Mailbox = email
             .to
             .parse()

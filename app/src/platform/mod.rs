@@ -6,10 +6,12 @@ pub mod db;
 pub mod ids;
 pub mod jobs;
 pub mod mail;
+pub mod outbox;
 pub mod state;
 pub mod storage;
 
 pub use db::{Db, Dialect};
 pub use mail::{Email, Mailer};
+pub use outbox::Outbox;
 pub use state::{AppState, Environment};
 pub use storage::Storage;

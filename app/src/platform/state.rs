@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 
-use super::{Db, Mailer, Storage};
+use super::{Db, Mailer, Outbox, Storage};
 use crate::{error::AppError, site::SiteInfo};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,7 +19,10 @@ pub enum Environment {
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
+    /// Delivers email; only the outbox's sender uses it (`platform::outbox`).
     pub mailer: Mailer,
+    /// Where every change writes its emails, in its own transaction.
+    pub outbox: Outbox,
     pub site: SiteInfo,
     pub runtime: Arc<Runtime>,
     /// Every form definition, checked at start-up.

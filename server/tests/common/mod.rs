@@ -97,6 +97,8 @@ pub struct TestApp {
     pub db: TestDb,
     shutdown: Option<oneshot::Sender<()>>,
     pub server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    /// The email outbox's sender, as a real server runs it.
+    sender: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl TestApp {
@@ -106,6 +108,11 @@ impl TestApp {
 
     /// Starts the portal on `db` with extra `PORTAL_*` settings.
     pub async fn spawn_with(db: TestDb, extra: &[(&str, &str)]) -> TestApp {
+        // Warnings and errors (an internal error's cause, say) in the failing test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_test_writer()
+            .with_env_filter("warn")
+            .try_init();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a free port");
@@ -114,6 +121,7 @@ impl TestApp {
         let settings = test_settings(&db, &address, extra).expect("test settings are valid");
         let state = build_state(&settings).await.expect("the portal starts");
         let app = router(state.clone(), &settings);
+        let sender = server::start_sender(&state);
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(serve(listener, app, async {
             let _ = rx.await;
@@ -128,6 +136,7 @@ impl TestApp {
             db,
             shutdown: Some(tx),
             server: Some(server),
+            sender: Some(sender),
         }
     }
 
@@ -149,6 +158,9 @@ impl TestApp {
                 .await
                 .expect("server task")
                 .expect("server stopped cleanly");
+        }
+        if let Some(sender) = self.sender.take() {
+            sender.abort();
         }
         self.state.db.close().await;
     }
@@ -227,14 +239,31 @@ impl TestApp {
             .expect("server function call")
     }
 
-    /// The newest email to `to`, from the outbox.
-    pub async fn last_email_to(&self, to: &str) -> Option<app::mailbox::OutboxMessage> {
+    /// Waits until the sender has delivered every email written so far (to the outbox
+    /// folder the tests read).
+    pub async fn delivered(&self) {
+        let settled =
+            app::platform::outbox::settled(&self.state.db, std::time::Duration::from_secs(5))
+                .await
+                .expect("read the outbox");
+        assert!(
+            settled,
+            "emails written to the outbox were not delivered within 5 seconds"
+        );
+    }
+
+    /// Every delivered email, newest first.
+    pub async fn emails(&self) -> Vec<app::mailbox::OutboxMessage> {
+        self.delivered().await;
         let dir = self.state.mailer.outbox_dir().expect("outbox");
         app::platform::mail::read_outbox(dir)
             .await
             .expect("read outbox")
-            .into_iter()
-            .find(|m| m.to == to)
+    }
+
+    /// The newest email to `to`, once delivered.
+    pub async fn last_email_to(&self, to: &str) -> Option<app::mailbox::OutboxMessage> {
+        self.emails().await.into_iter().find(|m| m.to == to)
     }
 
     /// The 6-digit code in the newest sign-in email to `to`.
@@ -418,4 +447,76 @@ impl TestApp {
             .map(|d| d["title"].as_str().unwrap().to_owned())
             .collect()
     }
+}
+
+/// A mail server for tests: answers SMTP on `127.0.0.1:port` (plain, no TLS, no sign-in) and
+/// keeps every message it accepts, as the raw text after DATA. It runs on threads of its own,
+/// outside the tests' runtime, until the test process ends.
+pub struct SmtpSink {
+    messages: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl SmtpSink {
+    pub fn start(port: u16) -> SmtpSink {
+        let listener =
+            std::net::TcpListener::bind(("127.0.0.1", port)).expect("the SMTP port is free");
+        let messages = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = messages.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let kept = kept.clone();
+                std::thread::spawn(move || {
+                    let _ = smtp_session(stream, &kept);
+                });
+            }
+        });
+        SmtpSink { messages }
+    }
+
+    pub fn messages(&self) -> Vec<String> {
+        self.messages.lock().expect("sink lock").clone()
+    }
+}
+
+fn smtp_session(
+    stream: std::net::TcpStream,
+    kept: &std::sync::Mutex<Vec<String>>,
+) -> std::io::Result<()> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut out = stream.try_clone()?;
+    let mut lines = BufReader::new(stream).lines();
+    out.write_all(b"220 sink ESMTP\r\n")?;
+    while let Some(line) = lines.next().transpose()? {
+        let command = line.to_ascii_uppercase();
+        if command.starts_with("EHLO") {
+            out.write_all(b"250-sink\r\n250 8BITMIME\r\n")?;
+        } else if command == "DATA" {
+            out.write_all(b"354 end with a dot\r\n")?;
+            let mut message = String::new();
+            for line in lines.by_ref() {
+                let line = line?;
+                if line == "." {
+                    break;
+                }
+                message.push_str(&line);
+                message.push('\n');
+            }
+            kept.lock().expect("sink lock").push(message);
+            out.write_all(b"250 kept\r\n")?;
+        } else if command == "QUIT" {
+            out.write_all(b"221 bye\r\n")?;
+            break;
+        } else {
+            out.write_all(b"250 ok\r\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// A port nothing listens on (bound for a moment by the system's choice, then let go).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
 }
