@@ -161,6 +161,8 @@ test('a caseworker and a parent take a request from Parent/Carer Views to a shar
     await checkAccessibility(parent, testInfo);
     await parent.goBack();
     await expect(parent.getByRole('heading', { level: 1 })).toHaveText(child);
+    // History's three columns fit a phone, shared documents and all.
+    await atPhoneWidth(parent, testInfo);
     await parent.getByRole('link', { name: `View Shared Form – Draft EHC plan for ${first}` }).click();
     await expect(parent.getByRole('heading', { level: 1 })).toHaveText(`Draft EHC plan for ${first}`);
     await expect(parent.getByText(`Section A: ${first} loves drawing and music.`)).toBeVisible();

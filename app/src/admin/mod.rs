@@ -82,7 +82,7 @@ pub struct AccountRecord {
 
 /// The roles an admin can give when creating an account: parents and young people register
 /// themselves.
-pub const STAFF_ROLES: [Role; 3] = [Role::Professional, Role::SenOfficer, Role::Admin];
+pub const CREATABLE_ROLES: [Role; 3] = [Role::Professional, Role::SenOfficer, Role::Admin];
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -287,7 +287,7 @@ pub async fn create_staff(full_name: String, email: String, role: String) -> Res
             let state = AppState::current()?;
             let admin = server::require_admin(&state).await?;
             let role = Role::parse(&role)
-                .filter(|r| STAFF_ROLES.contains(r))
+                .filter(|r| CREATABLE_ROLES.contains(r))
                 .ok_or_else(|| {
                     AppError::field("role-professional", "Choose the kind of account")
                 })?;

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     AccountList, AccountRecord, AccountRow, ChangeRole, CreateStaff, ResetTwoStep,
-    SetAccountActive, STAFF_ROLES,
+    SetAccountActive, CREATABLE_ROLES,
 };
 use crate::{
     auth::Role,
@@ -157,7 +157,7 @@ pub fn NewStaffPage() -> impl IntoView {
                                     <fieldset class="govuk-fieldset">
                                         <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">"Kind of account"</legend>
                                         <div class="govuk-radios" data-module="govuk-radios">
-                                            {STAFF_ROLES.into_iter().map(|role| {
+                                            {CREATABLE_ROLES.into_iter().map(|role| {
                                                 let id = format!("role-{}", role_slug(role));
                                                 view! {
                                                     <div class="govuk-radios__item">

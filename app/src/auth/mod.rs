@@ -35,6 +35,9 @@ impl Role {
         Role::Admin,
     ];
 
+    /// The council's staff: the only roles that reach casework.
+    pub const STAFF: [Role; 2] = [Role::SenOfficer, Role::Admin];
+
     /// The value stored in the database.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -3,12 +3,12 @@
 use leptos::prelude::*;
 
 use super::{
-    post::{flash_key, Flash, STAFF_ROLES},
+    post::{flash_key, Flash},
     ssr::{self, relationship_label, Case},
     CaseFilter, DashboardRow, PAGE_SIZE,
 };
 use crate::{
-    auth::{api::server::require_role, ssr::accounts::Audit},
+    auth::{api::server::require_role, ssr::accounts::Audit, Role},
     clock,
     components::{query_value, ErrorSummaryList, HtmlPage},
     documents::DocumentKind,
@@ -51,7 +51,7 @@ fn deadline_text(deadline: Date, today: Date) -> (String, String, bool) {
 
 /// `/staff`.
 pub async fn dashboard(state: &AppState, filter: &CaseFilter) -> Result<HtmlPage, AppError> {
-    let (account, _) = require_role(state, &STAFF_ROLES).await?;
+    let (account, _) = require_role(state, &Role::STAFF).await?;
     let today = today();
     let (rows, total) = ssr::dashboard(state.db.pool(), filter, today).await?;
     let caseworkers = ssr::caseworkers(state.db.pool()).await?;
@@ -363,7 +363,7 @@ fn reason_text(flash: &Flash, form: &str, label: &'static str, hint: &'static st
 
 /// `/staff/cases/:child`.
 pub async fn case(state: &AppState, child: &str) -> Result<HtmlPage, AppError> {
-    let (account, session) = require_role(state, &STAFF_ROLES).await?;
+    let (account, session) = require_role(state, &Role::STAFF).await?;
     let case = ssr::find_case(state.db.pool(), child).await?;
     let flash = take_flash(&session, child).await?;
     let pool = state.db.pool();
@@ -937,7 +937,7 @@ pub async fn submission(
     child: &str,
     submission: &str,
 ) -> Result<HtmlPage, AppError> {
-    let (account, session) = require_role(state, &STAFF_ROLES).await?;
+    let (account, session) = require_role(state, &Role::STAFF).await?;
     let case = ssr::find_case(state.db.pool(), child).await?;
     let found = ssr::find_case_submission(state.db.pool(), case.child_id, submission).await?;
     let full = crate::forms::store::submissions_for_child(state.db.pool(), case.child_id)
@@ -1013,7 +1013,7 @@ pub async fn submission(
 
 /// `/staff/cases/new`.
 pub async fn new_case(state: &AppState) -> Result<HtmlPage, AppError> {
-    let (_, session) = require_role(state, &STAFF_ROLES).await?;
+    let (_, session) = require_role(state, &Role::STAFF).await?;
     let (answers, errors) = session
         .remove::<(PersonAnswers, Vec<FieldError>)>(NEW_CASE_KEY)
         .await

@@ -23,9 +23,6 @@ use crate::{
     status::{ssr::today, timeline::Stage},
 };
 
-/// Staff roles: the only ones that reach casework.
-pub const STAFF_ROLES: [Role; 2] = [Role::SenOfficer, Role::Admin];
-
 /// What a post leaves for the page it goes back to.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Flash {
@@ -82,7 +79,7 @@ pub async fn require_staff(state: &AppState, session: &Session) -> Result<Accoun
     let account = signed_in(state, session)
         .await?
         .ok_or(AppError::SignInRequired)?;
-    if STAFF_ROLES.contains(&account.role) {
+    if Role::STAFF.contains(&account.role) {
         Ok(account)
     } else {
         Err(AppError::Forbidden)

@@ -1,6 +1,6 @@
 //! One question of a form, in GOV.UK markup, for every field kind, rendered on the server.
 //! The markup is a plain form (names `section.index.field[.part]`) that posts without
-//! JavaScript; once the page's scripts run, they save it as it is typed (`enhance.rs`).
+//! JavaScript; once the page's scripts run, they save it as it is typed (`autosave.rs`).
 
 use leptos::prelude::*;
 

@@ -468,7 +468,7 @@ async fn download_inner(
     // A draft's files to its owner while they stay linked to the child; a submission's to
     // those who may read the submission; a shared document's to its readers. The SEN team
     // reads every submission and shared document.
-    let staff = crate::casework::post::STAFF_ROLES.contains(&account.role);
+    let staff = crate::auth::Role::STAFF.contains(&account.role);
     let row: Option<(String, String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT a.file_name, a.content_type, a.storage_key, a.child_id FROM attachments a \
          LEFT JOIN drafts dr ON dr.id = a.draft_id \

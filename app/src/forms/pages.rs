@@ -121,7 +121,7 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
         <h2 class="govuk-heading-m">"History"</h2>
         {history_empty.then(|| view! { <p class="govuk-body">"Nothing yet."</p> })}
         {(!drafts.is_empty()).then(|| view! {
-            <table class="govuk-table">
+            <table class="govuk-table portal-history-table">
                 <caption class="govuk-table__caption govuk-table__caption--s">"Not finished"</caption>
                 <thead class="govuk-table__head">
                     <tr class="govuk-table__row">
@@ -146,7 +146,7 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
             </table>
         })}
         {(!shared.is_empty()).then(|| view! {
-            <table class="govuk-table">
+            <table class="govuk-table portal-history-table">
                 <caption class="govuk-table__caption govuk-table__caption--s">"Shared with you"</caption>
                 <thead class="govuk-table__head">
                     <tr class="govuk-table__row">
@@ -174,7 +174,7 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
             </table>
         })}
         {(!submitted.is_empty()).then(|| view! {
-            <table class="govuk-table">
+            <table class="govuk-table portal-history-table">
                 <caption class="govuk-table__caption govuk-table__caption--s">"Sent"</caption>
                 <thead class="govuk-table__head">
                     <tr class="govuk-table__row">

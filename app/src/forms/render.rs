@@ -3,7 +3,7 @@
 //! declaration with Accept, and the banner shown when another window saved first.
 //!
 //! Every step is a plain form posting to `/drafts/{id}/steps/{step}`, so it all works without
-//! JavaScript. The browser receives this markup as HTML and its scripts (`enhance.rs`) only
+//! JavaScript. The browser receives this markup as HTML and its scripts (`autosave.rs`) only
 //! save and send it; the definition and the answers never need to travel as data, which keeps
 //! the page's WebAssembly small.
 
