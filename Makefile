@@ -28,6 +28,7 @@ tools-test:
 
 build: tools
 	cargo leptos build --release --split
+	node scripts/precompress.js
 
 # Example tiles for the council's other services on the home page (see PORTAL_SERVICE_TILES).
 DEMO_TILES := School places|https://www.gov.uk/apply-for-primary-school-place;Free school meals|https://www.gov.uk/apply-free-school-meals
@@ -52,6 +53,7 @@ unit:
 
 e2e:
 	cargo leptos build --release --split
+	node scripts/precompress.js
 	node scripts/check-budget.js
 	cd end2end && PORTAL_BIN=$(BIN) PORTAL_SITE_ROOT=$(SITE_ROOT) npx playwright test
 

@@ -8,7 +8,12 @@ const path = require('node:path');
 const zlib = require('node:zlib');
 
 const pkg = process.argv[2] ?? path.join(__dirname, '..', 'target', 'site', 'pkg');
-const br = (file) => zlib.brotliCompressSync(fs.readFileSync(path.join(pkg, file))).length;
+// What the server sends: the precompressed copy (scripts/precompress.js) when there is one.
+const br = (file) => {
+  const copy = path.join(pkg, `${file}.br`);
+  if (fs.existsSync(copy)) return fs.statSync(copy).size;
+  return zlib.brotliCompressSync(fs.readFileSync(path.join(pkg, file))).length;
+};
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const BUDGET = 300 * 1024;
 

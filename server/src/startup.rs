@@ -212,10 +212,41 @@ fn site_files(
             Ok(response)
         }
     });
-    ServeDir::new(state.leptos_options.site_root.as_ref())
+    let root = std::path::Path::new(state.leptos_options.site_root.as_ref());
+    let files = ServeDir::new(root)
         .append_index_html_on_directories(false)
         .call_fallback_on_method_not_allowed(true)
-        .fallback(not_found)
+        .fallback(not_found);
+    match stale_precompressed(&root.join("pkg")) {
+        None => files.precompressed_br().precompressed_gzip(),
+        Some(stale) => {
+            tracing::warn!(
+                file = %stale.display(),
+                "a precompressed copy is older than its file: assets are compressed as they are \
+                 sent (run `node scripts/precompress.js` after building)"
+            );
+            files
+        }
+    }
+}
+
+/// The first `.br` or `.gz` copy in `pkg` that is older than the file it copies (a build since
+/// `scripts/precompress.js` ran), if any: then none of them may be served.
+fn stale_precompressed(pkg: &std::path::Path) -> Option<std::path::PathBuf> {
+    let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    std::fs::read_dir(pkg)
+        .ok()?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|copy| matches!(copy.extension().and_then(|e| e.to_str()), Some("br" | "gz")))
+        .find(|copy| {
+            let original = copy.with_extension("");
+            match (modified(copy), modified(&original)) {
+                (Some(copied), Some(built)) => copied < built,
+                // A copy of a file that is gone is stale too.
+                _ => true,
+            }
+        })
 }
 
 /// A name for this server in leases and claims, unique among servers on one database.

@@ -334,6 +334,66 @@ async fn static_assets_are_compressed_and_revalidated() {
     app.finish().await;
 }
 
+/// A site folder whose wasm has a brotli copy beside it, the copy `age` older than the file
+/// (negative: newer). The copy's bytes are a marker, so a test sees which was sent.
+async fn site_with_copy(age: std::time::Duration) -> TestApp {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let pkg = db.dir.path().join("site/pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let wasm = pkg.join("send_portal.wasm");
+    let copy = pkg.join("send_portal.wasm.br");
+    std::fs::write(&wasm, b"\0asm".repeat(500)).unwrap();
+    std::fs::write(&copy, b"PRECOMPRESSED COPY").unwrap();
+    let built = std::fs::metadata(&wasm).unwrap().modified().unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&copy)
+        .unwrap()
+        .set_modified(built - age)
+        .unwrap();
+    TestApp::spawn_with(db, &[]).await
+}
+
+async fn fetch_wasm(app: &TestApp, encodings: &str) -> (Option<String>, Vec<u8>) {
+    let response = app
+        .client
+        .get(app.url("/pkg/send_portal.wasm"))
+        .header("accept-encoding", encodings)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let encoding = response
+        .headers()
+        .get("content-encoding")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (encoding, response.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn a_precompressed_asset_is_sent_as_built() {
+    // Written after the wasm (as scripts/precompress.js does): sent as it is.
+    let app = site_with_copy(std::time::Duration::ZERO).await;
+    let (encoding, body) = fetch_wasm(&app, "gzip, br").await;
+    assert_eq!(encoding.as_deref(), Some("br"));
+    assert_eq!(body, b"PRECOMPRESSED COPY");
+    // A browser that takes no brotli gets the file itself.
+    let (encoding, body) = fetch_wasm(&app, "identity").await;
+    assert_eq!(encoding, None);
+    assert_eq!(body, b"\0asm".repeat(500));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_precompressed_copy_older_than_its_file_is_never_sent() {
+    // A build since the copies were made: the copy is out of date, and is not used.
+    let app = site_with_copy(std::time::Duration::from_secs(3600)).await;
+    let (encoding, body) = fetch_wasm(&app, "br").await;
+    assert_eq!(encoding.as_deref(), Some("br"), "compressed as it is sent");
+    assert_ne!(body, b"PRECOMPRESSED COPY");
+    app.finish().await;
+}
+
 #[tokio::test]
 async fn graceful_shutdown_finishes_and_releases_the_port() {
     let mut app = TestApp::spawn(Backend::Sqlite).await;

@@ -121,6 +121,8 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
         <h2 class="govuk-heading-m">"History"</h2>
         {history_empty.then(|| view! { <p class="govuk-body">"Nothing yet."</p> })}
         {(!drafts.is_empty()).then(|| view! {
+            // A table wider than a phone scrolls in its own box, never the page.
+            <div class="portal-table-scroll" tabindex="0" role="region" aria-label="Not finished">
             <table class="govuk-table portal-history-table">
                 <caption class="govuk-table__caption govuk-table__caption--s">"Not finished"</caption>
                 <thead class="govuk-table__head">
@@ -144,8 +146,11 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         })}
         {(!shared.is_empty()).then(|| view! {
+            // A table wider than a phone scrolls in its own box, never the page.
+            <div class="portal-table-scroll" tabindex="0" role="region" aria-label="Shared with you">
             <table class="govuk-table portal-history-table">
                 <caption class="govuk-table__caption govuk-table__caption--s">"Shared with you"</caption>
                 <thead class="govuk-table__head">
@@ -172,8 +177,11 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         })}
         {(!submitted.is_empty()).then(|| view! {
+            // A table wider than a phone scrolls in its own box, never the page.
+            <div class="portal-table-scroll" tabindex="0" role="region" aria-label="Sent">
             <table class="govuk-table portal-history-table">
                 <caption class="govuk-table__caption govuk-table__caption--s">"Sent"</caption>
                 <thead class="govuk-table__head">
@@ -200,6 +208,7 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         })}
     }
 }
