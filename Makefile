@@ -27,8 +27,8 @@ tools-test:
 	@scripts/bootstrap.sh test
 
 build: tools
-	cargo leptos build --release --split
-	node scripts/precompress.js
+	cargo leptos build --release
+	node scripts/assets.js
 
 # Example tiles for the council's other services on the home page (see PORTAL_SERVICE_TILES).
 DEMO_TILES := School places|https://www.gov.uk/apply-for-primary-school-place;Free school meals|https://www.gov.uk/apply-free-school-meals
@@ -52,8 +52,8 @@ unit:
 	cargo test --locked -p app -p server --features app/ssr -- --test-threads=1
 
 e2e:
-	cargo leptos build --release --split
-	node scripts/precompress.js
+	cargo leptos build --release
+	node scripts/assets.js
 	node scripts/check-budget.js
 	cd end2end && PORTAL_BIN=$(BIN) PORTAL_SITE_ROOT=$(SITE_ROOT) npx playwright test
 

@@ -151,7 +151,7 @@ mod ssr {
                  <main class=\"govuk-main-wrapper\" id=\"main-content\"><h1 class=\"govuk-heading-l\">{heading}</h1>\
                  <p class=\"govuk-body\">{message}</p><p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/\">Go to the start page</a></p>\
                  </main></div></body></html>",
-                css = crate::routes::OUTPUT_NAME,
+                css = crate::site::OUTPUT_NAME,
                 message = escape_html(&self.to_string()),
             );
             (

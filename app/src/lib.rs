@@ -28,3 +28,10 @@ pub mod platform;
 #[cfg(feature = "ssr")]
 pub use routes::shell;
 pub use routes::App;
+
+/// Sets up the reactive system in the browser for the page's islands, which the page's loader
+/// then hydrates. Called by `frontend`; living here, it links this crate's islands into the wasm.
+#[cfg(feature = "hydrate")]
+pub fn hydrate_islands() {
+    leptos::mount::hydrate_islands();
+}

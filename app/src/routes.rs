@@ -3,10 +3,10 @@
 use std::sync::{Arc, Mutex};
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    lazy_route, path, Lazy, LazyRoute, SsrMode,
+    path, SsrMode,
 };
 
 use crate::{
@@ -32,70 +32,12 @@ use crate::{
     status::StatusPage,
 };
 
-/// A page whose code is loaded only when it is visited (its own wasm chunk, built with
-/// `cargo leptos build --split`), so the wasm every page needs stays small.
-macro_rules! lazy_page {
-    ($($route:ident => $page:path),* $(,)?) => {$(
-        pub struct $route;
-
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(_this: Self) -> AnyView {
-                view! { <$page/> }.into_any()
-            }
-        }
-    )*};
-}
-
-lazy_page! {
-    Accessibility => AccessibilityPage,
-    Privacy => PrivacyPage,
-    Mailbox => MailboxPage,
-    Account => AccountPage,
-    Register => RegisterPage,
-    CheckEmail => CheckEmailPage,
-    ConfirmEmail => ConfirmEmailPage,
-    TwoStep => TwoStepPage,
-    ForgottenPassword => ForgottenPasswordPage,
-    ResetLinkSent => ResetLinkSentPage,
-    ResetPassword => ResetPasswordPage,
-    ResetDone => ResetDonePage,
-    Admin => AdminHome,
-    NewStaff => NewStaffPage,
-    ManageAccount => ManageAccountPage,
-    ChildForms => ChildFormsPage,
-    Draft => DraftPage,
-    Submission => SubmissionPage,
-    CitizenLanding => CitizenHome,
-    ProfessionalLanding => ProfessionalHome,
-    StaffLanding => DashboardPage,
-    NewCase => NewCasePage,
-    StaffCase => CasePage,
-    StaffSubmission => CaseSubmissionPage,
-    Inbox => InboxPage,
-    Message => MessagePage,
-    SendArea => SendAreaPage,
-    AddPerson => AddPersonPage,
-    Status => StatusPage,
-    SharedDocument => SharedDocumentPage,
-}
-
-/// The name cargo-leptos gives the CSS, JS and wasm files under `/pkg`.
-pub const OUTPUT_NAME: &str = "send_portal";
-
 #[component]
 pub fn App(site: SiteInfo) -> impl IntoView {
     provide_meta_context();
     provide_context(site);
-    provide_context(crate::auth::idle::Activity(RwSignal::new(0)));
-    // Read before anything hydrates: Leptos's title effect empties the title when it first runs.
-    let shown = ShownTitle(Arc::new(Mutex::new(title_so_far())));
+    let shown = ShownTitle(Arc::new(Mutex::new(SERVICE_NAME.to_owned())));
     view! {
-        <Stylesheet id="portal-css" href=format!("/pkg/{OUTPUT_NAME}.css")/>
         <Title formatter={
             let shown = shown.clone();
             move |page| shown.remember(page_title(page))
@@ -106,40 +48,40 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     // Async: the whole page, data included, is rendered before any of it is
                     // sent, so it is complete with JavaScript off and its <title> is right.
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/accessibility") view={Lazy::<Accessibility>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/privacy") view={Lazy::<Privacy>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/dev/mailbox") view={Lazy::<Mailbox>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/accessibility") view=AccessibilityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/privacy") view=PrivacyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/mailbox") view=MailboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-in/code") view=CodePage ssr=SsrMode::Async/>
                     <Route path=path!("/signed-out") view=SignedOutPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account") view={Lazy::<Account>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/register") view={Lazy::<Register>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/register/check-email") view={Lazy::<CheckEmail>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/register/confirm") view={Lazy::<ConfirmEmail>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/register/two-step") view={Lazy::<TwoStep>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/forgotten-password") view={Lazy::<ForgottenPassword>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/forgotten-password/sent") view={Lazy::<ResetLinkSent>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/reset-password") view={Lazy::<ResetPassword>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/reset-password/done") view={Lazy::<ResetDone>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/home") view={Lazy::<CitizenLanding>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/professional") view={Lazy::<ProfessionalLanding>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/staff") view={Lazy::<StaffLanding>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/staff/cases/new") view={Lazy::<NewCase>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/staff/cases/:child") view={Lazy::<StaffCase>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/staff/cases/:child/submissions/:submission") view={Lazy::<StaffSubmission>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/messages") view={Lazy::<Inbox>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/messages/:message") view={Lazy::<Message>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/send") view={Lazy::<SendArea>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/send/add-person") view={Lazy::<AddPerson>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/children/:child/forms") view={Lazy::<ChildForms>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/children/:child/status") view={Lazy::<Status>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/shared/:document") view={Lazy::<SharedDocument>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/drafts/:draft") view={Lazy::<Draft>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/drafts/:draft/:step") view={Lazy::<Draft>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/submissions/:submission") view={Lazy::<Submission>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin") view={Lazy::<Admin>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/accounts/new") view={Lazy::<NewStaff>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/admin/accounts/:id") view={Lazy::<ManageAccount>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/check-email") view=CheckEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/confirm") view=ConfirmEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/register/two-step") view=TwoStepPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgotten-password") view=ForgottenPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgotten-password/sent") view=ResetLinkSentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password/done") view=ResetDonePage ssr=SsrMode::Async/>
+                    <Route path=path!("/home") view=CitizenHome ssr=SsrMode::Async/>
+                    <Route path=path!("/professional") view=ProfessionalHome ssr=SsrMode::Async/>
+                    <Route path=path!("/staff") view=DashboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/cases/new") view=NewCasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/cases/:child") view=CasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/cases/:child/submissions/:submission") view=CaseSubmissionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/messages") view=InboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/messages/:message") view=MessagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/send") view=SendAreaPage ssr=SsrMode::Async/>
+                    <Route path=path!("/send/add-person") view=AddPersonPage ssr=SsrMode::Async/>
+                    <Route path=path!("/children/:child/forms") view=ChildFormsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/children/:child/status") view=StatusPage ssr=SsrMode::Async/>
+                    <Route path=path!("/shared/:document") view=SharedDocumentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/drafts/:draft") view=DraftPage ssr=SsrMode::Async/>
+                    <Route path=path!("/drafts/:draft/:step") view=DraftPage ssr=SsrMode::Async/>
+                    <Route path=path!("/submissions/:submission") view=SubmissionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/accounts/new") view=NewStaffPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/accounts/:id") view=ManageAccountPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>
@@ -155,9 +97,7 @@ fn page_title(page: String) -> String {
     }
 }
 
-/// The last title shown, which stays while no page gives one: while a page hydrates or its code
-/// loads, the title must not go blank for a screen reader, nor change to something else.
-/// Held outside the reactive arena: on the server the meta context reads the title after the
+/// The page's title (the service's name until a page gives one). Held outside the reactive arena: on the server the meta context reads the title after the
 /// app's owner may already have been cleaned up (a redirect, say), and a disposed arena value
 /// would panic there.
 #[derive(Clone)]
@@ -179,22 +119,8 @@ impl ShownTitle {
     }
 }
 
-/// In the browser, the title the server rendered; on the server, the service's name.
-fn title_so_far() -> String {
-    let rendered = if cfg!(target_arch = "wasm32") {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .map(|d| d.title())
-            .filter(|t| !t.is_empty())
-    } else {
-        None
-    };
-    rendered.unwrap_or_else(|| SERVICE_NAME.to_owned())
-}
-
 /// The HTML document, rendered on the server only. Sets the page's Content-Security-Policy with
-/// the nonce Leptos puts on its inline hydration scripts, and hands the site information to
-/// the browser in a JSON element that `hydrate()` reads.
+/// the nonce carried by its one inline script, the islands' loader.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos::nonce::use_nonce;
@@ -203,6 +129,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let site = use_context::<crate::platform::AppState>()
         .map(|s| s.site)
         .unwrap_or_default();
+    let assets = crate::platform::assets::names(&options);
     let nonce = use_nonce();
     if let (Some(response), Some(nonce)) = (
         use_context::<leptos_axum::ResponseOptions>(),
@@ -212,7 +139,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
         }
     }
-    let site_json = site.to_script_json();
     view! {
         <!DOCTYPE html>
         <html lang="en-GB" class="govuk-template">
@@ -221,9 +147,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="theme-color" content="#0b0c0c"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <script type="application/json" id=crate::site::SITE_INFO_ELEMENT_ID nonce=nonce.clone() inner_html=site_json></script>
-                <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" href=format!("/{}/{}", options.site_pkg_dir, assets.css)/>
+                <IslandScripts options nonce/>
                 <MetaTags/>
             </head>
             <body class="govuk-template__body">
@@ -231,6 +156,44 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// Loads the wasm and hydrates the page's islands, only on a page that has any: a page without
+/// an island downloads no wasm. `body[data-hydrated]` says when the islands are live (tests and
+/// scripts wait for it). Our own few lines instead of Leptos's `HydrationScripts`, which fetches
+/// the wasm on every page.
+#[cfg(feature = "ssr")]
+#[component]
+fn IslandScripts(options: LeptosOptions, nonce: Option<leptos::nonce::Nonce>) -> impl IntoView {
+    // What `HydrationScripts islands=true` does too: from here on nothing outside an island is
+    // hydrated, so no resource outside one is written into the page for the browser.
+    // (`SsrSharedContext::new()`, which leptos_axum renders with, starts out hydrating.)
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
+    let pkg = format!("/{}", options.site_pkg_dir);
+    let names = crate::platform::assets::names(&options);
+    let (js, wasm) = (&names.js, &names.wasm);
+    let loader = format!(
+        "(async (js, wasm) => {{\
+           const islands = [...document.querySelectorAll('leptos-island')]\
+             .filter((el) => !el.parentElement.closest('leptos-island'));\
+           if (islands.length > 0) {{\
+             const mod = await import(js);\
+             await mod.default({{ module_or_path: wasm }});\
+             mod.hydrate();\
+             for (const el of islands) {{\
+               const island = mod[el.dataset.component];\
+               if (island) await island(el);\
+               else console.warn(`No code for the island ${{el.dataset.component}}`);\
+             }}\
+           }}\
+           document.body.dataset.hydrated = 'true';\
+         }})({:?}, {:?});",
+        format!("{pkg}/{js}"),
+        format!("{pkg}/{wasm}"),
+    );
+    view! { <script type="module" nonce=nonce>{loader}</script> }
 }
 
 /// The policy for HTML pages: scripts only from us or carrying this response's nonce, wasm
@@ -257,6 +220,5 @@ mod tests {
             page_title("Sign in – SEND Portal".into()),
             "Sign in – SEND Portal"
         );
-        assert_eq!(title_so_far(), SERVICE_NAME);
     }
 }

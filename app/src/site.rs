@@ -1,11 +1,10 @@
 //! Who runs this deployment: the council's name and the SEN team's contact details, shown in
-//! every page's header and footer. Sent once in the page so the browser renders the same words.
+//! every page's header and footer (rendered on the server).
 
 use serde::{Deserialize, Serialize};
 
-/// The id of the `<script type="application/json">` element that carries [`SiteInfo`] to the
-/// browser, where `hydrate()` reads it before the first render.
-pub const SITE_INFO_ELEMENT_ID: &str = "portal-site";
+/// The name cargo-leptos gives the CSS, JS and wasm files under `/pkg`.
+pub const OUTPUT_NAME: &str = "send_portal";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteInfo {
@@ -28,17 +27,6 @@ impl Default for SiteInfo {
 }
 
 impl SiteInfo {
-    /// JSON safe to place inside a `<script>` element: `<` is escaped so no text can close it.
-    pub fn to_script_json(&self) -> String {
-        serde_json::to_string(self)
-            .unwrap_or_else(|_| "{}".into())
-            .replace('<', "\\u003c")
-    }
-
-    pub fn from_script_json(text: &str) -> Option<Self> {
-        serde_json::from_str(text).ok()
-    }
-
     /// The phone number as a `tel:` link target (digits and `+` only).
     pub fn phone_href(&self) -> String {
         let digits: String = self
@@ -50,7 +38,7 @@ impl SiteInfo {
     }
 }
 
-/// The site information of the current render (server or browser).
+/// The site information of the current render.
 pub fn use_site() -> SiteInfo {
     leptos::prelude::use_context::<SiteInfo>().unwrap_or_default()
 }
@@ -58,17 +46,6 @@ pub fn use_site() -> SiteInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn script_json_cannot_close_its_script_element() {
-        let site = SiteInfo {
-            council_name: "</script><script>alert(1)</script>".into(),
-            ..SiteInfo::default()
-        };
-        let json = site.to_script_json();
-        assert!(!json.contains("</script>"));
-        assert_eq!(SiteInfo::from_script_json(&json), Some(site));
-    }
 
     #[test]
     fn phone_href_keeps_only_dialable_characters() {

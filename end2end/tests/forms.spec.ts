@@ -276,6 +276,8 @@ test('signing out forgets the answers this browser kept while offline', async ({
   await page.evaluate(() => localStorage.setItem('unrelated', 'kept'));
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('You have signed out');
+  // The signed-out page forgets them as soon as it is live.
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
   expect(await kept()).toEqual([]);
   expect(await page.evaluate(() => localStorage.getItem('unrelated'))).toBe('kept');
 

@@ -37,6 +37,7 @@ pub async fn security_headers(
 ) -> Response {
     let path = request.uri().path().to_owned();
     let mut response = next.run(request).await;
+    let found = !(response.status().is_client_error() || response.status().is_server_error());
     let headers = response.headers_mut();
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
@@ -69,16 +70,24 @@ pub async fn security_headers(
         );
     }
     if !headers.contains_key(header::CACHE_CONTROL) {
-        headers.insert(header::CACHE_CONTROL, cache_rule(&path));
+        headers.insert(header::CACHE_CONTROL, cache_rule(&path, found));
     }
     response
 }
 
-/// Built assets are revalidated on every use (they keep their names between releases); other
-/// public files may be kept a day; pages and data, which may be personal, are never stored.
-fn cache_rule(path: &str) -> HeaderValue {
-    if path.starts_with("/pkg/") {
-        HeaderValue::from_static("no-cache")
+/// Built assets named by their content's digest are kept for a year and never asked for again
+/// (a new build has new names); other built assets are revalidated on every use; other public
+/// files may be kept a day; pages and data, which may be personal, are never stored.
+/// An error (a missing file, say) is never kept: the next build may bring the file.
+fn cache_rule(path: &str, found: bool) -> HeaderValue {
+    if !found {
+        HeaderValue::from_static("no-store")
+    } else if let Some(file) = path.strip_prefix("/pkg/") {
+        if app::platform::assets::is_fingerprinted(file) {
+            HeaderValue::from_static("public, max-age=31536000, immutable")
+        } else {
+            HeaderValue::from_static("no-cache")
+        }
     } else if path.starts_with("/favicon") {
         HeaderValue::from_static("public, max-age=86400")
     } else {
@@ -292,8 +301,16 @@ mod tests {
 
     #[test]
     fn only_built_assets_and_public_files_may_be_cached() {
-        assert_eq!(cache_rule("/pkg/send_portal.wasm"), "no-cache");
-        assert_eq!(cache_rule("/favicon.svg"), "public, max-age=86400");
-        assert_eq!(cache_rule("/dev/mailbox"), "no-store");
+        assert_eq!(cache_rule("/pkg/send_portal.wasm", true), "no-cache");
+        assert_eq!(
+            cache_rule("/pkg/send_portal.0123456789abcdef.wasm", true),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            cache_rule("/pkg/send_portal.0123456789abcdef.wasm", false),
+            "no-store"
+        );
+        assert_eq!(cache_rule("/favicon.svg", true), "public, max-age=86400");
+        assert_eq!(cache_rule("/dev/mailbox", true), "no-store");
     }
 }

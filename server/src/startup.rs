@@ -7,9 +7,8 @@ use anyhow::Context;
 use app::auth::session_store::DbSessionStore;
 use app::{
     platform::{AppState, Db, Mailer, Storage},
-    routes::OUTPUT_NAME,
     shell,
-    site::SiteInfo,
+    site::{SiteInfo, OUTPUT_NAME},
     App,
 };
 use axum::{
@@ -223,7 +222,7 @@ fn site_files(
             tracing::warn!(
                 file = %stale.display(),
                 "a precompressed copy is older than its file: assets are compressed as they are \
-                 sent (run `node scripts/precompress.js` after building)"
+                 sent (run `node scripts/assets.js` after building)"
             );
             files
         }
@@ -231,7 +230,7 @@ fn site_files(
 }
 
 /// The first `.br` or `.gz` copy in `pkg` that is older than the file it copies (a build since
-/// `scripts/precompress.js` ran), if any: then none of them may be served.
+/// `scripts/assets.js` ran), if any: then none of them may be served.
 fn stale_precompressed(pkg: &std::path::Path) -> Option<std::path::PathBuf> {
     let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     std::fs::read_dir(pkg)

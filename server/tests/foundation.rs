@@ -372,7 +372,7 @@ async fn fetch_wasm(app: &TestApp, encodings: &str) -> (Option<String>, Vec<u8>)
 
 #[tokio::test]
 async fn a_precompressed_asset_is_sent_as_built() {
-    // Written after the wasm (as scripts/precompress.js does): sent as it is.
+    // Written after the wasm (as scripts/assets.js does): sent as it is.
     let app = site_with_copy(std::time::Duration::ZERO).await;
     let (encoding, body) = fetch_wasm(&app, "gzip, br").await;
     assert_eq!(encoding.as_deref(), Some("br"));
@@ -391,6 +391,50 @@ async fn a_precompressed_copy_older_than_its_file_is_never_sent() {
     let (encoding, body) = fetch_wasm(&app, "br").await;
     assert_eq!(encoding.as_deref(), Some("br"), "compressed as it is sent");
     assert_ne!(body, b"PRECOMPRESSED COPY");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn pages_link_the_assets_named_by_their_content_which_are_kept_for_good() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let pkg = db.dir.path().join("site/pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    let names = [
+        ("js", "send_portal.0123456789abcdef.js"),
+        ("wasm", "send_portal.fedcba9876543210.wasm"),
+        ("css", "send_portal.00112233445566aa.css"),
+    ];
+    for (_, name) in names {
+        std::fs::write(pkg.join(name), "/* built */").unwrap();
+    }
+    std::fs::write(
+        pkg.join("assets.json"),
+        serde_json::json!({ "js": names[0].1, "wasm": names[1].1, "css": names[2].1 }).to_string(),
+    )
+    .unwrap();
+    let app = TestApp::spawn_with(db, &[]).await;
+
+    let html = app.get("/sign-in").await.text().await.unwrap();
+    assert!(
+        html.contains(r#"<link rel="stylesheet" href="/pkg/send_portal.00112233445566aa.css">"#),
+        "{html}"
+    );
+    assert!(html.contains(
+        r#""/pkg/send_portal.0123456789abcdef.js", "/pkg/send_portal.fedcba9876543210.wasm""#
+    ));
+    // Rendered on the server only: no resource's data is sent again for hydration.
+    assert!(!html.contains("__RESOLVED_RESOURCES["), "{html}");
+
+    let asset = app.get("/pkg/send_portal.0123456789abcdef.js").await;
+    assert_eq!(asset.status(), StatusCode::OK);
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    // A name no build made is not found, and the answer is not kept.
+    let missing = app.get("/pkg/send_portal.9999999999999999.js").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(missing.headers()["cache-control"], "no-store");
     app.finish().await;
 }
 

@@ -4,21 +4,27 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 use super::pages::SignOutButton;
 use crate::error::AppError;
 
 pub const IDLE_LIMIT: Duration = Duration::from_secs(30 * 60);
-
-/// Bumped by anything that reached the server on the person's behalf (an autosave, say), so
-/// the inactivity clock starts again. Provided by `App`.
-#[derive(Clone, Copy)]
-pub struct Activity(pub RwSignal<u32>);
 pub const WARNING_BEFORE: Duration = Duration::from_secs(2 * 60);
 
+/// The window event that says something reached the server on the person's behalf (an
+/// autosave, say), so the inactivity clock starts again: islands do not share signals.
+const ACTIVITY_EVENT: &str = "portal-activity";
+
+/// Tells the inactivity warning that the session was just refreshed.
+pub fn report_activity() {
+    if let Ok(event) = web_sys::Event::new(ACTIVITY_EVENT) {
+        let _ = window().dispatch_event(&event);
+    }
+}
+
 /// Any request refreshes the session; this one exists only for that.
-#[server(prefix = "/api", endpoint = "auth/keep-alive")]
+// JSON, like `save_step`: the islands then need no form-encoding code in the wasm.
+#[server(prefix = "/api", endpoint = "auth/keep-alive", input = server_fn::codec::Json)]
 pub async fn keep_alive() -> Result<(), AppError> {
     crate::error::with_status(
         async move {
@@ -43,19 +49,20 @@ pub async fn keep_alive() -> Result<(), AppError> {
     )
 }
 
-#[component]
+/// On every signed-in page (each page load starts the clock again, as it reaches the server).
+#[island]
 pub fn IdleWarning() -> impl IntoView {
     let (warning, set_warning) = signal(false);
-    let pathname = use_location().pathname;
     let keep_alive = ServerAction::<KeepAlive>::new();
-    let activity = use_context::<Activity>();
-    // The clock restarts on every page change and every "Stay signed in" (both reach the server).
+    let activity = RwSignal::new(0u32);
+    let listener = window_event_listener_untyped(ACTIVITY_EVENT, move |_| {
+        activity.update(|n| *n = n.wrapping_add(1));
+    });
+    on_cleanup(move || listener.remove());
+    // The clock restarts on every "Stay signed in" and every save (both reach the server).
     Effect::new(move |previous: Option<Vec<TimeoutHandle>>| {
-        pathname.track();
         keep_alive.version().track();
-        if let Some(Activity(signal)) = activity {
-            signal.track();
-        }
+        activity.track();
         for handle in previous.into_iter().flatten() {
             handle.clear();
         }
@@ -91,9 +98,10 @@ pub fn IdleWarning() -> impl IntoView {
                         "You have not done anything for a while, so we will sign you out in 2 minutes to keep your information safe. Anything you have saved is kept."
                     </p>
                     <div class="govuk-button-group">
-                        <ActionForm action=keep_alive>
-                            <button type="submit" class="govuk-button">"Stay signed in"</button>
-                        </ActionForm>
+                        <button type="button" class="govuk-button"
+                            on:click=move |_| { keep_alive.dispatch(KeepAlive {}); }>
+                            "Stay signed in"
+                        </button>
                         <SignOutButton/>
                     </div>
                 </div>

@@ -127,9 +127,9 @@ pub fn SignedOutPage() -> impl IntoView {
             .get("return")
             .map_or_else(|| "/sign-in".to_owned(), |p| sign_in_then(&p))
     };
-    Effect::new(move |_| forget_offline_copies());
     view! {
         <Title text="You have signed out"/>
+        <ForgetOfflineCopies/>
         <h1 class="govuk-heading-l">"You have signed out"</h1>
         {move || inactive().then(|| view! {
             <p class="govuk-body">
@@ -140,17 +140,22 @@ pub fn SignedOutPage() -> impl IntoView {
     }
 }
 
-/// The sign-out button for the header.
+/// The sign-out button for the header and the inactivity warning: a plain form post, also
+/// inside an island (the server's answer is a redirect to the signed-out page).
 #[component]
 pub fn SignOutButton() -> impl IntoView {
-    let action = ServerAction::<SignOut>::new();
+    use leptos::server_fn::ServerFn;
     view! {
-        <ActionForm action=action attr:class="portal-header__sign-out">
-            <button type="submit" class="portal-header__link" on:click=move |_| forget_offline_copies()>
-                "Sign out"
-            </button>
-        </ActionForm>
+        <form method="post" action=SignOut::url() class="portal-header__sign-out">
+            <button type="submit" class="portal-header__link">"Sign out"</button>
+        </form>
     }
+}
+
+/// Forgets the answers this browser kept while offline, once the page is live (nothing to show).
+#[island]
+fn ForgetOfflineCopies() -> impl IntoView {
+    Effect::new(move |_| forget_offline_copies());
 }
 
 /// The start of the names under which the wizard keeps answers in the browser's storage while
@@ -158,8 +163,8 @@ pub fn SignOutButton() -> impl IntoView {
 pub const OFFLINE_COPY_PREFIX: &str = "send-portal-draft-";
 
 /// Forgets every unsent answer kept in this browser, so that the next person at a shared
-/// computer cannot read them: on signing out, and on the signed-out page (which an inactivity
-/// sign-out also reaches).
+/// computer cannot read them: on the signed-out page, which every sign-out reaches (the
+/// header's button, the inactivity warning's, and the inactivity sign-out itself).
 pub fn forget_offline_copies() {
     if !cfg!(target_arch = "wasm32") {
         return;

@@ -1,10 +1,11 @@
-//! The wizard's scripts, once the page has hydrated. The step's form is server-rendered HTML
-//! (`render.rs`); this module only saves and sends it:
+//! The wizard's island (`wizard::StepEditor`): the step's form is rendered by the server
+//! (`render.rs`) and works without JavaScript; in the browser this module saves and sends it:
 //!
 //! - a moment after the person stops typing (and at once when a choice is ticked), the form's
 //!   fields go to the `save_step` server function with the version the page is based on;
-//! - every button (Save and continue, Previous, Add More, Remove, Accept…) goes the same way,
-//!   and the reply says what to show next, without reloading the page;
+//! - every button (Save and continue, Previous, Add More, Remove, Accept…) goes the same way:
+//!   the reply opens the next page, or gives the same step again (after Add More, say), which
+//!   replaces the form where it stands;
 //! - a chosen file is uploaded at once, with its progress shown;
 //! - a save refused because another window or device saved first shows both versions and
 //!   asks; nothing is overwritten silently;
@@ -57,8 +58,10 @@ pub struct Editor {
     /// The version the page's answers are based on.
     version: StoredValue<i64>,
     pub state: RwSignal<SaveState>,
-    /// The step's HTML; replaced when the server sends the step again.
-    pub html: RwSignal<String>,
+    /// The step's HTML when the server has sent the step again (the page's own until then).
+    pub html: RwSignal<Option<String>>,
+    /// Where the step's form stands.
+    wizard: NodeRef<leptos::html::Div>,
     /// Both versions and the choice, when another window saved first.
     pub conflict: RwSignal<Option<String>>,
     /// The version stored now, while a conflict waits for the person's choice.
@@ -68,29 +71,29 @@ pub struct Editor {
     busy: StoredValue<bool>,
     queued: StoredValue<Option<Job>>,
     timer: StoredValue<Option<TimeoutHandle>>,
-    /// The inactivity clock's signal: a save counts as activity.
-    activity: Option<RwSignal<u32>>,
-    /// The page's reactive owner: replies arrive outside it, and navigating needs the
-    /// router from its context.
-    owner: StoredValue<Option<Owner>>,
 }
 
 impl Editor {
-    pub fn new(draft: String, step: String, html: String, version: i64, saved_at: i64) -> Editor {
+    pub fn new(
+        draft: String,
+        step: String,
+        version: i64,
+        saved_at: i64,
+        wizard: NodeRef<leptos::html::Div>,
+    ) -> Editor {
         let editor = Editor {
             draft: StoredValue::new(draft),
             step: StoredValue::new(step),
             version: StoredValue::new(version),
             state: RwSignal::new(SaveState::Unchanged { at: saved_at }),
-            html: RwSignal::new(html),
+            html: RwSignal::new(None),
+            wizard,
             conflict: RwSignal::new(None),
             theirs: StoredValue::new(version),
             dirty: StoredValue::new(false),
             busy: StoredValue::new(false),
             queued: StoredValue::new(None),
             timer: StoredValue::new(None),
-            activity: use_context::<crate::auth::idle::Activity>().map(|a| a.0),
-            owner: StoredValue::new(Owner::current()),
         };
         editor.watch();
         editor
@@ -99,6 +102,12 @@ impl Editor {
     /// Effects run only in the browser: on the server this sets nothing up.
     fn watch(self) {
         Effect::new(move |_| self.restore_backup());
+        // The step sent again replaces the form (the server rendered both).
+        Effect::new(move |_| {
+            if let (Some(html), Some(wizard)) = (self.html.get(), self.wizard.get()) {
+                wizard.set_inner_html(&html);
+            }
+        });
         let online = window_event_listener(leptos::ev::online, move |_| {
             if self.dirty.get_value() {
                 self.send(Job::Autosave);
@@ -270,9 +279,8 @@ impl Editor {
     }
 
     fn show(self, reply: StepReply) {
-        if let Some(activity) = self.activity {
-            activity.update(|n| *n = n.wrapping_add(1));
-        }
+        // A save reached the server: the inactivity clock starts again.
+        crate::auth::idle::report_activity();
         match reply {
             StepReply::Saved { version, saved_at } => {
                 self.version.set_value(version);
@@ -286,11 +294,7 @@ impl Editor {
                 self.dirty.set_value(false);
                 self.drop_backup();
                 self.queued.set_value(None);
-                let go = move || leptos_router::hooks::use_navigate()(&to, Default::default());
-                match self.owner.get_value() {
-                    Some(owner) => owner.with(go),
-                    None => go(),
-                }
+                let _ = window().location().set_href(&to);
             }
             StepReply::Show {
                 html,
@@ -301,7 +305,7 @@ impl Editor {
                 self.version.set_value(version);
                 self.dirty.set_value(false);
                 self.drop_backup();
-                self.html.set(html);
+                self.html.set(Some(html));
                 self.state.set(SaveState::Saved { at: saved_at });
                 if let Some(id) = focus {
                     focus_later(id);

@@ -41,51 +41,39 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
         assessment_started,
     } = forms;
     let query = use_query_map();
-    let search = RwSignal::new(query.read_untracked().get("q").unwrap_or_default());
+    let search = query.read_untracked().get("q").unwrap_or_default();
     let saved = move || query.read().get("saved").is_some();
     let added = query.read_untracked().get("added").is_some();
     let start = ServerAction::<StartForm>::new();
     let start_error = move || start.value().get().and_then(|r| r.err());
     let name = child.full_name();
     let child_id = child.id.clone();
-    let available = StoredValue::new(available);
-    let list = move || {
-        // ASCII folding is enough for the forms' names and keeps Unicode tables out of the wasm.
-        let term = search.get().trim().to_ascii_lowercase();
-        let matching: Vec<_> = available.with_value(|forms| {
-            forms
-                .iter()
-                .filter(|f| {
-                    term.is_empty()
-                        || f.title.to_ascii_lowercase().contains(&term)
-                        || f.description.to_ascii_lowercase().contains(&term)
-                })
-                .cloned()
-                .collect()
-        });
-        if matching.is_empty() {
-            return view! { <p class="govuk-body">"No forms match your search."</p> }.into_any();
-        }
-        let child_id = child_id.clone();
-        view! {
-            <ul class="govuk-list portal-form-list">
-                {matching.into_iter().map(|f| { let child_id = child_id.clone(); view! {
-                    <li class="portal-form-list__item">
-                        <h3 class="govuk-heading-s">{f.title.clone()}</h3>
-                        <p class="govuk-body">{f.description.clone()}</p>
-                        <ActionForm action=start>
-                            <input type="hidden" name="child" value=child_id.clone()/>
-                            <input type="hidden" name="form" value=f.id.clone()/>
-                            <button type="submit" class="govuk-button govuk-button--secondary">
-                                "Start"<span class="govuk-visually-hidden">{format!(" {}", f.title)}</span>
-                            </button>
-                        </ActionForm>
-                    </li>
-                }}).collect_view()}
-            </ul>
-        }
-        .into_any()
-    };
+    // Every form is listed; those the search leaves out are hidden (by the server after a search
+    // without JavaScript, by `FormSearch` as the person types).
+    let term = search.trim().to_ascii_lowercase();
+    let matches = |haystack: &str| term.is_empty() || haystack.contains(&term);
+    let none_match = !available.iter().any(|f| matches(&search_text(f)));
+    let items = available
+        .into_iter()
+        .map(|f| {
+            let haystack = search_text(&f);
+            let hidden = !matches(&haystack);
+            let child_id = child_id.clone();
+            view! {
+                <li class="portal-form-list__item" data-search=haystack hidden=hidden>
+                    <h3 class="govuk-heading-s">{f.title.clone()}</h3>
+                    <p class="govuk-body">{f.description.clone()}</p>
+                    <ActionForm action=start>
+                        <input type="hidden" name="child" value=child_id/>
+                        <input type="hidden" name="form" value=f.id.clone()/>
+                        <button type="submit" class="govuk-button govuk-button--secondary">
+                            "Start"<span class="govuk-visually-hidden">{format!(" {}", f.title)}</span>
+                        </button>
+                    </ActionForm>
+                </li>
+            }
+        })
+        .collect_view();
     let history_empty = drafts.is_empty() && submitted.is_empty() && shared.is_empty();
     let status_link = format!("/children/{}/status", child.id);
     view! {
@@ -107,16 +95,19 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
         })}
 
         <h2 class="govuk-heading-m">"Forms you can fill in"</h2>
-        <form method="get" class="portal-search" role="search" on:submit=move |ev| ev.prevent_default()>
-            <div class="govuk-form-group">
-                <label class="govuk-label" for="search">"Search forms"</label>
-                <input class="govuk-input govuk-!-width-two-thirds" id="search" name="q" type="search"
-                    prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
-                " "
-                <button type="submit" class="govuk-button govuk-button--secondary">"Search"</button>
-            </div>
-        </form>
-        {list}
+        <FormSearch>
+            <form method="get" class="portal-search" role="search">
+                <div class="govuk-form-group">
+                    <label class="govuk-label" for="search">"Search forms"</label>
+                    <input class="govuk-input govuk-!-width-two-thirds" id="search" name="q" type="search"
+                        value=search/>
+                    " "
+                    <button type="submit" class="govuk-button govuk-button--secondary">"Search"</button>
+                </div>
+            </form>
+            <p class="govuk-body" data-none-match hidden=!none_match>"No forms match your search."</p>
+            <ul class="govuk-list portal-form-list">{items}</ul>
+        </FormSearch>
 
         <h2 class="govuk-heading-m">"History"</h2>
         {history_empty.then(|| view! { <p class="govuk-body">"Nothing yet."</p> })}
@@ -211,6 +202,63 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
             </div>
         })}
     }
+}
+
+/// What the forms search looks in: a form's title and description, in lower case (ASCII
+/// folding is enough for the forms' names and keeps Unicode tables out of the wasm).
+fn search_text(form: &super::api::FormChoice) -> String {
+    format!("{}\n{}", form.title, form.description).to_ascii_lowercase()
+}
+
+/// Filters the forms list (the children) as the person types in its search box; without
+/// JavaScript the search is a GET that the server filters.
+#[island]
+fn FormSearch(children: Children) -> impl IntoView {
+    let filter = move |ev: leptos::ev::Event| {
+        use leptos::wasm_bindgen::JsCast;
+        let (Some(input), Some(list)) = (
+            ev.target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .filter(|input| input.id() == "search"),
+            ev.current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok()),
+        ) else {
+            return;
+        };
+        let term = input.value().trim().to_ascii_lowercase();
+        let mut shown = 0;
+        if let Ok(items) = list.query_selector_all("[data-search]") {
+            for i in 0..items.length() {
+                let Some(item) = items
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                else {
+                    continue;
+                };
+                let matches = term.is_empty()
+                    || item
+                        .get_attribute("data-search")
+                        .is_some_and(|text| text.contains(&term));
+                let _ = item.toggle_attribute_with_force("hidden", !matches);
+                shown += usize::from(matches);
+            }
+        }
+        if let Ok(Some(none)) = list.query_selector("[data-none-match]") {
+            let _ = none.toggle_attribute_with_force("hidden", shown > 0);
+        }
+    };
+    // The search box filters as it goes: Enter does not reload the page.
+    let stay = |ev: leptos::ev::SubmitEvent| {
+        use leptos::wasm_bindgen::JsCast;
+        let is_search = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|form| form.class_list().contains("portal-search"));
+        if is_search {
+            ev.prevent_default();
+        }
+    };
+    view! { <div class="portal-form-search" on:input=filter on:submit=stay>{children()}</div> }
 }
 
 /// `/submissions/:submission`: after Accept (`?submitted=1`) the confirmation, then the answers.

@@ -1,6 +1,7 @@
 //! The step-by-step wizard's page: `/drafts/:draft` (the step the person left off at) and
 //! `/drafts/:draft/:step`. The step itself is HTML rendered by the server (`render.rs`), the
-//! same form that posts without JavaScript; once hydrated, `autosave.rs` saves and sends it.
+//! same form that posts without JavaScript; around it, the `StepEditor` island saves and
+//! sends it (`autosave.rs`).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,17 +50,35 @@ fn Wizard(page: StepPage) -> impl IntoView {
         version,
         saved_at,
     } = page;
-    let editor = Editor::new(draft, step, html, version, saved_at);
-    show_status(editor);
     view! {
         <Title text=title/>
+        <StepEditor draft step version saved_at>
+            <div class="portal-step" inner_html=html></div>
+        </StepEditor>
+    }
+}
+
+/// The step's form (the children, rendered by the server) with its scripts: autosave, the
+/// buttons, uploads with progress, instant checks and the conflict choice.
+#[island]
+fn StepEditor(
+    draft: String,
+    step: String,
+    version: i64,
+    saved_at: i64,
+    children: Children,
+) -> impl IntoView {
+    let wizard = NodeRef::<leptos::html::Div>::new();
+    let editor = Editor::new(draft, step, version, saved_at, wizard);
+    show_status(editor);
+    view! {
         <div class="portal-conflict-slot" inner_html=move || editor.conflict.get().unwrap_or_default()
             on:click=move |ev| editor.chose(&ev)></div>
-        <div id="wizard" inner_html=move || editor.html.get()
+        <div id="wizard" node_ref=wizard
             on:input=move |ev| editor.typed(&ev)
             on:change=move |ev| editor.changed(&ev)
             on:focusout=move |ev| check_question(&ev)
-            on:submit=move |ev| editor.submitted(&ev)></div>
+            on:submit=move |ev| editor.submitted(&ev)>{children()}</div>
     }
 }
 

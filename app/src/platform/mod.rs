@@ -1,6 +1,7 @@
 //! Server-only plumbing every feature uses: the shared state, the database, mail, and random
 //! identifiers. Constructed by the `server` crate from its configuration.
 
+pub mod assets;
 pub mod client;
 pub mod db;
 pub mod ids;
