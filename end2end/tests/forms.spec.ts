@@ -88,10 +88,18 @@ test('a parent completes E2 with two parents, leaving and coming back mid-way', 
   await signIn(page, browser);
   await openChild(page, 'Ellie Taylor');
   await checkAccessibility(page, testInfo);
-  if (jsEnabled(testInfo)) {
-    await page.getByLabel('Search forms').fill('consent');
-    await expect(page.getByRole('heading', { level: 3 })).toHaveCount(1);
-  }
+  // The search narrows the list as you type (FormSearch), or on Search without JavaScript.
+  const search = async (term: string) => {
+    await page.getByLabel('Search forms').fill(term);
+    if (!jsEnabled(testInfo)) await page.getByRole('button', { name: 'Search', exact: true }).click();
+  };
+  await search('nothing like this');
+  await expect(page.getByText('No forms match your search.')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 3 })).toHaveCount(0);
+  await search('consent');
+  await expect(page.getByText('No forms match your search.')).toBeHidden();
+  await expect(page.getByRole('heading', { level: 3 })).toHaveCount(1);
+  await expect(page.getByRole('heading', { level: 3 })).toHaveText('E2 Parental Consent');
   await page.getByRole('button', { name: 'Start E2 Parental Consent' }).click();
 
   // Step 1: the child's names and date of birth come from their record; nothing else entered →
