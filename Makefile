@@ -38,6 +38,7 @@ run: build
 
 lint:
 	cargo fmt --all -- --check
+	python3 scripts/layers.py app/src app/LAYERS
 	cargo clippy --locked -p app -p server --features app/ssr --all-targets -- -D warnings
 	cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
 

@@ -59,11 +59,18 @@ if [ ! -d "$root/end2end/node_modules" ] || [ "$root/end2end/package-lock.json" 
   else (cd "$root/end2end" && npm install --no-audit --no-fund); fi
 fi
 
-# 5. Chromium for the browser tests (Debian's; Playwright's own download cannot work here).
-if [ "$what" = "test" ] && ! command -v chromium >/dev/null 2>&1; then
-  say "installing Debian chromium"
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+# 5. For the tests: Chromium (Debian's; Playwright's own download cannot work here), and
+#    Python for the layers check (scripts/layers.py).
+if [ "$what" = "test" ]; then
+  missing=""
+  command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+  command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+  if [ -n "$missing" ]; then
+    say "installing Debian packages:$missing"
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+  fi
 fi
 say "tools ready"

@@ -2,7 +2,7 @@
 //! March to the last Sunday of October, changing at 01:00 UTC), on the server and in the browser
 //! alike, without a time-zone database.
 
-use crate::forms::rules::Date;
+use crate::values::Date;
 
 /// The last Sunday of a month (March or October).
 fn last_sunday(year: i32, month: u32) -> Date {
@@ -54,6 +54,20 @@ pub fn local_date(unix_secs: i64) -> Date {
 /// "29 November 2026".
 pub fn date(unix_secs: i64) -> String {
     local(unix_secs).0.long()
+}
+
+/// UTC time of day and date, the same on server and browser so hydration matches.
+pub fn format_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let rem = secs.rem_euclid(86_400);
+    let date = Date::from_days_since_epoch(secs.div_euclid(86_400));
+    format!(
+        "{:02}:{:02}:{:02} UTC, {}",
+        rem / 3600,
+        (rem % 3600) / 60,
+        rem % 60,
+        date.long()
+    )
 }
 
 #[cfg(test)]

@@ -7,6 +7,16 @@ use server_fn::{
     error::{FromServerFnError, ServerFnErrorErr},
 };
 
+/// A problem with one answer: `target` is the id of the element the error summary links to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// `section-index-field`: the question as a whole (its error message sits there).
+    pub field: String,
+    /// The first input of the question, which the error summary's link focuses.
+    pub target: String,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum AppError {
     /// Also the answer for a record that exists but is not the caller's to see.
@@ -98,7 +108,7 @@ const BODY_LIMIT_EXCEEDED: &str = "length limit exceeded";
 /// and a fresh reference are logged; in the browser there is no log to tie it to.
 #[cfg(feature = "ssr")]
 pub fn internal(cause: impl std::fmt::Debug) -> AppError {
-    let reference = crate::platform::ids::reference();
+    let reference = crate::ids::reference();
     tracing::error!(%reference, cause = ?cause, "internal error");
     AppError::Internal { reference }
 }

@@ -5,12 +5,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::{
-    auth::{api::current_user, idle::IdleWarning, pages::SignOutButton},
-    site::use_site,
+    account::{idle::IdleWarning, pages::SignOutButton},
+    auth::api::current_user,
+    site::{use_site, SERVICE_NAME},
 };
-
-/// The service's name, as people see it in the header and the page titles.
-pub const SERVICE_NAME: &str = "SEND Portal";
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {

@@ -10,25 +10,26 @@ use leptos_router::{
 };
 
 use crate::{
-    admin::pages::{AdminHome, ManageAccountPage, NewStaffPage},
-    auth::{
-        account::AccountPage,
-        pages::{CitizenHome, CodePage, ProfessionalHome, SignInPage, SignedOutPage},
+    account::{
+        pages::{CodePage, SignInPage, SignedOutPage},
         recovery::{ForgottenPasswordPage, ResetDonePage, ResetLinkSentPage, ResetPasswordPage},
         register::{CheckEmailPage, ConfirmEmailPage, RegisterPage, TwoStepPage},
+        settings::AccountPage,
     },
+    admin::pages::{AdminHome, ManageAccountPage, NewStaffPage},
+    area::{AddPersonPage, SendAreaPage},
     casework::{CasePage, CaseSubmissionPage, DashboardPage, NewCasePage},
+    components::errors::NotFound,
     documents::SharedDocumentPage,
     forms::{
         pages::{ChildFormsPage, SubmissionPage},
         wizard::DraftPage,
     },
-    layout::{Layout, SERVICE_NAME},
+    layout::Layout,
     mailbox::MailboxPage,
     messages::{InboxPage, MessagePage},
-    pages::{AccessibilityPage, HomePage, NotFound, PrivacyPage},
-    people::{AddPersonPage, SendAreaPage},
-    site::SiteInfo,
+    pages::{AccessibilityPage, CitizenHome, HomePage, PrivacyPage, ProfessionalHome},
+    site::{SiteInfo, SERVICE_NAME},
     status::StatusPage,
 };
 

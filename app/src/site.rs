@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The service's name, in every page's title and header and in emails.
+pub const SERVICE_NAME: &str = "SEND Portal";
+
 /// The name cargo-leptos gives the CSS, JS and wasm files under `/pkg`.
 pub const OUTPUT_NAME: &str = "send_portal";
 

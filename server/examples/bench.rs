@@ -16,7 +16,7 @@ use std::{
 };
 
 use anyhow::{bail, Context};
-use app::forms::{answers::Answer, ssr::FormLibrary};
+use app::formdef::{answers::Answer, library::FormLibrary};
 use serde_json::{json, Value};
 
 const PARENT: &str = "parent@example.org";
@@ -126,7 +126,7 @@ impl Portal {
             &[("email", email), ("password", password)],
         )
         .await?;
-        let mail = app::platform::mail::read_outbox(&self.outbox)
+        let mail = app::mailbox::store::read_outbox(&self.outbox)
             .await?
             .into_iter()
             .find(|m| m.to == email)
@@ -393,12 +393,12 @@ async fn dashboard_load(portal: &Portal, database_url: &str) -> anyhow::Result<S
         sqlx::query_as("SELECT id FROM users WHERE email = 'caseworker@example.org'")
             .fetch_one(db.pool())
             .await?;
-    let today = app::status::ssr::today();
+    let today = app::status::store::today();
     let now = app::platform::db::unix_now();
     eprintln!("seeding {CASES} cases…");
     let mut tx = db.pool().begin().await?;
     for i in 0..CASES {
-        let public_id = app::platform::ids::token(12);
+        let public_id = app::ids::token(12);
         let (child,): (i64,) = sqlx::query_as(
             "INSERT INTO children (public_id, first_name, last_name, date_of_birth, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -507,7 +507,7 @@ async fn bare_server(db: app::platform::Db) -> anyhow::Result<String> {
 
 async fn postgres_database(admin: &str) -> anyhow::Result<String> {
     sqlx::any::install_default_drivers();
-    let name = format!("portal_bench_{}", app::platform::ids::token(6));
+    let name = format!("portal_bench_{}", app::ids::token(6));
     let pool = sqlx::AnyPool::connect(admin).await?;
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&pool)

@@ -76,7 +76,7 @@ async fn create_admin(settings: Settings, args: &[String]) -> ExitCode {
             &state,
             email,
             name,
-            app::auth::Role::Admin,
+            app::role::Role::Admin,
             None,
             "command line",
         )

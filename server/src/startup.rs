@@ -49,7 +49,7 @@ const DEVELOPMENT_SECRET_KEY: &str = "development-only-secret-key-never-use-in-p
 /// Everything the handlers share, built from the settings.
 pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
     // First, so a broken form definition stops start-up before anything else happens.
-    let forms = Arc::new(app::forms::ssr::FormLibrary::shipped()?);
+    let forms = Arc::new(app::formdef::library::FormLibrary::shipped()?);
     let db = Db::connect(&settings.database_url, settings.db_max_connections)
         .await
         .with_context(|| format!("opening the database {}", settings.database_display()))?;
@@ -151,7 +151,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         )
         .route("/files/{file}", get(app::forms::files::download))
         // Plain form posts of the SEND area (they work the same with or without JavaScript).
-        .route("/send/people", post(app::people::area::add_person))
+        .route("/send/people", post(app::area::pages::add_person))
         // The SEN team's case pages post here (plain forms, with or without JavaScript).
         .route("/staff/cases", post(app::casework::post::new_case))
         .route(
@@ -164,7 +164,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         )
         .route(
             "/messages/{message}/form",
-            post(app::messages::ssr::open_form),
+            post(app::messages::store::open_form),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
@@ -250,7 +250,7 @@ fn stale_precompressed(pkg: &std::path::Path) -> Option<std::path::PathBuf> {
 
 /// A name for this server in leases and claims, unique among servers on one database.
 pub fn holder_name() -> String {
-    format!("{}:{}", std::process::id(), app::platform::ids::token(8))
+    format!("{}:{}", std::process::id(), app::ids::token(8))
 }
 
 /// Starts the email outbox's sender: it delivers whatever changes wrote to the outbox, woken

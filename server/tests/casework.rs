@@ -6,9 +6,10 @@
 mod common;
 
 use app::{
-    forms::{answers::Answer, store},
+    formdef::answers::Answer,
+    forms::store,
     status::{
-        ssr::today,
+        store::today,
         timeline::{add_days, Stage},
     },
 };
@@ -29,7 +30,7 @@ fn version_in(html: &str) -> String {
     html[at..].split('"').next().unwrap().to_owned()
 }
 
-fn date_fields(prefix: &str, date: app::forms::rules::Date) -> Vec<(String, String)> {
+fn date_fields(prefix: &str, date: app::values::Date) -> Vec<(String, String)> {
     vec![
         (format!("{prefix}-day"), date.day.to_string()),
         (format!("{prefix}-month"), date.month.to_string()),
@@ -147,7 +148,7 @@ impl TestApp {
     }
 
     async fn is_linked(&self, child: i64, user: i64) -> bool {
-        app::people::ssr::relationship_to(self.state.db.pool(), child, user)
+        app::people::store::relationship_to(self.state.db.pool(), child, user)
             .await
             .unwrap()
             .is_some()
@@ -166,7 +167,7 @@ impl TestApp {
     /// (submission public id, file id).
     async fn submitted_views(&self, child: i64, user: i64, strengths: &str) -> (String, String) {
         let form = self.state.forms.latest(PARENT_VIEWS).unwrap();
-        let mut answers = app::forms::answers::Answers::default();
+        let mut answers = app::formdef::answers::Answers::default();
         answers.set(
             "about_child",
             0,

@@ -40,7 +40,7 @@ async fn save(
 }
 
 fn e2_example() -> Value {
-    let library = app::forms::ssr::FormLibrary::shipped().unwrap();
+    let library = app::formdef::library::FormLibrary::shipped().unwrap();
     serde_json::to_value(library.latest(E2).unwrap().example_answers()).unwrap()
 }
 
@@ -124,20 +124,17 @@ async fn a_parent_starts_saves_and_submits_a_form_which_then_cannot_change() {
             .subject
             .starts_with("We have received your form: EHC-"));
 
-        let details: Value = app
-            .call(&parent, "forms/submission", &[("submission", &submission)])
-            .await
-            .json()
-            .await
-            .unwrap();
-        let shown = details["answers_html"].as_str().unwrap();
+        let (status, shown) = app
+            .page(&parent, "forms/submission", &[("submission", &submission)])
+            .await;
+        assert_eq!(status, StatusCode::OK, "{shown}");
         assert!(shown.contains("First name"), "{shown}");
         assert!(shown.contains("Example answer"), "{shown}");
         assert!(
-            !shown.contains("Change"),
+            !shown.contains(">Change<"),
             "a submitted form has no Change links"
         );
-        assert!(details["reference"].as_str().unwrap().starts_with("EHC-"));
+        assert!(shown.contains("EHC-"), "the reference is shown");
 
         // The draft is gone: it can be neither loaded, saved nor submitted again.
         assert_eq!(
@@ -201,15 +198,25 @@ async fn someone_elses_draft_or_child_answers_like_one_that_does_not_exist() {
         };
 
         let stranger = app.signed_in("young.person@example.org", PASSWORD).await;
+        let (foreign, foreign_page) = app
+            .page(&stranger, "forms/submission", &[("submission", &submitted)])
+            .await;
+        let (absent, absent_page) = app
+            .page(
+                &stranger,
+                "forms/submission",
+                &[("submission", "no-such-submission")],
+            )
+            .await;
+        assert_eq!(foreign, StatusCode::NOT_FOUND, "{backend:?}");
+        assert_eq!(absent, StatusCode::NOT_FOUND, "{backend:?}");
+        assert_eq!(
+            foreign_page, absent_page,
+            "a submission page: the same answer either way"
+        );
         for (endpoint, key, theirs, missing) in [
             ("forms/draft", "draft", draft.as_str(), "no-such-draft"),
             ("forms/child", "child", child.as_str(), "no-such-child"),
-            (
-                "forms/submission",
-                "submission",
-                submitted.as_str(),
-                "no-such-submission",
-            ),
         ] {
             let foreign = app.call(&stranger, endpoint, &[(key, theirs)]).await;
             let absent = app.call(&stranger, endpoint, &[(key, missing)]).await;
@@ -256,7 +263,6 @@ async fn the_sen_team_and_strangers_cannot_call_the_form_functions() {
             ("forms/start", vec![("child", child.as_str()), ("form", E2)]),
             ("forms/draft", vec![("draft", "x")]),
             ("forms/submit", vec![("draft", "x")]),
-            ("forms/submission", vec![("submission", "x")]),
         ] {
             assert_eq!(
                 app.call(&client, endpoint, &form).await.status(),
@@ -268,6 +274,16 @@ async fn the_sen_team_and_strangers_cannot_call_the_form_functions() {
             save(&app, &client, "x", 1, &json!({})).await.status(),
             expected
         );
+        // A submission's page: signed out, sent to sign in; the SEN team, refused.
+        let (status, body) = app
+            .page(&client, "forms/submission", &[("submission", "x")])
+            .await;
+        let refused = if expected == StatusCode::UNAUTHORIZED {
+            StatusCode::FOUND
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(status, refused, "forms/submission: {body}");
     }
     app.finish().await;
 }
@@ -421,19 +437,21 @@ async fn steps_posted_without_javascript_save_and_move_on() {
     }
 }
 
-/// The HTML of one step of the wizard, as its page shows it.
+/// One step of the wizard, as its page shows it (`step` empty: where the person left off).
 async fn step_page(app: &TestApp, client: &reqwest::Client, draft: &str, step: &str) -> String {
-    let page: Value = app
-        .call(
-            client,
-            "forms/step",
-            &[("draft", draft), ("step", step), ("check", "false")],
-        )
-        .await
-        .json()
+    let path = if step.is_empty() {
+        format!("/drafts/{draft}")
+    } else {
+        format!("/drafts/{draft}/{step}")
+    };
+    let response = client
+        .get(app.url(&path))
+        .header("accept", "text/html")
+        .send()
         .await
         .unwrap();
-    page["html"].as_str().unwrap().to_owned()
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
 }
 
 /// Posts a step the way the page's scripts do, and reads the `StepReply`.
@@ -474,22 +492,13 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
         let parent = app.signed_in(PARENT, PASSWORD).await;
         let child = app.child_id("Ellie").await;
         let draft = start(&app, &parent, &child, E2).await;
-        let page: Value = app
-            .call(
-                &parent,
-                "forms/step",
-                &[("draft", &draft), ("step", ""), ("check", "false")],
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(
-            page["step"], "child-details",
+        let page = step_page(&app, &parent, &draft, "").await;
+        assert!(
+            page.contains(&format!("action=\"/drafts/{draft}/steps/child-details\"")),
             "opens where the person left off"
         );
-        assert_eq!(page["version"], 1);
-        assert!(page["title"].as_str().unwrap().starts_with("Step 1 of 8: "));
+        assert!(page.contains(r#"name="__version" value="1""#), "{page}");
+        assert!(page.contains("<title>Step 1 of 8: "), "{page}");
 
         // Autosave from one tab.
         let saved: Value = step_reply(
@@ -590,17 +599,10 @@ async fn the_pages_scripts_save_steps_and_a_stale_page_is_told_not_overwritten()
             format!("/drafts/{draft}/school-or-setting")
         );
         // Continue (from History) opens the step the person moved to.
-        let resumed: Value = app
-            .call(
-                &parent,
-                "forms/step",
-                &[("draft", &draft), ("step", ""), ("check", "false")],
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(resumed["step"], "school-or-setting");
+        let resumed = step_page(&app, &parent, &draft, "").await;
+        assert!(resumed.contains(&format!(
+            "action=\"/drafts/{draft}/steps/school-or-setting\""
+        )));
 
         // Ticking a box of the declaration saves nothing and sends nothing: only Accept does.
         let ticked: Value = step_reply(
@@ -901,7 +903,7 @@ async fn a_step_with_a_million_values_for_one_question_is_refused_and_nothing_is
 
         // The same as multipart (the form that can carry files), counted as it arrives.
         let mut form = reqwest::multipart::Form::new().text("__action", "continue");
-        for i in 0..=app::forms::answers::MAX_STEP_PAIRS {
+        for i in 0..=app::formdef::answers::MAX_STEP_PAIRS {
             form = form.text(NAME, format!("v{i}"));
         }
         let response = parent
@@ -1034,9 +1036,9 @@ async fn a_linked_professional_reads_only_what_they_sent_not_the_familys_forms()
             let id = id.to_owned();
             let app = &app;
             async move {
-                app.call(&client, "forms/submission", &[("submission", &id)])
+                app.page(&client, "forms/submission", &[("submission", &id)])
                     .await
-                    .status()
+                    .0
             }
         };
         let download = |client: &reqwest::Client, id: &str| {

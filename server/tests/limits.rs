@@ -880,9 +880,9 @@ async fn parallel_changes_that_read_before_writing_all_commit_beside_the_sender(
         for n in 0..40 {
             let state = app.state.clone();
             sends.push(tokio::spawn(async move {
-                app::messages::ssr::send_message(
+                app::messages::store::send_message(
                     &state,
-                    &app::messages::ssr::NewMessage {
+                    &app::messages::store::NewMessage {
                         recipient_id: parent,
                         sender_id: None,
                         child_id: None,

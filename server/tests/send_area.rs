@@ -7,13 +7,13 @@ mod common;
 
 use app::{
     documents::{
-        ssr::{share_document, NewDocument},
+        store::{share_document, NewDocument},
         DocumentKind,
     },
-    messages::ssr::{send_message, FormRequest, NewMessage},
-    people::{ssr as people, Relationship},
+    messages::store::{send_message, FormRequest, NewMessage},
+    people::{store as people, Relationship},
     status::{
-        ssr::{record_stage, today},
+        store::{record_stage, today},
         timeline::{add_days, Stage},
     },
 };
@@ -655,23 +655,27 @@ async fn someone_elses_child_message_document_or_status_answers_like_a_missing_o
         // The demo parent is linked to other children, not to Tia.
         let other = app.signed_in("parent@example.org", PASSWORD).await;
         let missing = "AAAAAAAAAAAAAAAA";
-        for (endpoint, key, theirs) in [
+        for (page, key, theirs) in [
             ("status/child", "child", child.as_str()),
-            ("forms/child", "child", child.as_str()),
             ("messages/message", "message", message.as_str()),
             ("documents/view", "document", document.as_str()),
         ] {
-            let foreign = app.call(&other, endpoint, &[(key, theirs)]).await;
-            let (foreign_status, foreign_body) = (foreign.status(), foreign.text().await.unwrap());
-            let absent = app.call(&other, endpoint, &[(key, missing)]).await;
-            assert_eq!(
-                foreign_status,
-                StatusCode::NOT_FOUND,
-                "{backend:?} {endpoint}"
-            );
-            assert_eq!(absent.status(), foreign_status, "{endpoint}");
-            assert_eq!(absent.text().await.unwrap(), foreign_body, "{endpoint}");
+            let (foreign_status, foreign_body) = app.page(&other, page, &[(key, theirs)]).await;
+            let (absent_status, absent_body) = app.page(&other, page, &[(key, missing)]).await;
+            assert_eq!(foreign_status, StatusCode::NOT_FOUND, "{backend:?} {page}");
+            assert_eq!(absent_status, foreign_status, "{page}");
+            assert_eq!(absent_body, foreign_body, "{page}");
         }
+        let foreign = app.call(&other, "forms/child", &[("child", &child)]).await;
+        let (foreign_status, foreign_body) = (foreign.status(), foreign.text().await.unwrap());
+        let absent = app.call(&other, "forms/child", &[("child", missing)]).await;
+        assert_eq!(
+            foreign_status,
+            StatusCode::NOT_FOUND,
+            "{backend:?} forms/child"
+        );
+        assert_eq!(absent.status(), foreign_status);
+        assert_eq!(absent.text().await.unwrap(), foreign_body);
         for (theirs, absent) in [(
             format!("/messages/{message}/form"),
             format!("/messages/{missing}/form"),

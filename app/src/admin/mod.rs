@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::{auth::Role, error::AppError};
+use crate::{error::AppError, role::Role};
 
 pub mod pages;
 
@@ -91,10 +91,10 @@ mod server {
         auth::{
             api::server::require_role,
             ssr::accounts::{self, Account},
-            Role,
         },
         error::AppError,
         platform::AppState,
+        role::Role,
     };
 
     /// The admin calling, or 401/403.

@@ -9,10 +9,10 @@ use super::{
     SetAccountActive, CREATABLE_ROLES,
 };
 use crate::{
-    auth::Role,
+    clock::format_time,
+    components::errors::load_failed,
     components::{query_value, ErrorSummary, SuccessBanner},
-    mailbox::format_time,
-    pages::load_failed,
+    role::Role,
 };
 
 /// `/admin`: every account, searchable, a page at a time.

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::Role;
 use crate::error::AppError;
+use crate::role::Role;
 
 /// Who is signed in, as the pages need to know it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,7 +145,7 @@ pub(crate) mod server {
     /// for any other role.
     pub async fn require_role(
         state: &AppState,
-        roles: &[crate::auth::Role],
+        roles: &[crate::role::Role],
     ) -> Result<(Account, Session), AppError> {
         let (account, session) = require_account(state).await?;
         if roles.contains(&account.role) {
@@ -188,7 +188,7 @@ pub(crate) mod server {
             .outbox
             .write(&mut tx, &Email {
                 to: account.email.clone(),
-                subject: format!("Your {} sign-in code", crate::layout::SERVICE_NAME),
+                subject: format!("Your {} sign-in code", crate::site::SERVICE_NAME),
                 text: format!(
                     "Your sign-in code is {code}\n\n\
                      Enter it on the sign-in page within 10 minutes. It works once.\n\n\
@@ -280,7 +280,7 @@ pub async fn sign_in(
             leptos_axum::redirect("/register/two-step");
             return Ok(());
         }
-        let attempt = crate::platform::ids::token(16);
+        let attempt = crate::ids::token(16);
         session
             .insert(
                 server::PENDING_KEY,

@@ -1,13 +1,7 @@
-//! Accounts and who may do what. Sign-in, two-step verification and sessions build on this.
+//! Who is asking and what they may do: accounts, sessions, sign-in with an emailed code, roles
+//! and the audit log. No pages: those are in `account`, which builds on this.
 
-use serde::{Deserialize, Serialize};
-
-pub mod account;
 pub mod api;
-pub mod idle;
-pub mod pages;
-pub mod recovery;
-pub mod register;
 pub mod return_path;
 pub mod rules;
 #[cfg(feature = "ssr")]
@@ -15,61 +9,14 @@ pub mod session_store;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-/// What an account is for; each role lands on its own home page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Role {
-    /// A parent or carer, or a young person aged 16 to 25 acting for themselves.
-    Citizen,
-    /// A school SENCo, educational psychologist, health or social care professional.
-    Professional,
-    /// A caseworker in the council's SEN team.
-    SenOfficer,
-    Admin,
-}
+/// The window event that says something reached the server on the person's behalf (an
+/// autosave, say), so the inactivity clock starts again: islands do not share signals.
+pub const ACTIVITY_EVENT: &str = "portal-activity";
 
-impl Role {
-    pub const ALL: [Role; 4] = [
-        Role::Citizen,
-        Role::Professional,
-        Role::SenOfficer,
-        Role::Admin,
-    ];
-
-    /// The council's staff: the only roles that reach casework.
-    pub const STAFF: [Role; 2] = [Role::SenOfficer, Role::Admin];
-
-    /// The value stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Citizen => "citizen",
-            Role::Professional => "professional",
-            Role::SenOfficer => "sen_officer",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == value)
-    }
-
-    /// Where this role lands after signing in.
-    pub fn home_path(self) -> &'static str {
-        match self {
-            Role::Citizen => "/home",
-            Role::Professional => "/professional",
-            Role::SenOfficer => "/staff",
-            Role::Admin => "/admin",
-        }
-    }
-
-    /// Words for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Citizen => "Parent, carer or young person",
-            Role::Professional => "Professional",
-            Role::SenOfficer => "SEN officer",
-            Role::Admin => "Administrator",
-        }
+/// Tells the inactivity warning that the session was just refreshed.
+pub fn report_activity() {
+    if let Ok(event) = web_sys::Event::new(ACTIVITY_EVENT) {
+        let _ = leptos::prelude::window().dispatch_event(&event);
     }
 }
 
@@ -147,13 +94,5 @@ mod tests {
             normalise_secret_answer("  Oakfield   PRIMARY "),
             "oakfield primary"
         );
-    }
-
-    #[test]
-    fn every_role_round_trips_through_its_stored_value() {
-        for role in Role::ALL {
-            assert_eq!(Role::parse(role.as_str()), Some(role));
-        }
-        assert_eq!(Role::parse("superuser"), None);
     }
 }

@@ -9,47 +9,6 @@ pub const SECRET_QUESTIONS: [&str; 5] = [
     "In which town or city were you born?",
 ];
 
-/// An email address in lower case, checked for a plausible shape (delivery proves the rest).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EmailAddress(String);
-
-impl EmailAddress {
-    pub fn parse(raw: &str) -> Result<EmailAddress, String> {
-        EmailAddress::check(raw)?;
-        Ok(EmailAddress(raw.trim().to_lowercase()))
-    }
-
-    /// Whether `raw` is an email address, without keeping it (the forms' check; lowercasing,
-    /// which never changes the answer, is left out to keep the browser's code small).
-    pub fn check(raw: &str) -> Result<(), String> {
-        let value = raw.trim();
-        if value.is_empty() {
-            return Err("Enter your email address".into());
-        }
-        let valid = value.len() <= 254
-            && !value.chars().any(char::is_whitespace)
-            && match value.split_once('@') {
-                Some((local, domain)) => {
-                    !local.is_empty()
-                        && !domain.contains('@')
-                        && domain.contains('.')
-                        && !domain.starts_with('.')
-                        && !domain.ends_with('.')
-                }
-                None => false,
-            };
-        if valid {
-            Ok(())
-        } else {
-            Err("Enter an email address in the correct format, like name@example.com".into())
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
 pub const PASSWORD_MIN: usize = 10;
 pub const PASSWORD_MAX: usize = 128;
 
@@ -83,25 +42,6 @@ impl NewPassword {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn email_addresses_are_trimmed_lower_cased_and_shape_checked() {
-        assert_eq!(
-            EmailAddress::parse(" Sam@Example.ORG ").unwrap().as_str(),
-            "sam@example.org"
-        );
-        for bad in [
-            "",
-            "sam",
-            "sam@",
-            "@example.org",
-            "sam@example",
-            "sam@@example.org",
-            "sa m@example.org",
-        ] {
-            assert!(EmailAddress::parse(bad).is_err(), "{bad:?}");
-        }
-    }
 
     #[test]
     fn passwords_need_ten_to_one_hundred_and_twenty_eight_characters() {

@@ -97,9 +97,9 @@ pub mod accounts {
 
     use super::PasswordHashString;
     use crate::{
-        auth::Role,
         error::AppError,
         platform::{db::unix_now, AppState},
+        role::Role,
     };
 
     /// How long an emailed code works, and how many wrong tries it allows.
@@ -626,7 +626,8 @@ pub mod tokens {
     use crate::{
         auth::ssr::accounts::sha256_hex,
         error::AppError,
-        platform::{db::unix_now, ids, AppState},
+        ids,
+        platform::{db::unix_now, AppState},
     };
 
     pub const CONFIRM_EMAIL: &str = "confirm_email";
@@ -692,13 +693,12 @@ pub mod tokens {
 /// they get no password; a link by email lets them choose one.
 pub mod staff {
     use crate::{
-        auth::{
-            rules::EmailAddress,
-            ssr::{accounts, hash_secret, tokens},
-            Role,
-        },
+        auth::ssr::{accounts, hash_secret, tokens},
         error::AppError,
-        platform::{db::unix_now, ids, AppState, Email},
+        ids,
+        platform::{db::unix_now, AppState, Email},
+        role::Role,
+        values::EmailAddress,
     };
 
     /// How long the "choose your password" link of a new staff account works.

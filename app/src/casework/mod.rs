@@ -6,14 +6,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{components::HtmlPage, error::AppError, people::ChildSummary};
+use crate::people::ChildSummary;
 
 #[cfg(feature = "ssr")]
-pub mod html;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod post;
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod store;
 
 /// Cases listed per dashboard page.
 pub const PAGE_SIZE: i64 = 25;
@@ -46,101 +46,51 @@ pub struct DashboardRow {
 }
 
 /// `/staff`: the dashboard.
-#[leptos::server(prefix = "/api", endpoint = "staff/dashboard")]
-pub async fn dashboard_page(
-    stage: String,
-    caseworker: String,
-    due: String,
-    q: String,
-    page: String,
-) -> Result<HtmlPage, AppError> {
+#[cfg(feature = "ssr")]
+#[leptos::component]
+pub fn DashboardPage() -> impl leptos::IntoView {
+    use crate::components::query;
+    let due = query("due");
     let filter = CaseFilter {
-        stage,
-        caseworker,
+        stage: query("stage"),
+        caseworker: query("caseworker"),
         overdue: due == "overdue",
         awaiting: due == "awaiting",
-        q,
-        page: page.parse().unwrap_or(1),
+        q: query("q"),
+        page: query("page").parse().unwrap_or(1),
     };
-    crate::error::with_status(
-        html::dashboard(&crate::platform::AppState::current()?, &filter).await,
-    )
+    crate::components::server_page("/staff".into(), move |state| async move {
+        pages::dashboard(&state, &filter).await
+    })
 }
 
 /// `/staff/cases/:child`: a case.
-#[leptos::server(prefix = "/api", endpoint = "staff/case")]
-pub async fn case_page(child: String) -> Result<HtmlPage, AppError> {
-    crate::error::with_status(html::case(&crate::platform::AppState::current()?, &child).await)
+#[cfg(feature = "ssr")]
+#[leptos::component]
+pub fn CasePage() -> impl leptos::IntoView {
+    let child = crate::components::param("child");
+    crate::components::server_page(format!("/staff/cases/{child}"), move |state| async move {
+        pages::case(&state, &child).await
+    })
 }
 
 /// `/staff/cases/:child/submissions/:submission`: a submission to review.
-#[leptos::server(prefix = "/api", endpoint = "staff/submission")]
-pub async fn submission_page(child: String, submission: String) -> Result<HtmlPage, AppError> {
-    crate::error::with_status(
-        html::submission(&crate::platform::AppState::current()?, &child, &submission).await,
+#[cfg(feature = "ssr")]
+#[leptos::component]
+pub fn CaseSubmissionPage() -> impl leptos::IntoView {
+    use crate::components::param;
+    let (child, submission) = (param("child"), param("submission"));
+    crate::components::server_page(
+        format!("/staff/cases/{child}/submissions/{submission}"),
+        move |state| async move { pages::submission(&state, &child, &submission).await },
     )
 }
 
 /// `/staff/cases/new`: adding a case for a child the portal does not know yet.
-#[leptos::server(prefix = "/api", endpoint = "staff/new-case")]
-pub async fn new_case_page() -> Result<HtmlPage, AppError> {
-    crate::error::with_status(html::new_case(&crate::platform::AppState::current()?).await)
-}
-
-#[leptos::component]
-pub fn DashboardPage() -> impl leptos::IntoView {
-    use leptos::prelude::*;
-    let query = leptos_router::hooks::use_query_map();
-    let key = move || {
-        let q = query.read();
-        let get = |name: &str| q.get(name).unwrap_or_default();
-        (
-            get("stage"),
-            get("caseworker"),
-            get("due"),
-            get("q"),
-            get("page"),
-        )
-    };
-    crate::components::server_page(
-        key,
-        |(stage, caseworker, due, q, page)| dashboard_page(stage, caseworker, due, q, page),
-        || "/staff".to_owned(),
-    )
-}
-
-#[leptos::component]
-pub fn CasePage() -> impl leptos::IntoView {
-    use leptos::prelude::*;
-    let params = leptos_router::hooks::use_params_map();
-    let child = move || params.read().get("child").unwrap_or_default();
-    crate::components::server_page(child, case_page, move || {
-        format!("/staff/cases/{}", child())
-    })
-}
-
-#[leptos::component]
-pub fn CaseSubmissionPage() -> impl leptos::IntoView {
-    use leptos::prelude::*;
-    let params = leptos_router::hooks::use_params_map();
-    let key = move || {
-        let p = params.read();
-        (
-            p.get("child").unwrap_or_default(),
-            p.get("submission").unwrap_or_default(),
-        )
-    };
-    crate::components::server_page(
-        key,
-        |(child, submission)| submission_page(child, submission),
-        move || {
-            let (child, submission) = key();
-            format!("/staff/cases/{child}/submissions/{submission}")
-        },
-    )
-}
-
+#[cfg(feature = "ssr")]
 #[leptos::component]
 pub fn NewCasePage() -> impl leptos::IntoView {
-    crate::components::server_page(|| (), |_| new_case_page(), || "/staff/cases/new".to_owned())
+    crate::components::server_page("/staff/cases/new".into(), |state| async move {
+        pages::new_case(&state).await
+    })
 }

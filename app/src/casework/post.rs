@@ -9,18 +9,20 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use super::ssr::{self, Case};
+use super::store::{self, Case};
 use crate::{
     auth::{
-        api::server::signed_in, pages::sign_in_then, return_path::ReturnPath,
-        ssr::accounts::Account, Role,
+        api::server::signed_in,
+        return_path::{sign_in_then, ReturnPath},
+        ssr::accounts::Account,
     },
     documents::DocumentKind,
     error::AppError,
-    forms::rules::Date,
     people::{NewPerson, PersonAnswers, Relationship},
     platform::AppState,
-    status::{ssr::today, timeline::Stage},
+    role::Role,
+    status::{store::today, timeline::Stage},
+    values::Date,
 };
 
 /// What a post leaves for the page it goes back to.
@@ -142,7 +144,7 @@ pub async fn case_action(
     let fields = Fields(fields);
     let result = async {
         let staff = require_staff(&state, &session).await?;
-        let case = ssr::find_case(state.db.pool(), &child).await?;
+        let case = store::find_case(state.db.pool(), &child).await?;
         act(&state, &staff, &case, &action, &fields).await
     }
     .await;
@@ -159,7 +161,7 @@ async fn act(
     action: &str,
     f: &Fields,
 ) -> Result<String, AppError> {
-    let change = &ssr::Change {
+    let change = &store::Change {
         state,
         staff,
         case,
@@ -167,17 +169,17 @@ async fn act(
     };
     let today = today();
     match action {
-        "assign" => ssr::assign(change, f.id("caseworker")).await,
+        "assign" => store::assign(change, f.id("caseworker")).await,
         "link" => {
             let relationship = Relationship::parse(&f.get("relationship"));
-            ssr::link_by_email(change, &f.get("email"), relationship).await
+            store::link_by_email(change, &f.get("email"), relationship).await
         }
         "verify" | "unlink" => {
             let user = f.id("user").ok_or(AppError::NotFound)?;
-            ssr::change_link(change, user, action == "unlink").await
+            store::change_link(change, user, action == "unlink").await
         }
         "request" => {
-            ssr::request_form(
+            store::request_form(
                 change,
                 &f.get("form"),
                 f.id("recipient"),
@@ -193,7 +195,7 @@ async fn act(
                 "no" => Some(false),
                 _ => None,
             };
-            ssr::record_next_stage(
+            store::record_next_stage(
                 change,
                 Stage::parse(&f.get("stage")),
                 f.date("on"),
@@ -203,13 +205,13 @@ async fn act(
             )
             .await
         }
-        "advice" => ssr::record_advice_requested(change, f.date("advice"), today).await,
+        "advice" => store::record_advice_requested(change, f.date("advice"), today).await,
         "accept" | "reject" => {
             let submission =
-                ssr::find_case_submission(state.db.pool(), case.child_id, &f.get("submission"))
+                store::find_case_submission(state.db.pool(), case.child_id, &f.get("submission"))
                     .await?;
             if action == "accept" {
-                ssr::accept(change, &submission).await
+                store::accept(change, &submission).await
             } else {
                 let due = f.date("due").map_err(|m| AppError::field("due-day", m))?;
                 if due < today {
@@ -218,7 +220,7 @@ async fn act(
                         "The new due date must be today or later",
                     ));
                 }
-                ssr::reject(change, &submission, &f.get("reason"), due).await
+                store::reject(change, &submission, &f.get("reason"), due).await
             }
         }
         _ => Err(AppError::NotFound),
@@ -279,7 +281,7 @@ pub async fn share_document(
     let mut kept = Vec::new();
     let result = async {
         let staff = require_staff(&state, &session).await?;
-        let case = ssr::find_case(state.db.pool(), &child).await?;
+        let case = store::find_case(state.db.pool(), &child).await?;
         let (pairs, uploads) =
             crate::forms::files::read_multipart(body, state.storage.max_upload_bytes).await?;
         kept = pairs.clone();
@@ -294,8 +296,8 @@ pub async fn share_document(
             .iter()
             .filter_map(|r| r.parse().ok())
             .collect();
-        ssr::share(
-            &ssr::Change {
+        store::share(
+            &store::Change {
                 state: &state,
                 staff: &staff,
                 case: &case,
@@ -329,14 +331,14 @@ pub async fn new_case(
             ..answers
         };
         match NewPerson::parse(&answers, today()) {
-            Ok(person) => Ok(Ok(ssr::add_case(&state, &staff, &person).await?)),
+            Ok(person) => Ok(Ok(store::add_case(&state, &staff, &person).await?)),
             Err(problems) => Ok(Err((answers, problems))),
         }
     }
     .await;
     match result {
         Ok(Ok(child)) => Redirect::to(&format!("/staff/cases/{child}")).into_response(),
-        Ok(Err(refused)) => match session.insert(super::html::NEW_CASE_KEY, refused).await {
+        Ok(Err(refused)) => match session.insert(super::pages::NEW_CASE_KEY, refused).await {
             Ok(()) => Redirect::to("/staff/cases/new").into_response(),
             Err(err) => crate::error::internal(err).into_response(),
         },

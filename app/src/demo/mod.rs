@@ -4,9 +4,10 @@
 use anyhow::Context;
 
 use crate::{
-    auth::{ssr::hash_secret, Role},
-    people::{ssr as people, Relationship},
+    auth::ssr::hash_secret,
+    people::{store as people, Relationship},
     platform::{db::unix_now, Db},
+    role::Role,
 };
 
 /// Every demo account uses this password (not on any common-password list).
@@ -174,9 +175,9 @@ async fn seed_assessments(
     children: &[i64],
 ) -> Result<(), crate::error::AppError> {
     use crate::{
-        messages::ssr::{insert_message, FormRequest, NewMessage},
+        messages::store::{insert_message, FormRequest, NewMessage},
         status::{
-            ssr::{record_stage, today},
+            store::{record_stage, today},
             timeline::{add_days, Stage},
         },
     };
@@ -325,7 +326,7 @@ async fn seed_documents(
     children: &[i64],
 ) -> Result<(), crate::error::AppError> {
     use crate::documents::{
-        ssr::{share_document, NewDocument},
+        store::{share_document, NewDocument},
         DocumentKind,
     };
     let (caseworker, parent) = {

@@ -4,11 +4,47 @@
 //! reading is audited.
 
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod files;
+#[cfg(feature = "ssr")]
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{components::HtmlPage, error::AppError};
+/// A file attached to an answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub id: String,
+    pub name: String,
+    pub size: u64,
+    pub content_type: String,
+}
+
+impl AttachmentInfo {
+    /// "report.pdf (PDF, 1.2 MB)".
+    pub fn describe(&self) -> String {
+        let kind = match self.content_type.as_str() {
+            "application/pdf" => "PDF",
+            "application/msword"
+            | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "Word",
+            _ => "image",
+        };
+        format!("{} ({kind}, {})", self.name, human_size(self.size))
+    }
+}
+
+/// A size as people read it: "900 KB", "1.2 MB".
+pub fn human_size(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB && bytes.is_multiple_of(MB) {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= MB {
+        format!("{:.1} MB", bytes as f64 / MB as f64)
+    } else {
+        format!("{} KB", bytes.div_ceil(1024).max(1))
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DocumentKind {
@@ -59,19 +95,25 @@ pub struct SharedListing {
     pub shared_at: i64,
 }
 
-/// "View Shared Form": the document as a page, with its files.
-#[leptos::server(prefix = "/api", endpoint = "documents/view")]
-pub async fn shared_page(document: String) -> Result<HtmlPage, AppError> {
-    crate::error::with_status(
-        ssr::document_page(&crate::platform::AppState::current()?, &document).await,
-    )
-}
-
-/// `/shared/:document`.
+/// `/shared/:document`: "View Shared Form", the document as a page, with its files.
+#[cfg(feature = "ssr")]
 #[leptos::component]
 pub fn SharedDocumentPage() -> impl leptos::IntoView {
-    use leptos::prelude::*;
-    let params = leptos_router::hooks::use_params_map();
-    let id = move || params.read().get("document").unwrap_or_default();
-    crate::components::server_page(id, shared_page, move || format!("/shared/{}", id()))
+    let id = crate::components::param("document");
+    crate::components::server_page(format!("/shared/{id}"), move |state| async move {
+        pages::document_page(&state, &id).await
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_size;
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(human_size(1), "1 KB");
+        assert_eq!(human_size(900 * 1024), "900 KB");
+        assert_eq!(human_size(20 * 1024 * 1024), "20 MB");
+        assert_eq!(human_size(1024 * 1024 + 200 * 1024), "1.2 MB");
+    }
 }

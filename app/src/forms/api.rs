@@ -5,8 +5,12 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
 
-use super::{answers::Answers, schema::FormDefinition};
-use crate::{error::AppError, people::ChildSummary};
+use crate::{
+    documents::AttachmentInfo,
+    error::AppError,
+    formdef::{answers::Answers, schema::FormDefinition},
+    people::ChildSummary,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormChoice {
@@ -44,40 +48,6 @@ pub struct ChildFormsData {
     pub assessment_started: bool,
 }
 
-/// A file attached to an answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttachmentInfo {
-    pub id: String,
-    pub name: String,
-    pub size: u64,
-    pub content_type: String,
-}
-
-impl AttachmentInfo {
-    /// "report.pdf (PDF, 1.2 MB)".
-    pub fn describe(&self) -> String {
-        let kind = match self.content_type.as_str() {
-            "application/pdf" => "PDF",
-            "application/msword"
-            | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "Word",
-            _ => "image",
-        };
-        format!("{} ({kind}, {})", self.name, human_size(self.size))
-    }
-}
-
-/// A size as people read it: "900 KB", "1.2 MB".
-pub fn human_size(bytes: u64) -> String {
-    const MB: u64 = 1024 * 1024;
-    if bytes >= MB && bytes.is_multiple_of(MB) {
-        format!("{} MB", bytes / MB)
-    } else if bytes >= MB {
-        format!("{:.1} MB", bytes as f64 / MB as f64)
-    } else {
-        format!("{} KB", bytes.div_ceil(1024).max(1))
-    }
-}
-
 /// A draft as the wizard needs it: the definition it was started on and its answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DraftView {
@@ -92,19 +62,6 @@ pub struct DraftView {
     pub today: String,
     /// Every file uploaded to this draft.
     pub files: Vec<AttachmentInfo>,
-}
-
-/// One page of the wizard, rendered on the server (see `render.rs`): the browser shows the
-/// HTML and its scripts save the form in it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StepPage {
-    pub draft: String,
-    /// The step shown (the one the person left off at, when the address names none).
-    pub step: String,
-    pub title: String,
-    pub html: String,
-    pub version: i64,
-    pub saved_at: i64,
 }
 
 /// What a posted step came to, for the page's scripts.
@@ -146,21 +103,6 @@ pub enum SaveOutcome {
     },
 }
 
-/// A submitted form, read-only.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SubmissionView {
-    pub id: String,
-    pub reference: String,
-    pub child: ChildSummary,
-    pub title: String,
-    /// "What happens next", in paragraphs.
-    pub next_steps: Vec<String>,
-    /// Every answer, rendered on the server (see `render::answers_summary`).
-    pub answers_html: String,
-    pub submitted_at: i64,
-    pub submitted_by: String,
-}
-
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
     use std::sync::Arc;
@@ -169,37 +111,19 @@ pub(crate) mod server {
         auth::{
             api::server::require_role,
             ssr::accounts::{Account, Audit},
-            Role,
         },
         error::AppError,
-        forms::{answers::Answers, schema::FormDefinition, store},
-        people::ssr::{find_child_for_user, Child},
+        formdef::{answers::Answers, schema::FormDefinition},
+        forms::store,
+        people::{access::FORM_ROLES, store::Child},
         platform::AppState,
     };
 
-    /// Forms are filled in by parents, carers and young people, and by professionals.
-    pub const FORM_ROLES: [Role; 2] = [Role::Citizen, Role::Professional];
-
-    pub async fn require_form_user(state: &AppState) -> Result<Account, AppError> {
-        Ok(require_role(state, &FORM_ROLES).await?.0)
-    }
-
-    /// The same, for a save: typing in a form counts as activity for the inactivity limit.
+    /// The same as `require_form_user`, for a save: typing in a form counts as activity for the inactivity limit.
     pub async fn require_active_form_user(state: &AppState) -> Result<Account, AppError> {
         let (account, session) = require_role(state, &FORM_ROLES).await?;
         crate::auth::api::server::touch(&session).await?;
         Ok(account)
-    }
-
-    /// The child, if linked to `account`; `NotFound` otherwise (the same as no such child).
-    pub async fn linked_child(
-        state: &AppState,
-        account: &Account,
-        child: &str,
-    ) -> Result<Child, AppError> {
-        find_child_for_user(state.db.pool(), account.id, child)
-            .await?
-            .ok_or(AppError::NotFound)
     }
 
     /// The draft, if it is `account`'s; `NotFound` otherwise.
@@ -307,7 +231,10 @@ pub(crate) mod server {
     /// Answers a new draft starts with: the form's "child" section (when it is not repeated)
     /// gets the child's first name, last name and date of birth.
     pub fn prefilled(form: &FormDefinition, child: &crate::people::ChildSummary) -> Answers {
-        use crate::forms::{answers::Answer, rules::Date, schema::FieldKind};
+        use crate::{
+            formdef::{answers::Answer, schema::FieldKind},
+            values::Date,
+        };
         let mut answers = Answers::default();
         let Some(section) = form
             .sections()
@@ -338,8 +265,8 @@ pub(crate) mod server {
     }
 
     /// Today's date in UTC.
-    pub fn today() -> crate::forms::rules::Date {
-        crate::forms::rules::Date::from_days_since_epoch(
+    pub fn today() -> crate::values::Date {
+        crate::values::Date::from_days_since_epoch(
             crate::platform::db::unix_now().div_euclid(86_400),
         )
     }
@@ -354,7 +281,7 @@ pub async fn child_forms(child: String) -> Result<ChildFormsData, AppError> {
             use crate::{forms::store, platform::AppState};
             let state = AppState::current()?;
             let (account, child) =
-                crate::people::ssr::open_child(&state, &child, "child_viewed").await?;
+                crate::people::access::open_child(&state, &child, "child_viewed").await?;
             let available = state
                 .forms
                 .all_latest()
@@ -392,9 +319,9 @@ pub async fn child_forms(child: String) -> Result<ChildFormsData, AppError> {
                     })
                     .collect();
             let shared =
-                crate::documents::ssr::shared_for_child(state.db.pool(), child.id, account.id)
+                crate::documents::store::shared_for_child(state.db.pool(), child.id, account.id)
                     .await?;
-            let assessment_started = crate::status::ssr::progress_of(state.db.pool(), child.id)
+            let assessment_started = crate::status::store::progress_of(state.db.pool(), child.id)
                 .await?
                 .has_started();
             Ok(ChildFormsData {
@@ -417,8 +344,8 @@ pub async fn start_form(child: String, form: String) -> Result<String, AppError>
         async move {
             use crate::platform::AppState;
             let state = AppState::current()?;
-            let account = server::require_form_user(&state).await?;
-            let child = server::linked_child(&state, &account, &child).await?;
+            let account = crate::people::access::require_form_user(&state).await?;
+            let child = crate::people::access::linked_child(&state, &account, &child).await?;
             let definition = state
                 .forms
                 .latest(&form)
@@ -437,13 +364,13 @@ pub async fn start_form(child: String, form: String) -> Result<String, AppError>
 pub async fn load_draft(draft: String) -> Result<DraftView, AppError> {
     crate::error::with_status(
         async move {
-            use crate::{people::ssr::children_of, platform::AppState};
+            use crate::{people::store::children_of, platform::AppState};
             let state = AppState::current()?;
-            let account = server::require_form_user(&state).await?;
+            let account = crate::people::access::require_form_user(&state).await?;
             let (mut draft, form) = server::own_draft(&state, &account, &draft).await?;
             let session = crate::auth::api::server::session().await?;
             crate::forms::post::apply_unsaved_step(&state, &session, &mut draft, &form).await?;
-            let files = crate::forms::files::files_of_draft(state.db.pool(), draft.id).await?;
+            let files = crate::documents::files::files_of_draft(state.db.pool(), draft.id).await?;
             let child = children_of(state.db.pool(), account.id)
                 .await?
                 .into_iter()
@@ -459,56 +386,6 @@ pub async fn load_draft(draft: String) -> Result<DraftView, AppError> {
                 updated_at: draft.updated_at,
                 today: server::today().iso(),
                 files,
-            })
-        }
-        .await,
-    )
-}
-
-/// One page of the wizard: `step` (or, when empty, the step the person left off at), with the
-/// step's problems when `check` is set (after "Save and continue" without JavaScript).
-#[server(prefix = "/api", endpoint = "forms/step")]
-pub async fn load_step(draft: String, step: String, check: bool) -> Result<StepPage, AppError> {
-    crate::error::with_status(
-        async move {
-            use crate::{
-                forms::{post, render},
-                platform::AppState,
-            };
-            let state = AppState::current()?;
-            let account = server::require_form_user(&state).await?;
-            let (mut found, form) = server::own_draft(&state, &account, &draft).await?;
-            let session = crate::auth::api::server::session().await?;
-            post::apply_unsaved_step(&state, &session, &mut found, &form).await?;
-            let step = if step.is_empty() {
-                found.current_step.clone()
-            } else {
-                step
-            };
-            if !render::step_ids(&form).contains(&step.as_str()) {
-                return Err(AppError::NotFound);
-            }
-            crate::auth::ssr::accounts::audit(
-                &state,
-                crate::auth::ssr::accounts::Audit::of(Some(account.id), "draft_opened", "")
-                    .child(found.child_id)
-                    .detail(&found.public_id),
-            )
-            .await?;
-            let mut errors = post::take_problems(&session).await?;
-            if check && errors.is_empty() {
-                if let Some(s) = form.steps.iter().find(|s| s.id == step) {
-                    errors = form.check_step(s, &found.answers, server::today());
-                }
-            }
-            let html = post::step_html(&state, &found, &form, &step, &errors).await?;
-            Ok(StepPage {
-                title: render::page_title(&form, &step),
-                draft: found.public_id,
-                step,
-                html,
-                version: found.version,
-                saved_at: found.updated_at,
             })
         }
         .await,
@@ -557,16 +434,14 @@ pub async fn save_draft(
 ) -> Result<SaveOutcome, AppError> {
     crate::error::with_status(
         async move {
-            use crate::{
-                forms::{store, validate::MAX_ANSWERS_BYTES},
-                platform::AppState,
-            };
+            use crate::{formdef::validate::MAX_ANSWERS_BYTES, forms::store, platform::AppState};
             let state = AppState::current()?;
             let account = server::require_active_form_user(&state).await?;
             let (draft, form) = server::own_draft(&state, &account, &draft).await?;
             form.check_shape(&answers).map_err(AppError::Invalid)?;
             if !crate::forms::files::named_files(&form, &answers).is_empty() {
-                let known = crate::forms::files::files_of_draft(state.db.pool(), draft.id).await?;
+                let known =
+                    crate::documents::files::files_of_draft(state.db.pool(), draft.id).await?;
                 crate::forms::files::check_files(&form, &answers, &known)?;
             }
             let size = serde_json::to_vec(&answers)
@@ -613,7 +488,7 @@ pub async fn submit_form(draft: String, agreed: Option<Vec<String>>) -> Result<S
         async move {
             use crate::platform::AppState;
             let state = AppState::current()?;
-            let account = server::require_form_user(&state).await?;
+            let account = crate::people::access::require_form_user(&state).await?;
             let (draft, form) = server::own_draft(&state, &account, &draft).await?;
             let (id, _) =
                 server::submit(&state, &account, &draft, &form, &agreed.unwrap_or_default())
@@ -623,63 +498,4 @@ pub async fn submit_form(draft: String, agreed: Option<Vec<String>>) -> Result<S
         }
         .await,
     )
-}
-
-/// A submitted form, for anyone linked to the child.
-#[server(prefix = "/api", endpoint = "forms/submission")]
-pub async fn view_submission(submission: String) -> Result<SubmissionView, AppError> {
-    crate::error::with_status(
-        async move {
-            use crate::{forms::store, people::ssr::children_of, platform::AppState};
-            let state = AppState::current()?;
-            let account = server::require_form_user(&state).await?;
-            let found = store::find_submission_for_user(state.db.pool(), account.id, &submission)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let form = state
-                .forms
-                .get(&found.form_id, found.form_version)
-                .ok_or_else(|| crate::error::internal("submission on a form not in the library"))?;
-            let child = children_of(state.db.pool(), account.id)
-                .await?
-                .into_iter()
-                .find(|c| c.id == found.child_id)
-                .ok_or(AppError::NotFound)?;
-            let files =
-                crate::forms::files::files_of_submission(state.db.pool(), &submission).await?;
-            crate::auth::ssr::accounts::audit(
-                &state,
-                crate::auth::ssr::accounts::Audit::of(Some(account.id), "submission_viewed", "")
-                    .child(child.id)
-                    .detail(&found.reference),
-            )
-            .await?;
-            Ok(SubmissionView {
-                id: found.public_id,
-                reference: found.reference,
-                child: child.summary,
-                title: form.title.clone(),
-                next_steps: crate::components::paragraphs(&form.next_steps),
-                answers_html: crate::forms::render::to_html(|| {
-                    crate::forms::render::answers_summary(&form, &found.answers, &files, None)
-                }),
-                submitted_at: found.submitted_at,
-                submitted_by: found.submitted_by,
-            })
-        }
-        .await,
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::human_size;
-
-    #[test]
-    fn sizes_read_as_people_say_them() {
-        assert_eq!(human_size(1), "1 KB");
-        assert_eq!(human_size(900 * 1024), "900 KB");
-        assert_eq!(human_size(20 * 1024 * 1024), "20 MB");
-        assert_eq!(human_size(1024 * 1024 + 200 * 1024), "1.2 MB");
-    }
 }

@@ -280,7 +280,7 @@ impl Editor {
 
     fn show(self, reply: StepReply) {
         // A save reached the server: the inactivity clock starts again.
-        crate::auth::idle::report_activity();
+        crate::auth::report_activity();
         match reply {
             StepReply::Saved { version, saved_at } => {
                 self.version.set_value(version);
@@ -401,7 +401,7 @@ impl Editor {
     fn storage_key(self) -> String {
         format!(
             "{}{}-{}",
-            crate::auth::pages::OFFLINE_COPY_PREFIX,
+            OFFLINE_COPY_PREFIX,
             self.draft.get_value(),
             self.step.get_value()
         )
@@ -640,7 +640,7 @@ pub fn check_question(ev: &leptos::ev::FocusEvent) {
         .and_then(|iso| {
             let mut bits = iso.splitn(3, '-').map(|b| b.parse::<u32>().ok());
             let (y, m, d) = (bits.next()??, bits.next()??, bits.next()??);
-            super::rules::Date::new(y as i32, m, d)
+            crate::values::Date::new(y as i32, m, d)
         });
     let Some(today) = today else { return };
     let Ok(inputs) = question.query_selector_all("input[name], textarea[name]") else {
@@ -666,11 +666,11 @@ pub fn check_question(ev: &leptos::ev::FocusEvent) {
         }
     }
     let answer = if parts.is_empty() {
-        super::answers::Answer::Text(text)
+        crate::formdef::answers::Answer::Text(text)
     } else {
-        super::answers::Answer::Parts(parts)
+        crate::formdef::answers::Answer::Parts(parts)
     };
-    let problem = super::validate::check_typed(&spec, &label, &answer, today).err();
+    let problem = crate::formdef::validate::check_typed(&spec, &label, &answer, today).err();
     show_problem(&question, &id, problem.as_deref());
 }
 
@@ -759,4 +759,27 @@ pub fn focus_later(id: String) {
             }
         }
     });
+}
+
+/// The start of the names under which the wizard keeps answers in the browser's storage while
+/// they have not reached the server.
+pub const OFFLINE_COPY_PREFIX: &str = "send-portal-draft-";
+
+/// Forgets every unsent answer kept in this browser, so that the next person at a shared
+/// computer cannot read them: on the signed-out page, which every sign-out reaches (the
+/// header's button, the inactivity warning's, and the inactivity sign-out itself).
+pub fn forget_offline_copies() {
+    if !cfg!(target_arch = "wasm32") {
+        return;
+    }
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return;
+    };
+    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|key| key.starts_with(OFFLINE_COPY_PREFIX))
+        .collect();
+    for key in keys {
+        let _ = storage.remove_item(&key);
+    }
 }

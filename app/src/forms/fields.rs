@@ -4,11 +4,13 @@
 
 use leptos::prelude::*;
 
-use super::{
-    answers::{field_dom_id, field_name, Answer},
-    api::AttachmentInfo,
-    schema::{Field, FieldKind},
-    wizard::StepAction,
+use super::wizard::StepAction;
+use crate::{
+    documents::AttachmentInfo,
+    formdef::{
+        answers::{field_dom_id, field_name, Answer},
+        schema::{Field, FieldKind},
+    },
 };
 
 /// What a question shows: where it sits, its answer, its problem and (for attachments) the
@@ -92,7 +94,7 @@ pub fn question(field: &Field, place: Place<'_>) -> AnyView {
         }
     };
     // The browser checks what is typed with the same rules (see `autosave::check_question`).
-    let check = super::validate::check_spec(field);
+    let check = crate::formdef::validate::check_spec(field);
     let label = check.as_ref().map(|_| field.label.clone());
     view! { <div class=group_class data-question=id.clone() data-check=check data-label=label>{body}</div> }
         .into_any()
@@ -289,7 +291,7 @@ fn attachments(
         view! {
             <p class="govuk-hint">{format!(
                 "PDF, Word or photo, up to {} each. You can add {} more.",
-                super::api::human_size(max_upload_hint()),
+                crate::documents::human_size(max_upload_hint()),
                 if room == 1 { "1 file".to_owned() } else { format!("{room} files") }
             )}</p>
             <input class=class id=id.to_owned() name=name.to_owned() type="file" multiple=room.gt(&1)

@@ -1,10 +1,8 @@
-//! Forms: typed definitions (data files), the answers of a draft, the checks shared by the
-//! browser and the server, the step-by-step wizard that saves itself, and submissions.
+//! Forms filled in: drafts and their files, the step-by-step wizard that saves itself, and
+//! submissions. What a form is (definitions, answers, checks) is in `formdef`.
 
-pub mod answers;
 pub mod api;
 pub mod autosave;
-pub mod example;
 #[cfg(feature = "ssr")]
 pub mod fields;
 #[cfg(feature = "ssr")]
@@ -14,14 +12,6 @@ pub mod pages;
 pub mod post;
 #[cfg(feature = "ssr")]
 pub mod render;
-pub mod rules;
-pub mod schema;
-#[cfg(feature = "ssr")]
-pub mod ssr;
 #[cfg(feature = "ssr")]
 pub mod store;
-pub mod validate;
 pub mod wizard;
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests;

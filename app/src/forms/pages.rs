@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{child_forms, view_submission, ChildFormsData, StartForm, SubmissionView};
+use super::api::{child_forms, ChildFormsData, StartForm};
 use crate::{
     clock,
+    components::errors::load_failed,
     components::{ErrorSummary, SuccessBanner},
-    pages::load_failed,
 };
 
 /// `/children/:child/forms`.
@@ -262,71 +262,98 @@ fn FormSearch(children: Children) -> impl IntoView {
 }
 
 /// `/submissions/:submission`: after Accept (`?submitted=1`) the confirmation, then the answers.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn SubmissionPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("submission").unwrap_or_default();
-    let data = Resource::new(id, view_submission);
-    view! {
-        <Suspense fallback=|| view! { <p class="govuk-body">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(err) => load_failed(err, format!("/submissions/{}", id())),
-                    Ok(submission) => view! { <SubmissionView submission/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let id = crate::components::param("submission");
+    let just_sent = use_query_map().read_untracked().get("submitted").is_some();
+    crate::components::server_page(format!("/submissions/{id}"), move |state| async move {
+        submission_page(&state, &id, just_sent).await
+    })
 }
 
-#[component]
-fn SubmissionView(submission: SubmissionView) -> impl IntoView {
-    let query = use_query_map();
-    let just_sent = query.read_untracked().get("submitted").is_some();
-    let SubmissionView {
-        reference,
-        child,
-        title,
-        next_steps,
-        answers_html,
-        submitted_at,
-        submitted_by,
-        ..
-    } = submission;
+/// A submitted form, for anyone linked to the child; the reading is audited.
+#[cfg(feature = "ssr")]
+async fn submission_page(
+    state: &crate::platform::AppState,
+    id: &str,
+    just_sent: bool,
+) -> Result<crate::components::ServerPage, crate::error::AppError> {
+    use crate::{
+        auth::ssr::accounts::Audit, error::AppError, forms::store, people::store::children_of,
+    };
+    let account = crate::people::access::require_form_user(state).await?;
+    let found = store::find_submission_for_user(state.db.pool(), account.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = state
+        .forms
+        .get(&found.form_id, found.form_version)
+        .ok_or_else(|| crate::error::internal("submission on a form not in the library"))?;
+    let child = children_of(state.db.pool(), account.id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == found.child_id)
+        .ok_or(AppError::NotFound)?
+        .summary;
+    let files = crate::documents::files::files_of_submission(state.db.pool(), id).await?;
+    crate::auth::ssr::accounts::audit(
+        state,
+        Audit::of(Some(account.id), "submission_viewed", "")
+            .child(found.child_id)
+            .detail(&found.reference),
+    )
+    .await?;
+    let answers = super::render::answers_summary(&form, &found.answers, &files, None);
+    let reference = found.reference;
     let top = if just_sent {
         view! {
-            <Title text=format!("Form sent – {title}")/>
             <div class="govuk-panel govuk-panel--confirmation">
                 <h1 class="govuk-panel__title">"Form sent"</h1>
                 <div class="govuk-panel__body">"Your reference number"<br/><strong>{reference.clone()}</strong></div>
             </div>
             <p class="govuk-body">"We have emailed you a receipt."</p>
             <h2 class="govuk-heading-m">"What happens next"</h2>
-            {next_steps.into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
+            {crate::components::paragraphs(&form.next_steps)
+                .into_iter()
+                .map(|p| view! { <p class="govuk-body">{p}</p> })
+                .collect_view()}
             <h2 class="govuk-heading-l">"View Details"</h2>
         }
         .into_any()
     } else {
         view! {
-            <Title text=title.clone()/>
             <span class="govuk-caption-l">{child.full_name()}</span>
-            <h1 class="govuk-heading-l">{title.clone()}</h1>
+            <h1 class="govuk-heading-l">{form.title.clone()}</h1>
         }
         .into_any()
     };
-    view! {
-        <a class="govuk-back-link" href=format!("/children/{}/forms", child.id)>{format!("Back to {}’s forms", child.first_name)}</a>
-        {top}
-        <dl class="govuk-summary-list govuk-summary-list--no-border">
-            <div class="govuk-summary-list__row">
-                <dt class="govuk-summary-list__key">"Reference"</dt>
-                <dd class="govuk-summary-list__value">{reference}</dd>
-            </div>
-            <div class="govuk-summary-list__row">
-                <dt class="govuk-summary-list__key">"Sent"</dt>
-                <dd class="govuk-summary-list__value">{format!("{} by {submitted_by}", clock::date_time(submitted_at))}</dd>
-            </div>
-        </dl>
-        <div inner_html=answers_html></div>
-    }
+    let sent = format!(
+        "{} by {}",
+        clock::date_time(found.submitted_at),
+        found.submitted_by
+    );
+    Ok(crate::components::ServerPage {
+        title: if just_sent {
+            format!("Form sent – {}", form.title)
+        } else {
+            form.title.clone()
+        },
+        body: view! {
+            <a class="govuk-back-link" href=format!("/children/{}/forms", child.id)>{format!("Back to {}’s forms", child.first_name)}</a>
+            {top}
+            <dl class="govuk-summary-list govuk-summary-list--no-border">
+                <div class="govuk-summary-list__row">
+                    <dt class="govuk-summary-list__key">"Reference"</dt>
+                    <dd class="govuk-summary-list__value">{reference}</dd>
+                </div>
+                <div class="govuk-summary-list__row">
+                    <dt class="govuk-summary-list__key">"Sent"</dt>
+                    <dd class="govuk-summary-list__value">{sent}</dd>
+                </div>
+            </dl>
+            {answers}
+        }
+        .into_any(),
+    })
 }

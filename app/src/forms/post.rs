@@ -20,20 +20,23 @@ use futures_util::StreamExt;
 use tower_sessions::Session;
 
 use super::{
-    answers::{
-        check_step_size, field_dom_id, Answer, StepTooLarge, MAX_STEP_PAIRS, MAX_STEP_TEXT_BYTES,
-    },
-    api::{server::today, server::FORM_ROLES, StepReply},
+    api::{server::today, StepReply},
     files::{self, Upload},
     render::{self, DECLARATION},
-    schema::FormDefinition,
     store,
-    validate::FieldError,
     wizard::StepAction,
 };
 use crate::{
-    auth::{api::server::signed_in, pages::sign_in_then, ssr::accounts::Account},
-    error::AppError,
+    auth::{api::server::signed_in, return_path::sign_in_then, ssr::accounts::Account},
+    error::{AppError, FieldError},
+    formdef::{
+        answers::{
+            check_step_size, field_dom_id, Answer, StepTooLarge, MAX_STEP_PAIRS,
+            MAX_STEP_TEXT_BYTES,
+        },
+        schema::FormDefinition,
+    },
+    people::access::FORM_ROLES,
     platform::AppState,
 };
 
@@ -235,7 +238,7 @@ pub async fn apply(
         }
         form.check_shape(&answers).map_err(AppError::Invalid)?;
         if !files::named_files(&form, &answers).is_empty() {
-            let known = files::files_of_draft(state.db.pool(), draft.id).await?;
+            let known = crate::documents::files::files_of_draft(state.db.pool(), draft.id).await?;
             files::check_files(&form, &answers, &known)?;
         }
         match store::save_answers(state.db.pool(), &draft, draft.version, &answers, step_id).await?
@@ -329,21 +332,21 @@ pub async fn apply(
     })
 }
 
-/// The page of one step of a draft, as HTML.
-pub async fn step_html(
+/// The page of one step of a draft, below the site header.
+pub async fn step_view(
     state: &AppState,
     draft: &store::Draft,
     form: &FormDefinition,
     step: &str,
     errors: &[FieldError],
-) -> Result<String, AppError> {
-    let child = crate::people::ssr::children_of(state.db.pool(), draft.owner_id)
+) -> Result<leptos::prelude::AnyView, AppError> {
+    let child = crate::people::store::children_of(state.db.pool(), draft.owner_id)
         .await?
         .into_iter()
         .find(|c| c.id == draft.child_id)
         .ok_or(AppError::NotFound)?;
-    let files = files::files_of_draft(state.db.pool(), draft.id).await?;
-    Ok(render::wizard_html(&render::WizardView {
+    let files = crate::documents::files::files_of_draft(state.db.pool(), draft.id).await?;
+    Ok(render::wizard_view(&render::WizardView {
         form,
         draft: &draft.public_id,
         child: &child.summary,
@@ -354,6 +357,18 @@ pub async fn step_html(
         today: today(),
         errors: errors.to_vec(),
     }))
+}
+
+/// The same as HTML, for the island's `StepReply::Show`.
+pub async fn step_html(
+    state: &AppState,
+    draft: &store::Draft,
+    form: &FormDefinition,
+    step: &str,
+    errors: &[FieldError],
+) -> Result<String, AppError> {
+    let view = step_view(state, draft, form, step, errors).await?;
+    Ok(crate::components::to_html(|| view))
 }
 
 /// Accept on the declaration: every required answer must be there and right, and every

@@ -10,15 +10,21 @@
 use leptos::prelude::*;
 
 use super::{
-    answers::{field_dom_id, Answers},
-    api::AttachmentInfo,
     fields::{question, Place},
-    rules::Date,
-    schema::{FormDefinition, Section, Step},
-    validate::{display_answer, first_input_id, FieldError, StepState},
     wizard::StepAction,
 };
-use crate::{components::ErrorSummaryList, people::ChildSummary};
+use crate::{
+    components::{to_html, ErrorSummaryList},
+    documents::AttachmentInfo,
+    error::FieldError,
+    formdef::{
+        answers::{field_dom_id, Answers},
+        schema::{FormDefinition, Section, Step},
+        validate::{display_answer, first_input_id, StepState},
+    },
+    people::ChildSummary,
+    values::Date,
+};
 
 /// Summary and the declaration follow the form's own steps.
 pub const SUMMARY: &str = "summary";
@@ -70,42 +76,39 @@ pub fn page_title(form: &FormDefinition, step: &str) -> String {
     )
 }
 
-/// Renders a view to HTML on the server, in its own reactive owner (under the current one, so
-/// the request's context is still there).
-pub fn to_html(render: impl FnOnce() -> AnyView) -> String {
-    let owner = Owner::new();
-    owner.with(|| render().to_html())
+/// The page below the site header: back link, form title, steps and the current step.
+pub fn wizard_view(w: &WizardView<'_>) -> AnyView {
+    let body = match w.step {
+        SUMMARY => summary_step(w),
+        DECLARATION => declaration_step(w),
+        other => match w.form.steps.iter().position(|s| s.id == other) {
+            Some(index) => step_form(w, index),
+            None => {
+                view! { <p class="govuk-body">"This step is not part of the form."</p> }.into_any()
+            }
+        },
+    };
+    view! {
+        <a class="govuk-back-link" href=format!("/children/{}/forms", w.child.id)>
+            {format!("Back to {}’s forms", w.child.first_name)}
+        </a>
+        <span class="govuk-caption-l">{w.child.full_name()}</span>
+        <h1 class="govuk-heading-l">{w.form.title.clone()}</h1>
+        // Filled in by the page's scripts: "Saving…", "Saved at 10:42".
+        <p class="portal-save-status" id="save-status" role="status" aria-live="polite"></p>
+        // The step comes first (on a phone, right under the title); on wider screens the
+        // list of steps sits beside it on the left.
+        <div class="portal-wizard">
+            <div class="portal-wizard__main">{body}</div>
+            <div class="portal-wizard__steps">{step_list(w)}</div>
+        </div>
+    }
+    .into_any()
 }
 
-/// The page below the site header: back link, form title, steps and the current step.
+/// The same as HTML, for the page's island to put in place of the step it shows.
 pub fn wizard_html(w: &WizardView<'_>) -> String {
-    to_html(|| {
-        let body = match w.step {
-            SUMMARY => summary_step(w),
-            DECLARATION => declaration_step(w),
-            other => match w.form.steps.iter().position(|s| s.id == other) {
-                Some(index) => step_form(w, index),
-                None => view! { <p class="govuk-body">"This step is not part of the form."</p> }
-                    .into_any(),
-            },
-        };
-        view! {
-            <a class="govuk-back-link" href=format!("/children/{}/forms", w.child.id)>
-                {format!("Back to {}’s forms", w.child.first_name)}
-            </a>
-            <span class="govuk-caption-l">{w.child.full_name()}</span>
-            <h1 class="govuk-heading-l">{w.form.title.clone()}</h1>
-            // Filled in by the page's scripts: "Saving…", "Saved at 10:42".
-            <p class="portal-save-status" id="save-status" role="status" aria-live="polite"></p>
-            // The step comes first (on a phone, right under the title); on wider screens the
-            // list of steps sits beside it on the left.
-            <div class="portal-wizard">
-                <div class="portal-wizard__main">{body}</div>
-                <div class="portal-wizard__steps">{step_list(w)}</div>
-            </div>
-        }
-        .into_any()
-    })
+    to_html(|| wizard_view(w))
 }
 
 /// The numbered steps, each with its state; any step can be opened.
@@ -348,7 +351,7 @@ pub fn answers_summary(
                                 .filter(|f| form.is_shown(section, index, f.show_if.as_ref(), answers))
                                 .map(|field| {
                                     let answer = answers.get(&section.id, index, &field.id);
-                                    let value = if field.kind == super::schema::FieldKind::Attachments {
+                                    let value = if field.kind == crate::formdef::schema::FieldKind::Attachments {
                                         file_list(answer.map(|a| a.many()).unwrap_or_default(), files)
                                     } else {
                                         display_answer(field, answer).into_any()

@@ -2,11 +2,8 @@
 //! found only for its owner while they are still linked to the child; a submission for anyone
 //! linked to the child.
 
-use super::answers::Answers;
-use crate::{
-    error::AppError,
-    platform::{db::unix_now, ids},
-};
+use crate::formdef::answers::Answers;
+use crate::{error::AppError, ids, platform::db::unix_now};
 
 /// A draft row, for the server.
 #[derive(Clone, Debug)]
@@ -191,7 +188,7 @@ pub async fn submit_draft(
         ));
     }
     // A form sent for a child puts them on the SEN team's dashboard.
-    crate::casework::ssr::ensure_case(&mut *tx, draft.child_id).await?;
+    crate::status::store::ensure_case(&mut *tx, draft.child_id).await?;
     crate::auth::ssr::accounts::Audit::of(Some(draft.owner_id), "form_submitted", "")
         .child(draft.child_id)
         .detail(&reference)
@@ -255,7 +252,7 @@ pub fn submission_readable_by(user: &str) -> String {
         "EXISTS (SELECT 1 FROM child_links rl JOIN users ru ON ru.id = rl.user_id \
          WHERE rl.child_id = s.child_id AND rl.user_id = {user} \
          AND (ru.role = '{}' OR s.submitted_by = {user}))",
-        crate::auth::Role::Citizen.as_str()
+        crate::role::Role::Citizen.as_str()
     )
 }
 

@@ -1,61 +1,75 @@
 //! The step-by-step wizard's page: `/drafts/:draft` (the step the person left off at) and
-//! `/drafts/:draft/:step`. The step itself is HTML rendered by the server (`render.rs`), the
-//! same form that posts without JavaScript; around it, the `StepEditor` island saves and
-//! sends it (`autosave.rs`).
+//! `/drafts/:draft/:step`. The step itself is rendered by the server (`render.rs`), the same
+//! form that posts without JavaScript; around it, the `StepEditor` island saves and sends it
+//! (`autosave.rs`).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{
-    api::{load_step, StepPage},
-    autosave::{check_question, show_status, Editor},
-};
-use crate::pages::load_failed;
+use super::autosave::{check_question, show_status, Editor};
 
+/// `/drafts/:draft` and `/drafts/:draft/:step`; `?check` after "Save and continue" without
+/// JavaScript shows the step's problems.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn DraftPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let key = move || {
-        (
-            params.read().get("draft").unwrap_or_default(),
-            params.read().get("step").unwrap_or_default(),
-            query.read().get("check").is_some(),
-        )
-    };
-    let data = Resource::new(key, |(draft, step, check)| load_step(draft, step, check));
-    view! {
-        <Suspense fallback=|| view! { <p class="govuk-body">"Loading your form…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(err) => {
-                        let (draft, step, _) = key();
-                        load_failed(err, format!("/drafts/{draft}/{step}"))
-                    }
-                    Ok(page) => view! { <Wizard page/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    use crate::components::param;
+    let (draft, step) = (param("draft"), param("step"));
+    let check = leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get("check")
+        .is_some();
+    crate::components::server_page(format!("/drafts/{draft}/{step}"), move |state| async move {
+        step_page(&state, &draft, step, check).await
+    })
 }
 
-#[component]
-fn Wizard(page: StepPage) -> impl IntoView {
-    let StepPage {
-        draft,
-        step,
-        title,
-        html,
-        version,
-        saved_at,
-    } = page;
-    view! {
-        <Title text=title/>
-        <StepEditor draft step version saved_at>
-            <div class="portal-step" inner_html=html></div>
-        </StepEditor>
+/// One page of the wizard: `step` (or, when empty, the step the person left off at), with the
+/// step's problems when `check` is set, inside the `StepEditor` island.
+#[cfg(feature = "ssr")]
+async fn step_page(
+    state: &crate::platform::AppState,
+    draft: &str,
+    step: String,
+    check: bool,
+) -> Result<crate::components::ServerPage, crate::error::AppError> {
+    use super::{api::server::own_draft, post, render};
+    use crate::{auth::ssr::accounts::Audit, error::AppError};
+    let account = crate::people::access::require_form_user(state).await?;
+    let (mut found, form) = own_draft(state, &account, draft).await?;
+    let session = crate::auth::api::server::session().await?;
+    post::apply_unsaved_step(state, &session, &mut found, &form).await?;
+    let step = if step.is_empty() {
+        found.current_step.clone()
+    } else {
+        step
+    };
+    if !render::step_ids(&form).contains(&step.as_str()) {
+        return Err(AppError::NotFound);
     }
+    crate::auth::ssr::accounts::audit(
+        state,
+        Audit::of(Some(account.id), "draft_opened", "")
+            .child(found.child_id)
+            .detail(&found.public_id),
+    )
+    .await?;
+    let mut errors = post::take_problems(&session).await?;
+    if check && errors.is_empty() {
+        if let Some(s) = form.steps.iter().find(|s| s.id == step) {
+            errors = form.check_step(s, &found.answers, super::api::server::today());
+        }
+    }
+    let body = post::step_view(state, &found, &form, &step, &errors).await?;
+    let (version, saved_at) = (found.version, found.updated_at);
+    Ok(crate::components::ServerPage {
+        title: render::page_title(&form, &step),
+        body: view! {
+            <StepEditor draft=found.public_id step version saved_at>
+                <div class="portal-step">{body}</div>
+            </StepEditor>
+        }
+        .into_any(),
+    })
 }
 
 /// The step's form (the children, rendered by the server) with its scripts: autosave, the

@@ -5,7 +5,14 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-use crate::{error::AppError, pages::NotFound};
+#[cfg(feature = "ssr")]
+pub mod store;
+
+use crate::{
+    clock::format_time,
+    components::errors::{ErrorPage, NotFound},
+    error::AppError,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxMessage {
@@ -20,7 +27,8 @@ pub struct OutboxMessage {
 /// SMTP), so the page does not exist there.
 #[server(prefix = "/api", endpoint = "dev/outbox")]
 pub async fn list_outbox() -> Result<Vec<OutboxMessage>, AppError> {
-    use crate::platform::{mail::read_outbox, outbox, AppState};
+    use crate::mailbox::store::read_outbox;
+    use crate::platform::{outbox, AppState};
     let state = AppState::current()?;
     match state.mailer.outbox_dir() {
         Some(dir) if !state.is_production() => {
@@ -42,7 +50,7 @@ pub fn MailboxPage() -> impl IntoView {
                 match messages.await {
                     Ok(list) => view! { <Mailbox messages=list/> }.into_any(),
                     Err(AppError::NotFound) => view! { <NotFound/> }.into_any(),
-                    Err(err) => view! { <crate::pages::ErrorPage error=err/> }.into_any(),
+                    Err(err) => view! { <ErrorPage error=err/> }.into_any(),
                 }
             })}
         </Suspense>
@@ -96,20 +104,6 @@ fn Mailbox(messages: Vec<OutboxMessage>) -> impl IntoView {
                 .collect_view()}
         </ol>
     }
-}
-
-/// UTC time of day and date, the same on server and browser so hydration matches.
-pub fn format_time(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let rem = secs.rem_euclid(86_400);
-    let date = crate::forms::rules::Date::from_days_since_epoch(secs.div_euclid(86_400));
-    format!(
-        "{:02}:{:02}:{:02} UTC, {}",
-        rem / 3600,
-        (rem % 3600) / 60,
-        rem % 60,
-        date.long()
-    )
 }
 
 /// Splits text into plain pieces and web addresses, so links in emails can be followed.

@@ -2,7 +2,15 @@ use leptos::{either::Either, prelude::*};
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
-use crate::{auth::api::current_user, layout::SERVICE_NAME, site::use_site};
+use crate::{
+    auth::{
+        api::{current_user, SignedInUser},
+        return_path::sign_in_then,
+    },
+    messages::MessagesHome,
+    role::Role,
+    site::{use_site, SERVICE_NAME},
+};
 
 /// `/`: the start page. Offers "Log in" and "Register", as the user guide's first page does;
 /// someone already signed in goes straight to their own home.
@@ -59,4 +67,50 @@ fn StartPage() -> impl IntoView {
             </div>
         </div>
     }
+}
+
+/// `/home`: parents, carers and young people.
+#[component]
+pub fn CitizenHome() -> impl IntoView {
+    view! { <RoleHome role=Role::Citizen/> }
+}
+
+/// `/professional`: schools, educational psychologists, health.
+#[component]
+pub fn ProfessionalHome() -> impl IntoView {
+    view! { <RoleHome role=Role::Professional/> }
+}
+
+/// The page a role lands on after signing in. Anyone else is sent to sign in.
+#[component]
+pub fn RoleHome(role: Role) -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) if user.role == role => Either::Left(view! { <Welcome user/> }),
+                    Ok(Some(user)) => Either::Right(view! { <Redirect path=user.role.home_path()/> }),
+                    _ => Either::Right(view! { <Redirect path=sign_in_then(role.home_path())/> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Parents, carers, young people and professionals get their messages and services (rendered
+/// on the server); the SEN team's and administrators' homes come with their own pages.
+#[component]
+fn Welcome(user: SignedInUser) -> impl IntoView {
+    if matches!(user.role, Role::Citizen | Role::Professional) {
+        return view! { <MessagesHome/> }.into_any();
+    }
+    let title = format!("{} home", user.role.label());
+    view! {
+        <Title text=title/>
+        <span class="govuk-caption-l">{user.role.label()}</span>
+        <h1 class="govuk-heading-l">{format!("Welcome, {}", user.name)}</h1>
+        <p class="govuk-body">{format!("You are signed in as {}.", user.email)}</p>
+    }
+    .into_any()
 }

@@ -1,10 +1,8 @@
-//! Pages that belong to no single feature: the start page, the statutory statements and the
-//! error pages.
+//! Pages that belong to no single feature: the start page, the role homes and the statutory
+//! statements.
 
-mod errors;
 mod home;
 mod statements;
 
-pub use errors::{load_failed, ErrorPage, NotFound};
-pub use home::HomePage;
+pub use home::{CitizenHome, HomePage, ProfessionalHome};
 pub use statements::{AccessibilityPage, PrivacyPage};

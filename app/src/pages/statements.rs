@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{layout::SERVICE_NAME, site::use_site};
+use crate::site::{use_site, SERVICE_NAME};
 
 #[component]
 pub fn AccessibilityPage() -> impl IntoView {

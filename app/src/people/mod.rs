@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-pub mod area;
+pub mod access;
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod store;
 
 /// A child as pages show them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +52,15 @@ impl Relationship {
             Relationship::Professional => "professional",
         }
     }
+
+    /// Words for people: "Sam Taylor (parent or carer)".
+    pub fn label(self) -> &'static str {
+        match self {
+            Relationship::ParentCarer => "parent or carer",
+            Relationship::Myself => "the young person",
+            Relationship::Professional => "professional",
+        }
+    }
 }
 
 /// A person as Add Person records them: checked names, a real date of birth in the right range,
@@ -61,7 +70,7 @@ pub struct NewPerson {
     pub relationship: Relationship,
     pub first_name: String,
     pub last_name: String,
-    pub date_of_birth: crate::forms::rules::Date,
+    pub date_of_birth: crate::values::Date,
 }
 
 /// Add Person's answers as typed (kept when there is a problem, so nothing is lost).
@@ -85,9 +94,9 @@ impl NewPerson {
     /// Every problem, each with the id of the input it is about.
     pub fn parse(
         answers: &PersonAnswers,
-        today: crate::forms::rules::Date,
-    ) -> Result<NewPerson, Vec<crate::forms::validate::FieldError>> {
-        use crate::forms::{rules::Date, validate::FieldError};
+        today: crate::values::Date,
+    ) -> Result<NewPerson, Vec<crate::error::FieldError>> {
+        use crate::{error::FieldError, values::Date};
         let mut problems = Vec::new();
         let mut problem = |field: &str, target: &str, message: String| {
             problems.push(FieldError {
@@ -128,7 +137,7 @@ impl NewPerson {
         let last_name = name(&answers.last_name, last, "last_name", &mut problem);
         let date_of_birth = match Date::parse(&answers.day, &answers.month, &answers.year) {
             Err(err) => {
-                use crate::forms::rules::DateError;
+                use crate::values::DateError;
                 let whose = if myself { "your" } else { "their" };
                 let message = match err {
                     DateError::Missing => format!("Enter {whose} date of birth"),
@@ -183,41 +192,10 @@ fn capitalise(text: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The SEND area: a tile for each child linked to the signed-in person, and their own.
-#[leptos::server(prefix = "/api", endpoint = "people/area")]
-pub async fn send_area_page() -> Result<crate::components::HtmlPage, crate::error::AppError> {
-    crate::error::with_status(area::send_area(&crate::platform::AppState::current()?).await)
-}
-
-/// Add Person's page, with the problems and answers of a post that was refused.
-#[leptos::server(prefix = "/api", endpoint = "people/add")]
-pub async fn add_person_page(
-    who: String,
-) -> Result<crate::components::HtmlPage, crate::error::AppError> {
-    crate::error::with_status(
-        area::add_person_form(&crate::platform::AppState::current()?, &who).await,
-    )
-}
-
-/// `/send`.
-#[leptos::component]
-pub fn SendAreaPage() -> impl leptos::IntoView {
-    crate::components::server_page(|| (), |_| send_area_page(), || "/send".to_owned())
-}
-
-/// `/send/add-person` (`?who=self` for the young person's own record).
-#[leptos::component]
-pub fn AddPersonPage() -> impl leptos::IntoView {
-    use leptos::prelude::*;
-    let query = leptos_router::hooks::use_query_map();
-    let who = move || query.read().get("who").unwrap_or_default();
-    crate::components::server_page(who, add_person_page, || "/send/add-person".to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::forms::rules::Date;
+    use crate::values::Date;
 
     fn answers(who: &str, first: &str, last: &str, dob: (&str, &str, &str)) -> PersonAnswers {
         PersonAnswers {
@@ -230,7 +208,7 @@ mod tests {
         }
     }
 
-    fn messages(result: Result<NewPerson, Vec<crate::forms::validate::FieldError>>) -> Vec<String> {
+    fn messages(result: Result<NewPerson, Vec<crate::error::FieldError>>) -> Vec<String> {
         result
             .err()
             .unwrap_or_default()

@@ -1,10 +1,9 @@
-//! Server-only plumbing every feature uses: the shared state, the database, mail, and random
-//! identifiers. Constructed by the `server` crate from its configuration.
+//! Server-only plumbing every feature uses: the shared state, the database, mail, jobs and
+//! stored files. Constructed by the `server` crate from its configuration.
 
 pub mod assets;
 pub mod client;
 pub mod db;
-pub mod ids;
 pub mod jobs;
 pub mod mail;
 pub mod outbox;

@@ -26,7 +26,7 @@ pub struct AppState {
     pub site: SiteInfo,
     pub runtime: Arc<Runtime>,
     /// Every form definition, checked at start-up.
-    pub forms: Arc<crate::forms::ssr::FormLibrary>,
+    pub forms: Arc<crate::formdef::library::FormLibrary>,
     /// Uploaded files.
     pub storage: Storage,
 }

@@ -64,7 +64,7 @@ impl Storage {
 
     /// Stores `bytes` under a new random key and returns the key.
     pub async fn put(&self, bytes: Bytes) -> Result<String, AppError> {
-        let key = crate::platform::ids::token(16);
+        let key = crate::ids::token(16);
         self.store
             .put_opts(
                 &Key::from(key.as_str()),

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::timeline::{comments_due, due_phrase, Progress, Stage, StageState, StageStatus};
-use crate::{forms::rules::Date, people::ChildSummary};
+use crate::{people::ChildSummary, values::Date};
 
 const BOX_TOP: i64 = 8;
 const ROW: i64 = 76;
@@ -14,21 +14,16 @@ const BOX_HEIGHT: i64 = 60;
 /// and on a 320 px phone the text is drawn at about 85% of its size.
 const WIDTH: i64 = 340;
 
-/// The whole page below the header.
-pub fn page_html(child: &ChildSummary, progress: &Progress, today: Date) -> String {
-    page_html_with(child, progress, None, today)
-}
-
-/// The same, with the SEN team's decision when the assessment stopped (not to assess, or not
-/// to issue a plan) and its reason.
-pub fn page_html_with(
+/// The whole page below the header, with the SEN team's decision when the assessment stopped
+/// (not to assess, or not to issue a plan) and its reason.
+pub fn page(
     child: &ChildSummary,
     progress: &Progress,
     ended: Option<String>,
     today: Date,
-) -> String {
+) -> AnyView {
     let timeline = progress.timeline(today);
-    crate::forms::render::to_html(|| {
+    {
         view! {
             <a class="govuk-back-link" href=format!("/children/{}/forms", child.id)>
                 {format!("Back to {}’s page", child.first_name)}
@@ -53,7 +48,7 @@ pub fn page_html_with(
             </p>
         }
         .into_any()
-    })
+    }
 }
 
 /// Where things stand, in two or three sentences at the top.
@@ -257,6 +252,10 @@ fn table(timeline: &[StageStatus], today: Date) -> AnyView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page_html(child: &ChildSummary, progress: &Progress, today: Date) -> String {
+        crate::components::to_html(|| page(child, progress, None, today))
+    }
 
     fn date(y: i32, m: u32, d: u32) -> Date {
         Date::new(y, m, d).unwrap()

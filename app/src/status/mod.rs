@@ -5,27 +5,24 @@
 #[cfg(feature = "ssr")]
 pub mod diagram;
 #[cfg(feature = "ssr")]
-pub mod ssr;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
 pub mod timeline;
 
-/// The status diagram of a child linked to the signed-in person, once the SEN team has started
-/// the assessment; before that (and for anyone else's child) it does not exist.
-#[leptos::server(prefix = "/api", endpoint = "status/child")]
-pub async fn status_page(
-    child: String,
-) -> Result<crate::components::HtmlPage, crate::error::AppError> {
-    crate::error::with_status(
-        ssr::status_page(&crate::platform::AppState::current()?, &child).await,
-    )
-}
-
-/// `/children/:child/status`.
+/// `/children/:child/status`: the status diagram of a child linked to the signed-in person,
+/// once the SEN team has started the assessment; before that (and for anyone else's child) it
+/// does not exist.
+#[cfg(feature = "ssr")]
 #[leptos::component]
 pub fn StatusPage() -> impl leptos::IntoView {
     use leptos::prelude::*;
-    let params = leptos_router::hooks::use_params_map();
-    let child = move || params.read().get("child").unwrap_or_default();
-    crate::components::server_page(child, status_page, move || {
-        format!("/children/{}/status", child())
-    })
+    let child = leptos_router::hooks::use_params_map()
+        .read_untracked()
+        .get("child")
+        .unwrap_or_default();
+    crate::components::server_page(
+        format!("/children/{child}/status"),
+        move |state| async move { pages::status_page(&state, &child).await },
+    )
 }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::forms::rules::Date;
+use crate::values::Date;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Stage {

@@ -49,7 +49,7 @@ impl TestDb {
             },
             Backend::Postgres => {
                 let admin = postgres_admin_url().expect("TEST_POSTGRES_URL");
-                let name = format!("portal_test_{}", app::platform::ids::token(8));
+                let name = format!("portal_test_{}", app::ids::token(8));
                 sqlx::any::install_default_drivers();
                 let pool = sqlx::AnyPool::connect(&admin)
                     .await
@@ -256,7 +256,7 @@ impl TestApp {
     pub async fn emails(&self) -> Vec<app::mailbox::OutboxMessage> {
         self.delivered().await;
         let dir = self.state.mailer.outbox_dir().expect("outbox");
-        app::platform::mail::read_outbox(dir)
+        app::mailbox::store::read_outbox(dir)
             .await
             .expect("read outbox")
     }
@@ -414,22 +414,61 @@ impl TestApp {
         self.user_id(email).await
     }
 
-    /// A server function that answers an `HtmlPage`: (status, html).
+    /// A page rendered on the server, named as its test knows it (`"staff/case"` with
+    /// `child`): fetched from its address as a browser would, answered as (status, html) with
+    /// the per-response CSP nonces blanked, so two answers can be compared.
     pub async fn page(
         &self,
         client: &reqwest::Client,
-        endpoint: &str,
-        form: &[(&str, &str)],
+        page: &str,
+        args: &[(&str, &str)],
     ) -> (reqwest::StatusCode, String) {
-        let response = self.call(client, endpoint, form).await;
-        let status = response.status();
-        let body = response.text().await.unwrap();
-        if status.is_success() {
-            let page: serde_json::Value = serde_json::from_str(&body).unwrap();
-            (status, page["html"].as_str().unwrap().to_owned())
-        } else {
-            (status, body)
+        let arg = |name: &str| {
+            args.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_default()
+        };
+        let path = match page {
+            "staff/dashboard" => {
+                let query: Vec<String> = args
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                format!("/staff?{}", query.join("&"))
+            }
+            "staff/case" => format!("/staff/cases/{}", arg("child")),
+            "staff/submission" => format!(
+                "/staff/cases/{}/submissions/{}",
+                arg("child"),
+                arg("submission")
+            ),
+            "staff/new-case" => "/staff/cases/new".to_owned(),
+            "messages/home" => "/home".to_owned(),
+            "messages/inbox" => "/messages".to_owned(),
+            "messages/message" => format!("/messages/{}", arg("message")),
+            "people/area" => "/send".to_owned(),
+            "people/add" => format!("/send/add-person?who={}", arg("who")),
+            "status/child" => format!("/children/{}/status", arg("child")),
+            "documents/view" => format!("/shared/{}", arg("document")),
+            "forms/submission" => format!("/submissions/{}", arg("submission")),
+            other => panic!("no page named {other}"),
+        };
+        let get = |path: &str| {
+            client
+                .get(self.url(path))
+                .header("accept", "text/html")
+                .send()
+        };
+        let mut response = get(&path).await.expect("GET a page");
+        // A professional's home is /professional: /home sends them there.
+        if response.status().is_redirection() && location(&response) == "/professional" {
+            response = get("/professional").await.expect("GET a page");
         }
+        let status = response.status();
+        let html = response.text().await.unwrap();
+        (status, blank_nonces(&html))
     }
 
     /// The titles in a child's "Shared with you", as `client` sees them.
@@ -519,4 +558,19 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port()
+}
+
+/// The page with every `nonce="…"` emptied: each response has its own.
+pub fn blank_nonces(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("nonce=\"") {
+        let start = at + "nonce=\"".len();
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }

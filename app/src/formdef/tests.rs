@@ -2,11 +2,11 @@
 
 use super::{
     answers::{Answer, Answers},
-    rules::Date,
+    library::{parse_definition, FormLibrary},
     schema::FormDefinition,
-    ssr::{parse_definition, FormLibrary},
     validate::{check_answer, display_answer, StepState},
 };
+use crate::values::Date;
 
 const SMALL: &str = r#"
 id = "small"

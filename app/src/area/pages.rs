@@ -9,21 +9,21 @@ use axum::{
 use leptos::prelude::*;
 use tower_sessions::Session;
 
-use super::{ChildSummary, NewPerson, PersonAnswers, Relationship};
 use crate::{
     auth::{
         api::server::{require_role, signed_in},
-        pages::sign_in_then,
-        Role,
+        return_path::sign_in_then,
     },
-    components::{ErrorSummaryList, HtmlPage},
-    error::AppError,
-    forms::{render::to_html, rules::Date, validate::FieldError},
+    components::{ErrorSummaryList, ServerPage},
+    error::{AppError, FieldError},
+    people::{ChildSummary, NewPerson, PersonAnswers, Relationship},
     platform::AppState,
+    role::Role,
     status::{
-        ssr::{progress_of, today},
+        store::{progress_of, today},
         timeline::StageState,
     },
+    values::Date,
 };
 
 /// What a refused Add Person post leaves for the page it goes back to.
@@ -38,11 +38,12 @@ struct Tile {
 }
 
 /// `/send`: the tiles and Add Person.
-pub async fn send_area(state: &AppState) -> Result<HtmlPage, AppError> {
-    let (account, _) = require_role(state, &crate::forms::api::server::FORM_ROLES).await?;
+pub async fn send_area(state: &AppState) -> Result<ServerPage, AppError> {
+    let (account, _) = require_role(state, &crate::people::access::FORM_ROLES).await?;
     let today = today();
     let mut tiles = Vec::new();
-    for (child, relationship, verified) in super::ssr::links_of(state.db.pool(), account.id).await?
+    for (child, relationship, verified) in
+        crate::people::store::links_of(state.db.pool(), account.id).await?
     {
         let progress = progress_of(state.db.pool(), child.id).await?;
         let stage = progress
@@ -62,7 +63,7 @@ pub async fn send_area(state: &AppState) -> Result<HtmlPage, AppError> {
     let (mine, children): (Vec<Tile>, Vec<Tile>) = tiles
         .into_iter()
         .partition(|t| t.relationship == Relationship::Myself);
-    let html = to_html(|| {
+    let body = {
         view! {
             <span class="govuk-caption-l">"Special Educational Needs and Disabilities"</span>
             <h1 class="govuk-heading-l">"Your SEND area"</h1>
@@ -87,10 +88,10 @@ pub async fn send_area(state: &AppState) -> Result<HtmlPage, AppError> {
             })}
         }
         .into_any()
-    });
-    Ok(HtmlPage {
+    };
+    Ok(ServerPage {
         title: "Your SEND area".into(),
-        html,
+        body,
     })
 }
 
@@ -137,7 +138,7 @@ fn self_tile(mine: Option<Tile>, name: &str) -> AnyView {
 }
 
 /// `/send/add-person`: the form, with what a refused post kept.
-pub async fn add_person_form(state: &AppState, who: &str) -> Result<HtmlPage, AppError> {
+pub async fn add_person_form(state: &AppState, who: &str) -> Result<ServerPage, AppError> {
     let (_, session) = require_role(state, &[Role::Citizen]).await?;
     let (mut answers, errors) = session
         .remove::<(PersonAnswers, Vec<FieldError>)>(REFUSED_KEY)
@@ -147,13 +148,13 @@ pub async fn add_person_form(state: &AppState, who: &str) -> Result<HtmlPage, Ap
     if answers.who.is_empty() && matches!(who, "self" | "child") {
         answers.who = who.to_owned();
     }
-    Ok(HtmlPage {
+    Ok(ServerPage {
         title: if errors.is_empty() {
             "Add Person".into()
         } else {
             "Error: Add Person".into()
         },
-        html: add_person_html(&answers, errors),
+        body: add_person_body(&answers, errors),
     })
 }
 
@@ -250,10 +251,10 @@ pub fn person_fields(answers: &PersonAnswers, p: &Problems<'_>) -> AnyView {
     .into_any()
 }
 
-fn add_person_html(answers: &PersonAnswers, errors: Vec<FieldError>) -> String {
+fn add_person_body(answers: &PersonAnswers, errors: Vec<FieldError>) -> AnyView {
     let p = Problems(&errors);
     let checked = |value: &str| answers.who == value;
-    to_html(|| {
+    {
         view! {
             <a class="govuk-back-link" href="/send">"Back to your SEND area"</a>
             {(!errors.is_empty()).then(|| view! { <ErrorSummaryList errors=errors.clone()/> })}
@@ -284,7 +285,7 @@ fn add_person_html(answers: &PersonAnswers, errors: Vec<FieldError>) -> String {
             </form>
         }
         .into_any()
-    })
+    }
 }
 
 /// `POST /send/people`: Add Person.
@@ -315,7 +316,7 @@ async fn add_person_inner(
     }
     let mut parsed = NewPerson::parse(&answers, today());
     if let Ok(person) = &parsed {
-        let has_own_record = super::ssr::links_of(state.db.pool(), account.id)
+        let has_own_record = crate::people::store::links_of(state.db.pool(), account.id)
             .await?
             .iter()
             .any(|(_, r, _)| *r == Relationship::Myself);
@@ -330,7 +331,8 @@ async fn add_person_inner(
     }
     match parsed {
         Ok(person) => {
-            let child = super::ssr::add_person(state.db.pool(), account.id, &person, "").await?;
+            let child =
+                crate::people::store::add_person(state.db.pool(), account.id, &person, "").await?;
             Ok(format!("/children/{}/forms?added=1", child.summary.id))
         }
         Err(problems) => {

@@ -5,10 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::{
-    components::{ErrorSummary, SecretQuestionSelect},
-    error::AppError,
-};
+use super::SecretQuestionSelect;
+use crate::{components::ErrorSummary, error::AppError};
 
 /// Confirmation links work for a day.
 pub const CONFIRM_LINK_SECS: i64 = 24 * 60 * 60;
@@ -24,13 +22,9 @@ pub async fn register(
     crate::error::with_status(
         async move {
             use crate::{
-                auth::{
-                    api::server::client_ip,
-                    normalise_secret_answer,
-                    rules::{EmailAddress, NewPassword, SECRET_QUESTIONS},
-                    ssr::{accounts, hash_secret_off_thread, is_common_password, tokens},
-                    Role,
-                },
+                auth::{api::server::client_ip, normalise_secret_answer, rules::{NewPassword, SECRET_QUESTIONS}, ssr::{accounts, hash_secret_off_thread, is_common_password, tokens}},
+                role::Role,
+                values::EmailAddress,
                 platform::{db::unix_now, AppState, Email},
             };
             let state = AppState::current()?;
@@ -146,10 +140,10 @@ pub async fn resend_confirmation(email: String) -> Result<(), AppError> {
             use crate::{
                 auth::{
                     api::server::client_ip,
-                    rules::EmailAddress,
                     ssr::{accounts, tokens},
                 },
                 platform::AppState,
+                values::EmailAddress,
             };
             let state = AppState::current()?;
             let email = EmailAddress::parse(&email).map_err(|m| AppError::field("email", m))?;
@@ -208,7 +202,7 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
                 .write(&mut tx)
                 .await?;
             // People the SEN team invited are linked to their child now the address is theirs.
-            crate::casework::ssr::claim_invitations(&mut tx, user_id).await?;
+            crate::people::store::claim_invitations(&mut tx, user_id).await?;
             tx.commit().await?;
             session().await?.insert(SETTING_UP_KEY, user_id).await.map_err(internal)?;
             leptos_axum::redirect("/register/two-step");
@@ -231,7 +225,8 @@ pub async fn set_up_two_step(method: String) -> Result<(), AppError> {
                     ssr::accounts,
                 },
                 error::internal,
-                platform::{db::unix_now, ids, AppState},
+                ids,
+                platform::{db::unix_now, AppState},
             };
             let state = AppState::current()?;
             let session = session().await?;

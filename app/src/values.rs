@@ -1,5 +1,6 @@
-//! Domain values with rules, parsed rather than checked: the same code runs in the browser for
-//! instant feedback and on the server, which is the only check trusted.
+//! Domain values with rules, parsed rather than checked (dates, email addresses, UPNs, NHS
+//! numbers, postcodes, phone numbers): the same code runs in the browser for instant feedback
+//! and on the server, which is the only check trusted.
 
 use std::fmt;
 
@@ -157,6 +158,47 @@ impl UkPhone {
             return Err("Enter a UK telephone number, like 01632 960 001 or 07700 900 982");
         }
         Ok(UkPhone(national))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An email address in lower case, checked for a plausible shape (delivery proves the rest).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub fn parse(raw: &str) -> Result<EmailAddress, String> {
+        EmailAddress::check(raw)?;
+        Ok(EmailAddress(raw.trim().to_lowercase()))
+    }
+
+    /// Whether `raw` is an email address, without keeping it (the forms' check; lowercasing,
+    /// which never changes the answer, is left out to keep the browser's code small).
+    pub fn check(raw: &str) -> Result<(), String> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err("Enter your email address".into());
+        }
+        let valid = value.len() <= 254
+            && !value.chars().any(char::is_whitespace)
+            && match value.split_once('@') {
+                Some((local, domain)) => {
+                    !local.is_empty()
+                        && !domain.contains('@')
+                        && domain.contains('.')
+                        && !domain.starts_with('.')
+                        && !domain.ends_with('.')
+                }
+                None => false,
+            };
+        if valid {
+            Ok(())
+        } else {
+            Err("Enter an email address in the correct format, like name@example.com".into())
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -322,6 +364,25 @@ impl fmt::Display for DateError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn email_addresses_are_trimmed_lower_cased_and_shape_checked() {
+        assert_eq!(
+            EmailAddress::parse(" Sam@Example.ORG ").unwrap().as_str(),
+            "sam@example.org"
+        );
+        for bad in [
+            "",
+            "sam",
+            "sam@",
+            "@example.org",
+            "sam@example",
+            "sam@@example.org",
+            "sa m@example.org",
+        ] {
+            assert!(EmailAddress::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 
     /// A UPN built with the DfE check-letter rule, to test against.
     fn with_check_letter(rest: &str) -> String {

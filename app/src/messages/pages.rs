@@ -4,16 +4,17 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::ssr::{find_message_for_user, mark_read, messages_for, unread_count, Message};
+use super::store::{find_message_for_user, mark_read, messages_for, unread_count, Message};
 use crate::{
     auth::{api::server::require_role, ssr::accounts::Account},
     clock,
-    components::HtmlPage,
+    components::ServerPage,
     error::AppError,
-    forms::{api::server::FORM_ROLES, render::to_html, rules::Date, store},
-    people::ChildSummary,
+    forms::store,
+    people::{access::FORM_ROLES, ChildSummary},
     platform::AppState,
-    status::{ssr::today, timeline::due_phrase},
+    status::{store::today, timeline::due_phrase},
+    values::Date,
 };
 
 /// How many of the newest messages the home page lists.
@@ -23,11 +24,13 @@ async fn children_by_id(
     state: &AppState,
     account: &Account,
 ) -> Result<HashMap<i64, ChildSummary>, AppError> {
-    Ok(crate::people::ssr::children_of(state.db.pool(), account.id)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c.summary))
-        .collect())
+    Ok(
+        crate::people::store::children_of(state.db.pool(), account.id)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.summary))
+            .collect(),
+    )
 }
 
 /// A message's child, if the person is still linked to them.
@@ -55,19 +58,19 @@ fn unread_tag(message: &Message) -> Option<AnyView> {
 }
 
 /// `/home` and `/professional`: welcome, messages with the unread count, and the services.
-pub async fn home(state: &AppState) -> Result<HtmlPage, AppError> {
+pub async fn home(state: &AppState) -> Result<ServerPage, AppError> {
     let (account, _) = require_role(state, &FORM_ROLES).await?;
     let unread = unread_count(state.db.pool(), account.id).await?;
     let latest = messages_for(state.db.pool(), account.id, Some(HOME_MESSAGES)).await?;
     let children = children_by_id(state, &account).await?;
     let today = today();
     let tiles = state.runtime.service_tiles.clone();
-    let send_detail = if account.role == crate::auth::Role::Citizen {
+    let send_detail = if account.role == crate::role::Role::Citizen {
         "Forms, letters and plans, and where an EHC needs assessment has got to"
     } else {
         "The children and young people you give advice about"
     };
-    let html = to_html(|| {
+    let body = {
         view! {
             <span class="govuk-caption-l">{account.role.label()}</span>
             <h1 class="govuk-heading-l">{format!("Welcome, {}", account.full_name)}</h1>
@@ -111,10 +114,10 @@ pub async fn home(state: &AppState) -> Result<HtmlPage, AppError> {
             </ul>
         }
         .into_any()
-    });
-    Ok(HtmlPage {
+    };
+    Ok(ServerPage {
         title: "Home".into(),
-        html,
+        body,
     })
 }
 
@@ -144,13 +147,13 @@ fn message_item(message: &Message, children: &HashMap<i64, ChildSummary>, today:
 }
 
 /// `/messages`: every message, newest first, unread marked.
-pub async fn inbox(state: &AppState) -> Result<HtmlPage, AppError> {
+pub async fn inbox(state: &AppState) -> Result<ServerPage, AppError> {
     let (account, _) = require_role(state, &FORM_ROLES).await?;
     let messages = messages_for(state.db.pool(), account.id, None).await?;
     let unread = messages.iter().filter(|m| m.read_at.is_none()).count();
     let children = children_by_id(state, &account).await?;
     let today = today();
-    let html = to_html(|| {
+    let body = {
         view! {
             <a class="govuk-back-link" href=account.role.home_path()>"Back to home"</a>
             <h1 class="govuk-heading-l">"Messages"</h1>
@@ -169,10 +172,10 @@ pub async fn inbox(state: &AppState) -> Result<HtmlPage, AppError> {
             })}
         }
         .into_any()
-    });
-    Ok(HtmlPage {
+    };
+    Ok(ServerPage {
         title: "Messages".into(),
-        html,
+        body,
     })
 }
 
@@ -190,7 +193,7 @@ enum Progress {
 
 /// `/messages/:message`: the message (marked read), and for an action message the form to
 /// start or continue.
-pub async fn message(state: &AppState, id: &str) -> Result<HtmlPage, AppError> {
+pub async fn message(state: &AppState, id: &str) -> Result<ServerPage, AppError> {
     let (account, _) = require_role(state, &FORM_ROLES).await?;
     let message = find_message_for_user(state.db.pool(), account.id, id)
         .await?
@@ -241,7 +244,7 @@ pub async fn message(state: &AppState, id: &str) -> Result<HtmlPage, AppError> {
     };
     let today = today();
     let paragraphs = crate::components::paragraphs(&message.body);
-    let html = to_html(|| {
+    let body = {
         view! {
             <a class="govuk-back-link" href="/messages">"Back to messages"</a>
             <span class="govuk-caption-l">"Message"</span>
@@ -313,9 +316,9 @@ pub async fn message(state: &AppState, id: &str) -> Result<HtmlPage, AppError> {
             })}
         }
         .into_any()
-    });
-    Ok(HtmlPage {
+    };
+    Ok(ServerPage {
         title: message.subject.clone(),
-        html,
+        body,
     })
 }

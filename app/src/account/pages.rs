@@ -1,16 +1,15 @@
-//! The sign-in pages: email and password, then the emailed code; signed out; role homes.
+//! The sign-in pages: email and password, then the emailed code; signed out.
 
-use leptos::{either::Either, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
 
-pub use super::return_path::sign_in_then;
-use super::{
-    api::{current_user, ResendCode, SignIn, SignOut, SignedInUser, VerifyCode},
-    return_path::ReturnPath,
-    Role,
+use crate::{
+    auth::{
+        api::{ResendCode, SignIn, SignOut, VerifyCode},
+        return_path::{sign_in_then, ReturnPath},
+    },
+    components::ErrorSummary,
 };
-use crate::components::ErrorSummary;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -155,74 +154,5 @@ pub fn SignOutButton() -> impl IntoView {
 /// Forgets the answers this browser kept while offline, once the page is live (nothing to show).
 #[island]
 fn ForgetOfflineCopies() -> impl IntoView {
-    Effect::new(move |_| forget_offline_copies());
-}
-
-/// The start of the names under which the wizard keeps answers in the browser's storage while
-/// they have not reached the server.
-pub const OFFLINE_COPY_PREFIX: &str = "send-portal-draft-";
-
-/// Forgets every unsent answer kept in this browser, so that the next person at a shared
-/// computer cannot read them: on the signed-out page, which every sign-out reaches (the
-/// header's button, the inactivity warning's, and the inactivity sign-out itself).
-pub fn forget_offline_copies() {
-    if !cfg!(target_arch = "wasm32") {
-        return;
-    }
-    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
-        return;
-    };
-    let keys: Vec<String> = (0..storage.length().unwrap_or(0))
-        .filter_map(|i| storage.key(i).ok().flatten())
-        .filter(|key| key.starts_with(OFFLINE_COPY_PREFIX))
-        .collect();
-    for key in keys {
-        let _ = storage.remove_item(&key);
-    }
-}
-
-/// `/home`: parents, carers and young people.
-#[component]
-pub fn CitizenHome() -> impl IntoView {
-    view! { <RoleHome role=Role::Citizen/> }
-}
-
-/// `/professional`: schools, educational psychologists, health.
-#[component]
-pub fn ProfessionalHome() -> impl IntoView {
-    view! { <RoleHome role=Role::Professional/> }
-}
-
-/// The page a role lands on after signing in. Anyone else is sent to sign in.
-#[component]
-pub fn RoleHome(role: Role) -> impl IntoView {
-    let user = Resource::new(|| (), |_| current_user());
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) if user.role == role => Either::Left(view! { <Welcome user/> }),
-                    Ok(Some(user)) => Either::Right(view! { <Redirect path=user.role.home_path()/> }),
-                    _ => Either::Right(view! { <Redirect path=sign_in_then(role.home_path())/> }),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-/// Parents, carers, young people and professionals get their messages and services (rendered
-/// on the server); the SEN team's and administrators' homes come with their own pages.
-#[component]
-fn Welcome(user: SignedInUser) -> impl IntoView {
-    if matches!(user.role, Role::Citizen | Role::Professional) {
-        return view! { <crate::messages::MessagesHome/> }.into_any();
-    }
-    let title = format!("{} home", user.role.label());
-    view! {
-        <Title text=title/>
-        <span class="govuk-caption-l">{user.role.label()}</span>
-        <h1 class="govuk-heading-l">{format!("Welcome, {}", user.name)}</h1>
-        <p class="govuk-body">{format!("You are signed in as {}.", user.email)}</p>
-    }
-    .into_any()
+    Effect::new(move |_| crate::forms::autosave::forget_offline_copies());
 }

@@ -9,10 +9,11 @@ use axum::{
 use tower_sessions::Session;
 
 use crate::{
-    auth::{api::server::signed_in, pages::sign_in_then, ssr::accounts::Audit},
+    auth::{api::server::signed_in, return_path::sign_in_then, ssr::accounts::Audit},
     error::AppError,
-    forms::rules::Date,
-    platform::{db::unix_now, ids, outbox::Queued, AppState, Email},
+    ids,
+    platform::{db::unix_now, outbox::Queued, AppState, Email},
+    values::Date,
 };
 
 /// A message to send. An action message names a child, a form and the date it is wanted by.
@@ -131,7 +132,7 @@ pub async fn write_message(
         .ok_or(AppError::NotFound)?;
     let child = match message.child_id {
         Some(child_id) => {
-            let linked = crate::people::ssr::relationship_to(&mut *conn, child_id, recipient.id)
+            let linked = crate::people::store::relationship_to(&mut *conn, child_id, recipient.id)
                 .await?
                 .is_some();
             if !linked {
@@ -316,7 +317,7 @@ async fn open_form_inner(
     let account = signed_in(state, session)
         .await?
         .ok_or(AppError::SignInRequired)?;
-    if !crate::forms::api::server::FORM_ROLES.contains(&account.role) {
+    if !crate::people::access::FORM_ROLES.contains(&account.role) {
         return Err(AppError::NotFound);
     }
     let message = find_message_for_user(state.db.pool(), account.id, message_id)
@@ -326,7 +327,7 @@ async fn open_form_inner(
         return Err(AppError::NotFound);
     };
     // Still linked to the child? (A link can be removed after the message was sent.)
-    let child = crate::people::ssr::children_of(state.db.pool(), account.id)
+    let child = crate::people::store::children_of(state.db.pool(), account.id)
         .await?
         .into_iter()
         .find(|c| c.id == child_id)

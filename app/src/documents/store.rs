@@ -2,16 +2,9 @@
 //! the demo seed and the tests call it too.
 
 use bytes::Bytes;
-use leptos::prelude::*;
 
 use super::{DocumentKind, SharedListing};
-use crate::{
-    auth::ssr::accounts::Audit,
-    components::HtmlPage,
-    error::AppError,
-    forms::api::AttachmentInfo,
-    platform::{db::unix_now, ids, AppState},
-};
+use crate::{auth::ssr::accounts::Audit, error::AppError, ids, platform::db::unix_now};
 
 /// A document to share on a child's record.
 #[derive(Clone, Debug)]
@@ -57,13 +50,13 @@ pub async fn store_files(
     let limit = storage.max_upload_bytes;
     let mut stored = Vec::new();
     for (name, content) in files {
-        let name = crate::forms::files::clean_name(name);
+        let name = crate::documents::files::clean_name(name);
         if let Some(reason) =
-            crate::forms::files::refusal(&name, content.len() as u64, limit, content)
+            crate::documents::files::refusal(&name, content.len() as u64, limit, content)
         {
             return Err(AppError::invalid(reason));
         }
-        let content_type = crate::forms::files::sniff(content)
+        let content_type = crate::documents::files::sniff(content)
             .ok_or_else(|| AppError::invalid("That type of file cannot be shared"))?;
         let key = storage.put(content.clone()).await?;
         stored.push((name, content_type, content.len() as i64, key));
@@ -80,7 +73,7 @@ async fn check_readers(
         return Err(AppError::invalid("Choose who can read the document"));
     }
     for reader in &document.readers {
-        if crate::people::ssr::relationship_to(&mut *conn, document.child_id, *reader)
+        if crate::people::store::relationship_to(&mut *conn, document.child_id, *reader)
             .await?
             .is_none()
         {
@@ -192,17 +185,17 @@ pub async fn shared_for_child(
 
 type DocumentRow = (i64, i64, String, String, String, Option<String>, i64);
 
-struct Document {
-    id: i64,
-    child_id: i64,
-    kind: Option<DocumentKind>,
-    title: String,
-    body: String,
-    shared_by: String,
-    shared_at: i64,
+pub struct Document {
+    pub id: i64,
+    pub child_id: i64,
+    pub kind: Option<DocumentKind>,
+    pub title: String,
+    pub body: String,
+    pub shared_by: String,
+    pub shared_at: i64,
 }
 
-async fn find_document_for_user(
+pub async fn find_document_for_user(
     pool: &sqlx::AnyPool,
     user_id: i64,
     public_id: &str,
@@ -227,80 +220,4 @@ async fn find_document_for_user(
             shared_at,
         },
     ))
-}
-
-/// "View Shared Form": the document if the signed-in person may see it (`NotFound` otherwise,
-/// as for no such document), audited as a reading of the child's record.
-pub async fn document_page(state: &AppState, document: &str) -> Result<HtmlPage, AppError> {
-    let account = crate::forms::api::server::require_form_user(state).await?;
-    let document = find_document_for_user(state.db.pool(), account.id, document)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let child = crate::people::ssr::children_of(state.db.pool(), account.id)
-        .await?
-        .into_iter()
-        .find(|c| c.id == document.child_id)
-        .ok_or(AppError::NotFound)?;
-    let ip = crate::auth::api::server::client_ip().await;
-    crate::auth::ssr::accounts::audit(
-        state,
-        Audit::of(Some(account.id), "document_viewed", &ip)
-            .child(child.id)
-            .detail(&document.title),
-    )
-    .await?;
-    let files = crate::forms::files::files_of_shared_document(state.db.pool(), document.id).await?;
-    Ok(HtmlPage {
-        title: document.title.clone(),
-        html: document_html(&document, &child.summary, &files),
-    })
-}
-
-fn document_html(
-    document: &Document,
-    child: &crate::people::ChildSummary,
-    files: &[AttachmentInfo],
-) -> String {
-    let paragraphs = crate::components::paragraphs(&document.body);
-    let kind = document.kind.map_or("Document", DocumentKind::label);
-    crate::forms::render::to_html(|| {
-        view! {
-            <a class="govuk-back-link" href=format!("/children/{}/forms", child.id)>
-                {format!("Back to {}’s page", child.first_name)}
-            </a>
-            <span class="govuk-caption-l">{format!("{kind} for {}", child.full_name())}</span>
-            <h1 class="govuk-heading-l">{document.title.clone()}</h1>
-            <dl class="govuk-summary-list govuk-summary-list--no-border">
-                <div class="govuk-summary-list__row">
-                    <dt class="govuk-summary-list__key">"Shared by"</dt>
-                    <dd class="govuk-summary-list__value">{document.shared_by.clone()}</dd>
-                </div>
-                <div class="govuk-summary-list__row">
-                    <dt class="govuk-summary-list__key">"Shared on"</dt>
-                    <dd class="govuk-summary-list__value">{crate::clock::date(document.shared_at)}</dd>
-                </div>
-            </dl>
-            <div class="portal-document">
-                {paragraphs.into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
-            </div>
-            {(!files.is_empty()).then(|| view! {
-                <h2 class="govuk-heading-m">"Files"</h2>
-                <ul class="govuk-list">
-                    {files.iter().map(|f| view! {
-                        <li>
-                            <a class="govuk-link" href=format!("/files/{}", f.id) download="">
-                                {format!("Download {}", f.describe())}
-                            </a>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            })}
-            {(document.kind == Some(DocumentKind::DraftPlan)).then(|| view! {
-                <div class="govuk-inset-text">
-                    "You have at least 15 days from the day the draft plan was shared to comment on it and to tell the SEN team which school or setting you would like named in it. Reply to the SEN team’s message, or call them."
-                </div>
-            })}
-        }
-        .into_any()
-    })
 }

@@ -2,7 +2,11 @@
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
+pub mod errors;
+
+use crate::error::{AppError, FieldError};
+#[cfg(feature = "ssr")]
+use errors::load_failed;
 
 /// The error summary at the top of a form: says what is wrong and links to the field.
 #[component]
@@ -21,22 +25,6 @@ pub fn ErrorSummary(error: AppError, field_id: &'static str) -> impl IntoView {
                     </ul>
                 </div>
             </div>
-        </div>
-    }
-}
-
-/// A select of the secret questions, for registering and for the forgotten-password page.
-#[component]
-pub fn SecretQuestionSelect() -> impl IntoView {
-    view! {
-        <div class="govuk-form-group">
-            <label class="govuk-label" for="secret_question">"Secret question"</label>
-            <select class="govuk-select" id="secret_question" name="secret_question">
-                {crate::auth::rules::SECRET_QUESTIONS
-                    .iter()
-                    .map(|q| view! { <option value=*q>{*q}</option> })
-                    .collect_view()}
-            </select>
         </div>
     }
 }
@@ -96,7 +84,7 @@ mod tests {
 
 /// The error summary for a step: every problem, each linked to its question.
 #[component]
-pub fn ErrorSummaryList(errors: Vec<crate::forms::validate::FieldError>) -> impl IntoView {
+pub fn ErrorSummaryList(errors: Vec<FieldError>) -> impl IntoView {
     view! {
         <div class="govuk-error-summary" id="error-summary" tabindex="-1">
             <div role="alert">
@@ -113,38 +101,82 @@ pub fn ErrorSummaryList(errors: Vec<crate::forms::validate::FieldError>) -> impl
     }
 }
 
-/// A page the server renders whole as HTML (the SEND area's pages): the browser only shows
-/// it, so these pages add almost nothing to the WebAssembly.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct HtmlPage {
-    pub title: String,
-    pub html: String,
+/// Renders a view to HTML on the server, in its own reactive owner (under the current one, so
+/// the request's context is still there): for markup that travels as data (the wizard's
+/// answers to its island) and for tests.
+#[cfg(feature = "ssr")]
+pub fn to_html(render: impl FnOnce() -> AnyView) -> String {
+    let owner = Owner::new();
+    owner.with(|| render().to_html())
 }
 
-/// Loads an `HtmlPage` for `key` and shows it; sign-in, not-found and errors as every page
-/// does. `here` is the address to come back to after signing in.
-pub fn server_page<K, Fut>(
-    key: impl Fn() -> K + Send + Sync + 'static,
-    load: impl Fn(K) -> Fut + Send + Sync + 'static,
-    here: impl Fn() -> String + Send + Sync + Copy + 'static,
+/// A page rendered on the server: its title and what goes below the header.
+#[cfg(feature = "ssr")]
+pub struct ServerPage {
+    pub title: String,
+    pub body: AnyView,
+}
+
+/// Shows a page that `load` renders from the request's state; sign-in, not found and errors
+/// as every page does. `here` is the address to come back to after signing in. Page components
+/// run on the server only (islands mode), so `load` is called directly, with no server function
+/// between.
+#[cfg(feature = "ssr")]
+pub fn server_page<Fut>(
+    here: String,
+    load: impl FnOnce(crate::platform::AppState) -> Fut + Send + 'static,
 ) -> impl IntoView
 where
-    K: PartialEq + Clone + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<HtmlPage, AppError>> + Send + 'static,
+    Fut: std::future::Future<Output = Result<ServerPage, AppError>> + Send + 'static,
 {
-    let data = Resource::new(key, load);
+    // The loading runs as a task of its own (as a resource's would), under this page's owner so
+    // that it sees the request. Awaited straight inside the `Suspend`, it was first polled by
+    // Leptos's `dry_resolve` with a no-op waker, and a request now and then waited forever.
+    let (sent, received) = tokio::sync::oneshot::channel();
+    let state = crate::platform::AppState::current();
+    leptos::task::spawn(async move {
+        let loaded = match state {
+            Ok(state) => load(state).await,
+            Err(err) => Err(err),
+        };
+        let _ = sent.send(loaded);
+    });
+    let page = async move {
+        let loaded = received
+            .await
+            .unwrap_or_else(|_| Err(crate::error::internal("a page's loading task ended")));
+        match loaded {
+            Err(err) => load_failed(err, here),
+            Ok(page) => view! {
+                <leptos_meta::Title text=page.title/>
+                <div class="portal-page">{page.body}</div>
+            }
+            .into_any(),
+        }
+    };
     view! {
         <Suspense fallback=|| view! { <p class="govuk-body">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(err) => crate::pages::load_failed(err, here()),
-                    Ok(page) => view! {
-                        <leptos_meta::Title text=page.title/>
-                        <div class="portal-page" inner_html=page.html></div>
-                    }
-                    .into_any(),
-                }
-            })}
+            {Suspend::new(page)}
         </Suspense>
     }
+}
+
+/// A parameter of the address (`:child`), as the page was asked for.
+#[cfg(feature = "ssr")]
+pub fn param(name: &str) -> String {
+    use leptos::prelude::*;
+    leptos_router::hooks::use_params_map()
+        .read_untracked()
+        .get(name)
+        .unwrap_or_default()
+}
+
+/// A value of the query string, as the page was asked for.
+#[cfg(feature = "ssr")]
+pub fn query(name: &str) -> String {
+    use leptos::prelude::*;
+    leptos_router::hooks::use_query_map()
+        .read_untracked()
+        .get(name)
+        .unwrap_or_default()
 }

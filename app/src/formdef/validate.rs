@@ -5,20 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     answers::{field_dom_id, Answer, Answers},
-    rules::{Date, NhsNumber, Postcode, UkPhone, Upn},
     schema::{Condition, DateRange, Field, FieldKind, FormDefinition, Section, Step, TextFormat},
 };
-use crate::auth::rules::EmailAddress;
-
-/// A problem with one answer: `target` is the id of the element the error summary links to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// `section-index-field`: the question as a whole (its error message sits there).
-    pub field: String,
-    /// The first input of the question, which the error summary's link focuses.
-    pub target: String,
-    pub message: String,
-}
+use crate::{
+    error::FieldError,
+    values::{Date, EmailAddress, NhsNumber, Postcode, UkPhone, Upn},
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StepState {

@@ -5,10 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    components::{ErrorSummary, SecretQuestionSelect},
-    error::AppError,
-};
+use super::SecretQuestionSelect;
+use crate::{components::ErrorSummary, error::AppError};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountSummary {
@@ -249,7 +247,7 @@ pub fn AccountPage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Err(err) => crate::pages::load_failed(err, "/account".into()),
+                    Err(err) => crate::components::errors::load_failed(err, "/account".into()),
                     Ok(o) => view! {
                         <div class="govuk-grid-row">
                             <div class="govuk-grid-column-two-thirds">
@@ -317,7 +315,7 @@ pub fn AccountPage() -> impl IntoView {
                                     <tbody class="govuk-table__body">
                                         {o.recent.iter().map(|e| view! {
                                             <tr class="govuk-table__row">
-                                                <td class="govuk-table__cell">{crate::mailbox::format_time(e.at * 1000)}</td>
+                                                <td class="govuk-table__cell">{crate::clock::format_time(e.at * 1000)}</td>
                                                 <td class="govuk-table__cell">{e.what.clone()}</td>
                                                 <td class="govuk-table__cell">{e.ip.clone()}</td>
                                             </tr>

@@ -6,21 +6,10 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use super::pages::SignOutButton;
-use crate::error::AppError;
+use crate::{auth::ACTIVITY_EVENT, error::AppError};
 
 pub const IDLE_LIMIT: Duration = Duration::from_secs(30 * 60);
 pub const WARNING_BEFORE: Duration = Duration::from_secs(2 * 60);
-
-/// The window event that says something reached the server on the person's behalf (an
-/// autosave, say), so the inactivity clock starts again: islands do not share signals.
-const ACTIVITY_EVENT: &str = "portal-activity";
-
-/// Tells the inactivity warning that the session was just refreshed.
-pub fn report_activity() {
-    if let Ok(event) = web_sys::Event::new(ACTIVITY_EVENT) {
-        let _ = window().dispatch_event(&event);
-    }
-}
 
 /// Any request refreshes the session; this one exists only for that.
 // JSON, like `save_step`: the islands then need no form-encoding code in the wasm.

@@ -57,7 +57,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
 pub fn load_failed(error: AppError, here: String) -> AnyView {
     match error {
         AppError::SignInRequired => view! {
-            <leptos_router::components::Redirect path=crate::auth::pages::sign_in_then(&here)/>
+            <leptos_router::components::Redirect path=crate::auth::return_path::sign_in_then(&here)/>
         }
         .into_any(),
         AppError::NotFound => view! { <NotFound/> }.into_any(),

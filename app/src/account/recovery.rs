@@ -5,10 +5,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::{
-    components::{ErrorSummary, SecretQuestionSelect},
-    error::AppError,
-};
+use super::SecretQuestionSelect;
+use crate::{components::ErrorSummary, error::AppError};
 
 /// Reset links work for an hour.
 pub const RESET_LINK_SECS: i64 = 60 * 60;

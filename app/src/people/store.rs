@@ -2,10 +2,7 @@
 //! Add Person call, and the demo seed and tests use.
 
 use super::{ChildSummary, Relationship};
-use crate::{
-    error::AppError,
-    platform::{db::unix_now, ids},
-};
+use crate::{error::AppError, ids, platform::db::unix_now, role::Role};
 
 /// The database row of a child, for the server.
 #[derive(Clone, Debug)]
@@ -185,31 +182,46 @@ pub async fn add_person(
     Ok(child)
 }
 
-/// A child's record opened by the signed-in parent, carer, young person or professional: the
-/// child if linked to them (`NotFound` otherwise, the same as no such child), with the reading
-/// written to the audit log as `action`.
-pub async fn open_child(
-    state: &crate::platform::AppState,
-    child: &str,
-    action: &str,
-) -> Result<(crate::auth::ssr::accounts::Account, Child), AppError> {
-    let account = crate::forms::api::server::require_form_user(state).await?;
-    let child = crate::forms::api::server::linked_child(state, &account, child).await?;
-    audit_read(state, &account, &child, action).await?;
-    Ok((account, child))
-}
-
-/// Writes a reading of the child's record to the audit log.
-pub async fn audit_read(
-    state: &crate::platform::AppState,
-    account: &crate::auth::ssr::accounts::Account,
-    child: &Child,
-    action: &str,
+/// Makes the links invitations to this address asked for: called when the address is
+/// confirmed, in that transaction.
+pub async fn claim_invitations(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
 ) -> Result<(), AppError> {
-    let ip = crate::auth::api::server::client_ip().await;
-    crate::auth::ssr::accounts::audit(
-        state,
-        crate::auth::ssr::accounts::Audit::of(Some(account.id), action, &ip).child(child.id),
+    let (email, role): (String, String) =
+        sqlx::query_as("SELECT email, role FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let invitations: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT id, child_id, relationship FROM invitations WHERE email = $1 AND accepted_at IS NULL",
     )
-    .await
+    .bind(email.to_lowercase())
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, child_id, relationship) in invitations {
+        let Some(relationship) = Relationship::parse(&relationship) else {
+            continue;
+        };
+        // An invitation as a parent does not make a professional's account a parent's.
+        let fits = match Role::parse(&role) {
+            Some(Role::Citizen) => relationship != Relationship::Professional,
+            Some(Role::Professional) => relationship == Relationship::Professional,
+            _ => false,
+        };
+        if fits {
+            link_child(&mut *conn, child_id, user_id, relationship, true).await?;
+            crate::auth::ssr::accounts::Audit::of(Some(user_id), "invitation_accepted", "")
+                .child(child_id)
+                .detail(relationship.label())
+                .write(&mut *conn)
+                .await?;
+        }
+        sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE id = $2")
+            .bind(unix_now())
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

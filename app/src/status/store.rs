@@ -1,12 +1,10 @@
 //! The stages of a child's assessment as the SEN team records them. `record_stage` is what the
-//! staff dashboard calls; the demo seed and the tests call it too.
+//! staff dashboard calls; the demo seed and the tests call it too. Each child with a request or
+//! a case has a row in `cases` whose stage and next deadline are worked out here whenever
+//! something is recorded (`refresh_case`), for the SEN team's dashboard to sort and filter on.
 
 use super::timeline::{Progress, Stage};
-use crate::{
-    error::AppError,
-    forms::rules::Date,
-    platform::{db::unix_now, AppState},
-};
+use crate::{error::AppError, ids, platform::db::unix_now, values::Date};
 
 /// Today in the UK: the day due dates and deadlines are counted against.
 pub fn today() -> Date {
@@ -34,7 +32,58 @@ pub async fn record_stage(
     .bind(unix_now())
     .execute(&mut *conn)
     .await?;
-    crate::casework::ssr::refresh_case(conn, child_id).await
+    refresh_case(conn, child_id).await
+}
+
+/// Sorts after every real date: a case with no deadline comes last.
+const NO_DEADLINE: &str = "9999-12-31";
+
+/// Opens a case for the child if there is none (a request was sent, or the SEN team added the
+/// child).
+pub async fn ensure_case(conn: &mut sqlx::AnyConnection, child_id: i64) -> Result<(), AppError> {
+    let now = unix_now();
+    sqlx::query(
+        "INSERT INTO cases (child_id, reference, stage, urgency, version, updated_at) \
+         VALUES ($1, $2, 'not_started', $3, 1, $4) ON CONFLICT (child_id) DO NOTHING",
+    )
+    .bind(child_id)
+    .bind(format!("SEN-{}", ids::reference()))
+    .bind(NO_DEADLINE)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Works out the case's stage and next deadline again from what is recorded (after a stage,
+/// the advice request or an outcome is recorded).
+pub async fn refresh_case(conn: &mut sqlx::AnyConnection, child_id: i64) -> Result<(), AppError> {
+    ensure_case(conn, child_id).await?;
+    let progress = load_progress(conn, child_id).await?;
+    let (advice,): (Option<String>,) =
+        sqlx::query_as("SELECT advice_requested_on FROM cases WHERE child_id = $1")
+            .bind(child_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let next = progress.next_due(advice.as_deref().and_then(Date::from_iso));
+    let stage = match next {
+        Some((stage, _)) => stage.as_str(),
+        None if progress.stopped => "stopped",
+        None if !progress.has_started() => "not_started",
+        None => "done",
+    };
+    let deadline = next.map(|(_, d)| d.iso());
+    sqlx::query(
+        "UPDATE cases SET stage = $1, requested_on = $2, next_deadline = $3, urgency = $4 WHERE child_id = $5",
+    )
+    .bind(stage)
+    .bind(progress.requested().map(Date::iso))
+    .bind(deadline.clone())
+    .bind(deadline.unwrap_or_else(|| NO_DEADLINE.into()))
+    .bind(child_id)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// What the SEN team has recorded for the child, in the stages' order.
@@ -68,32 +117,11 @@ pub async fn load_progress(
     })
 }
 
-/// The status diagram of a child linked to the signed-in person: the page's HTML, or
-/// `NotFound` when there is no such child for them or the SEN team has not started yet.
-pub async fn status_page(
-    state: &AppState,
-    child: &str,
-) -> Result<crate::components::HtmlPage, AppError> {
-    let account = crate::forms::api::server::require_form_user(state).await?;
-    let child = crate::forms::api::server::linked_child(state, &account, child).await?;
-    let progress = progress_of(state.db.pool(), child.id).await?;
-    if !progress.has_started() {
-        return Err(AppError::NotFound);
-    }
-    crate::people::ssr::audit_read(state, &account, &child, "status_viewed").await?;
-    Ok(crate::components::HtmlPage {
-        title: format!("Assessment status for {}", child.summary.full_name()),
-        html: super::diagram::page_html_with(
-            &child.summary,
-            &progress,
-            ended_because(state.db.pool(), child.id).await?,
-            today(),
-        ),
-    })
-}
-
 /// What the family is told when the SEN team decided not to go on, with the reason.
-async fn ended_because(pool: &sqlx::AnyPool, child_id: i64) -> Result<Option<String>, AppError> {
+pub async fn ended_because(
+    pool: &sqlx::AnyPool,
+    child_id: i64,
+) -> Result<Option<String>, AppError> {
     let row: Option<(Option<String>, Option<String>)> =
         sqlx::query_as("SELECT outcome, outcome_reason FROM cases WHERE child_id = $1")
             .bind(child_id)

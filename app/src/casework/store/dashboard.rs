@@ -1,0 +1,187 @@
+//! The dashboard: open cases filtered, sorted and paged, and the caseworkers to assign. This file
+//! holds its SQL; the markup is in `casework/pages/dashboard.rs`.
+
+use crate::casework::{CaseFilter, DashboardRow, PAGE_SIZE};
+
+use crate::{error::AppError, people::ChildSummary, values::Date};
+
+/// Bind values for a query built from the dashboard's filters.
+pub(super) enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+/// Outstanding form requests: action messages about the child with no answer since that was
+/// not sent back.
+pub(super) const OUTSTANDING: &str = "(SELECT COUNT(*) FROM messages m WHERE m.child_id = k.child_id AND m.form_id IS NOT NULL \
+     AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.child_id = m.child_id AND s.form_id = m.form_id \
+       AND s.submitted_by = m.recipient_id AND s.submitted_at >= m.sent_at \
+       AND NOT EXISTS (SELECT 1 FROM submission_reviews r WHERE r.submission_id = s.id AND r.outcome = 'rejected')))";
+
+/// Submissions nobody has reviewed yet.
+pub(super) const AWAITING: &str =
+    "(SELECT COUNT(*) FROM submissions s WHERE s.child_id = k.child_id \
+     AND NOT EXISTS (SELECT 1 FROM submission_reviews r WHERE r.submission_id = s.id))";
+
+/// One page of open cases, most urgent first (the earliest next deadline: the most overdue
+/// come first), and how many match in all.
+pub async fn dashboard(
+    pool: &sqlx::AnyPool,
+    filter: &CaseFilter,
+    today: Date,
+) -> Result<(Vec<DashboardRow>, i64), AppError> {
+    let mut clauses = vec!["k.closed_at IS NULL".to_owned()];
+    let mut binds = Vec::new();
+    let next = |value: Bind, binds: &mut Vec<Bind>| {
+        binds.push(value);
+        format!("${}", binds.len())
+    };
+    if !filter.stage.is_empty() {
+        let p = next(Bind::Text(filter.stage.clone()), &mut binds);
+        clauses.push(format!("k.stage = {p}"));
+    }
+    match filter.caseworker.as_str() {
+        "" => {}
+        "none" => clauses.push("k.caseworker_id IS NULL".into()),
+        id => {
+            let id = id.parse::<i64>().unwrap_or(-1);
+            let p = next(Bind::Int(id), &mut binds);
+            clauses.push(format!("k.caseworker_id = {p}"));
+        }
+    }
+    if filter.overdue {
+        let p = next(Bind::Text(today.iso()), &mut binds);
+        clauses.push(format!("k.urgency < {p}"));
+    }
+    if filter.awaiting {
+        clauses.push(format!("{AWAITING} > 0"));
+    }
+    let q = filter.q.trim();
+    if !q.is_empty() {
+        if let Some(born) = search_date(q) {
+            let p = next(Bind::Text(born.iso()), &mut binds);
+            clauses.push(format!("c.date_of_birth = {p}"));
+        } else {
+            let like = format!(
+                "%{}%",
+                q.to_lowercase()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            );
+            let name = next(Bind::Text(like), &mut binds);
+            let reference = next(Bind::Text(q.to_uppercase()), &mut binds);
+            clauses.push(format!(
+                "(LOWER(c.first_name || ' ' || c.last_name) LIKE {name} ESCAPE '\\' OR k.reference = {reference} \
+                 OR EXISTS (SELECT 1 FROM submissions s WHERE s.child_id = k.child_id AND s.reference = {reference}))"
+            ));
+        }
+    }
+    let filter_sql = clauses.join(" AND ");
+    let from = "FROM cases k JOIN children c ON c.id = k.child_id";
+    // Counting needs the children only to search their names and dates of birth.
+    let count_from = if q.is_empty() { "FROM cases k" } else { from };
+    let count_sql = format!("SELECT COUNT(*) {count_from} WHERE {filter_sql}");
+    let mut count = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(count_sql));
+    for b in &binds {
+        count = match b {
+            Bind::Text(t) => count.bind(t.clone()),
+            Bind::Int(i) => count.bind(*i),
+        };
+    }
+    let (total,) = count.fetch_one(pool).await?;
+    let page = filter.page.max(1);
+    let limit = next(Bind::Int(PAGE_SIZE), &mut binds);
+    let offset = next(Bind::Int((page - 1) * PAGE_SIZE), &mut binds);
+    let sql = format!(
+        "SELECT c.public_id, c.first_name, c.last_name, c.date_of_birth, k.reference, k.stage, k.requested_on, \
+         k.next_deadline, u.full_name, {OUTSTANDING}, {AWAITING} {from} LEFT JOIN users u ON u.id = k.caseworker_id \
+         WHERE {filter_sql} ORDER BY k.urgency, k.child_id LIMIT {limit} OFFSET {offset}"
+    );
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+        i64,
+    );
+    let mut query = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        query = match b {
+            Bind::Text(t) => query.bind(t),
+            Bind::Int(i) => query.bind(i),
+        };
+    }
+    let rows = query
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(
+            |(
+                id,
+                first,
+                last,
+                born,
+                reference,
+                stage,
+                requested,
+                deadline,
+                caseworker,
+                outstanding,
+                awaiting,
+            )| {
+                DashboardRow {
+                    child: ChildSummary {
+                        id,
+                        first_name: first,
+                        last_name: last,
+                        date_of_birth: born,
+                    },
+                    reference,
+                    stage,
+                    requested_on: requested,
+                    next_deadline: deadline,
+                    caseworker,
+                    outstanding,
+                    awaiting,
+                }
+            },
+        )
+        .collect();
+    Ok((rows, total))
+}
+
+/// A date of birth typed in the search box: "7/3/2015", "7 3 2015", "07-03-2015" or ISO.
+pub fn search_date(text: &str) -> Option<Date> {
+    if let Some(date) = Date::from_iso(text) {
+        return Some(date);
+    }
+    let parts: Vec<&str> = text
+        .split(|c: char| c == '/' || c == '-' || c == '.' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.as_slice() {
+        [d, m, y]
+            if y.len() == 4 && parts.iter().all(|p| p.chars().all(|c| c.is_ascii_digit())) =>
+        {
+            Date::parse(d, m, y).ok()
+        }
+        _ => None,
+    }
+}
+
+/// The people who can be given a case: active SEN officers and administrators.
+pub async fn caseworkers(pool: &sqlx::AnyPool) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, full_name FROM users WHERE role IN ('sen_officer', 'admin') AND deactivated_at IS NULL \
+         ORDER BY full_name, id",
+    )
+    .fetch_all(pool)
+    .await?)
+}
