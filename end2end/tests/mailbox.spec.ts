@@ -1,7 +1,7 @@
 // The development mailbox: where a newcomer (and every test) reads the portal's email.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dataDir } from '../playwright.config';
+import { baseURL, dataDir } from '../playwright.config';
 import { checkAccessibility, expect, open, test } from './support';
 
 // An email as lettre's file transport writes it, dropped into this run's outbox.
@@ -24,13 +24,13 @@ function dropEmail(id: string, to: string, subject: string, body: string) {
 
 test('lists emails newest first with working links', async ({ page }, testInfo) => {
   const id = `e2e-${testInfo.project.name}`;
-  dropEmail(id, `${id}@example.org`, `Welcome ${testInfo.project.name}`, 'Read the privacy notice at http://127.0.0.1:3107/privacy today.');
+  dropEmail(id, `${id}@example.org`, `Welcome ${testInfo.project.name}`, `Read the privacy notice at ${baseURL}/privacy today.`);
   await open(page, '/dev/mailbox', testInfo);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Development mailbox');
   const message = page.getByRole('article', { name: `Welcome ${testInfo.project.name}` });
   await expect(message).toContainText(`${id}@example.org`);
   await checkAccessibility(page, testInfo);
-  await message.getByRole('link', { name: 'http://127.0.0.1:3107/privacy' }).click();
+  await message.getByRole('link', { name: `${baseURL}/privacy` }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy notice for SEND Portal');
 });
 

@@ -164,7 +164,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         )
         .route(
             "/messages/{message}/form",
-            post(app::messages::store::open_form),
+            post(app::messages::post::open_form),
         )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

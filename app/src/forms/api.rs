@@ -404,17 +404,20 @@ pub async fn save_step(
 ) -> Result<StepReply, AppError> {
     crate::error::with_status(
         async move {
-            use crate::{forms::post, platform::AppState};
+            use crate::{
+                forms::{post, steps},
+                platform::AppState,
+            };
             let state = AppState::current()?;
             let account = server::require_active_form_user(&state).await?;
-            let applied = post::apply(
+            let applied = steps::apply(
                 &state,
                 &account,
                 &draft,
                 &step,
                 fields,
                 Vec::new(),
-                post::Versioning::Strict,
+                steps::Versioning::Strict,
             )
             .await?;
             Ok(post::reply(applied))

@@ -13,5 +13,7 @@ pub mod post;
 #[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]
+pub mod steps;
+#[cfg(feature = "ssr")]
 pub mod store;
 pub mod wizard;

@@ -32,7 +32,7 @@ async fn step_page(
     step: String,
     check: bool,
 ) -> Result<crate::components::ServerPage, crate::error::AppError> {
-    use super::{api::server::own_draft, post, render};
+    use super::{api::server::own_draft, post, render, steps};
     use crate::{auth::ssr::accounts::Audit, error::AppError};
     let account = crate::people::access::require_form_user(state).await?;
     let (mut found, form) = own_draft(state, &account, draft).await?;
@@ -59,7 +59,7 @@ async fn step_page(
             errors = form.check_step(s, &found.answers, super::api::server::today());
         }
     }
-    let body = post::step_view(state, &found, &form, &step, &errors).await?;
+    let body = steps::step_view(state, &found, &form, &step, &errors).await?;
     let (version, saved_at) = (found.version, found.updated_at);
     Ok(crate::components::ServerPage {
         title: render::page_title(&form, &step),

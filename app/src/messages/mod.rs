@@ -5,6 +5,8 @@
 #[cfg(feature = "ssr")]
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod post;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 /// `/messages`: every message, newest first.

@@ -225,3 +225,12 @@ pub async fn claim_invitations(
     }
     Ok(())
 }
+
+/// The random id in addresses of the child with row `child_id`.
+pub async fn public_id_of_child(pool: &sqlx::AnyPool, child_id: i64) -> Result<String, AppError> {
+    let (id,): (String,) = sqlx::query_as("SELECT public_id FROM children WHERE id = $1")
+        .bind(child_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(id)
+}

@@ -1,0 +1,500 @@
+//! Saving a posted step, the one way every save goes (a plain form post without JavaScript,
+//! the page's scripts, the signed-out step kept until sign-in): parse what was posted, store the
+//! chosen files, save the answers, decide where the person goes next.
+
+use super::{
+    api::server::{own_draft, today},
+    files::{self, Upload},
+    render::{self, DECLARATION},
+    store,
+    wizard::StepAction,
+};
+use crate::{
+    auth::ssr::accounts::Account,
+    error::{AppError, FieldError},
+    formdef::{
+        answers::{check_step_size, field_dom_id, Answer, Answers},
+        schema::FormDefinition,
+    },
+    platform::AppState,
+};
+
+/// What a posted step comes to.
+pub enum Next {
+    /// Saved quietly (autosave).
+    Saved,
+    /// Open this address.
+    Go(String),
+    /// Show the same step again, with these problems (none after Add More or Remove);
+    /// `focus` is the element to move to.
+    Show {
+        errors: Vec<FieldError>,
+        focus: Option<String>,
+    },
+    /// The page's copy was older than what is stored: nothing was written.
+    Conflict { html: String },
+}
+
+pub struct Applied {
+    pub next: Next,
+    pub version: i64,
+    pub saved_at: i64,
+    /// Set when `next` is `Show`: the step's page as it is now.
+    pub html: Option<String>,
+}
+
+/// Whether a post must name the version it was based on (the page's scripts) or is applied
+/// to whatever is newest (a page without JavaScript, whose post replaces only its own step).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Versioning {
+    Strict,
+    Merge,
+}
+
+/// What a posted step asks for: its answers, the button pressed and the version the page was
+/// based on.
+struct Posted {
+    pairs: Vec<(String, String)>,
+    action: StepAction,
+    based_on: Option<i64>,
+    versioning: Versioning,
+}
+
+impl Posted {
+    fn parse(pairs: Vec<(String, String)>, versioning: Versioning) -> Posted {
+        let value = |key: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        let action = value("__action")
+            .and_then(StepAction::parse)
+            .unwrap_or(StepAction::Continue);
+        let based_on = value("__version").and_then(|v| v.parse().ok());
+        Posted {
+            pairs,
+            action,
+            based_on,
+            versioning,
+        }
+    }
+}
+
+/// A chosen file once stored, and the answer (`section`, `item`, `field`) it joins.
+struct StoredFile {
+    section: String,
+    item: usize,
+    field: String,
+    id: String,
+}
+
+/// Saves a posted step and works out what comes next: parse → store the chosen files → save
+/// the answers → decide where to go. A step larger than any form's is refused
+/// (`AppError::TooLarge`) before anything else.
+pub async fn apply(
+    state: &AppState,
+    account: &Account,
+    draft_id: &str,
+    step_id: &str,
+    pairs: Vec<(String, String)>,
+    uploads: Vec<Upload>,
+    versioning: Versioning,
+) -> Result<Applied, AppError> {
+    check_step_size(&pairs)?;
+    let posted = Posted::parse(pairs, versioning);
+    let (draft, form) = own_draft(state, account, draft_id).await?;
+    if step_id == DECLARATION {
+        // The declaration has no answers to save: only Accept does anything there.
+        return match posted.action {
+            StepAction::Accept => accept(state, account, &draft, &form, &posted.pairs).await,
+            _ => Ok(Applied {
+                next: Next::Saved,
+                version: draft.version,
+                saved_at: draft.updated_at,
+                html: None,
+            }),
+        };
+    }
+    let index = form
+        .steps
+        .iter()
+        .position(|s| s.id == step_id)
+        .ok_or(AppError::NotFound)?;
+    let (stored, mut problems) =
+        store_uploads(state, account, &draft, &form, index, uploads).await?;
+    let saved = match save_answers(state, draft, &form, index, &posted, &stored).await? {
+        Saving::Saved(saved) => saved,
+        Saving::Conflict(conflict) => return Ok(conflict),
+    };
+    problems.extend_from_slice(&saved.over_limit);
+    let next = decide(state, &form, index, &posted.action, &saved, problems).await?;
+    let html = match &next {
+        Next::Show { errors, .. } => {
+            Some(step_html(state, &saved.draft, &form, step_id, errors).await?)
+        }
+        _ => None,
+    };
+    Ok(Applied {
+        next,
+        version: saved.draft.version,
+        saved_at: saved.saved_at,
+        html,
+    })
+}
+
+/// Stores the chosen files of the step's attachments fields; a refused file is a problem to
+/// show, not an error.
+async fn store_uploads(
+    state: &AppState,
+    account: &Account,
+    draft: &store::Draft,
+    form: &FormDefinition,
+    index: usize,
+    uploads: Vec<Upload>,
+) -> Result<(Vec<StoredFile>, Vec<FieldError>), AppError> {
+    let step = &form.steps[index];
+    let mut problems = Vec::new();
+    let mut stored = Vec::new();
+    for upload in uploads {
+        let Some((section, item, field)) = files::attachment_path(form, &upload.field)
+            .filter(|(section, ..)| step.sections.iter().any(|s| &s.id == section))
+        else {
+            continue;
+        };
+        let dom_id = field_dom_id(&section, item, &field);
+        match upload.content {
+            Err(message) => problems.push(FieldError {
+                field: dom_id.clone(),
+                target: dom_id,
+                message,
+            }),
+            Ok(content) => {
+                let info = files::store_file(
+                    state,
+                    draft,
+                    account.id,
+                    &upload.field,
+                    &upload.name,
+                    content,
+                )
+                .await?;
+                stored.push(StoredFile {
+                    section,
+                    item,
+                    field,
+                    id: info.id,
+                });
+            }
+        }
+    }
+    Ok((stored, problems))
+}
+
+/// The draft once the step is saved.
+struct Saved {
+    draft: store::Draft,
+    saved_at: i64,
+    /// The item Add More made, to move to.
+    added: Option<usize>,
+    /// Files that did not fit their question's limit.
+    over_limit: Vec<FieldError>,
+}
+
+enum Saving {
+    Saved(Saved),
+    /// The page's copy was older than what is stored: nothing was written.
+    Conflict(Applied),
+}
+
+/// Writes the step's answers (with the stored files, and what Add More, Remove or Remove File
+/// asked for) if the draft has not moved on since the page was loaded; a page without
+/// JavaScript (`Versioning::Merge`) is applied to the newest version, retried a few times.
+async fn save_answers(
+    state: &AppState,
+    mut draft: store::Draft,
+    form: &FormDefinition,
+    index: usize,
+    posted: &Posted,
+    stored: &[StoredFile],
+) -> Result<Saving, AppError> {
+    let step = &form.steps[index];
+    let strict = posted.versioning == Versioning::Strict;
+    let mut tries = 0;
+    loop {
+        if strict && posted.based_on.is_some_and(|v| v != draft.version) {
+            let mut mine = draft.answers.clone();
+            mine.replace_step(step, &posted.pairs);
+            return Ok(Saving::Conflict(Applied {
+                next: Next::Conflict {
+                    html: render::conflict_html(form, &mine, &draft.answers),
+                },
+                version: draft.version,
+                saved_at: draft.updated_at,
+                html: None,
+            }));
+        }
+        let mut answers = draft.answers.clone();
+        answers.replace_step(step, &posted.pairs);
+        let over_limit = attach(form, index, &mut answers, stored);
+        let added = apply_action(form, index, &mut answers, &posted.action);
+        form.check_shape(&answers).map_err(AppError::Invalid)?;
+        if !files::named_files(form, &answers).is_empty() {
+            let known = crate::documents::files::files_of_draft(state.db.pool(), draft.id).await?;
+            files::check_files(form, &answers, &known)?;
+        }
+        match store::save_answers(state.db.pool(), &draft, draft.version, &answers, &step.id)
+            .await?
+        {
+            store::Saved::Saved { version, at } => {
+                if matches!(posted.action, StepAction::RemoveFile(_)) || !stored.is_empty() {
+                    files::remove_unused(state, draft.id, form, &answers).await?;
+                }
+                draft.answers = answers;
+                draft.version = version;
+                return Ok(Saving::Saved(Saved {
+                    draft,
+                    saved_at: at,
+                    added,
+                    over_limit,
+                }));
+            }
+            store::Saved::Stale(latest) if tries < 3 => {
+                tries += 1;
+                draft = latest;
+            }
+            store::Saved::Stale(_) => {
+                return Err(AppError::invalid(
+                    "This form is being changed somewhere else at the same time. Try again.",
+                ))
+            }
+        }
+    }
+}
+
+/// Adds the stored files to their answers, up to each field's limit; a file over it is a
+/// problem to show.
+fn attach(
+    form: &FormDefinition,
+    index: usize,
+    answers: &mut Answers,
+    stored: &[StoredFile],
+) -> Vec<FieldError> {
+    let step = &form.steps[index];
+    let mut problems = Vec::new();
+    for file in stored {
+        let max = step
+            .sections
+            .iter()
+            .find(|s| s.id == file.section)
+            .and_then(|s| s.fields.iter().find(|f| f.id == file.field))
+            .map_or(0, |f| f.max_files() as usize);
+        let mut ids = answers
+            .get(&file.section, file.item, &file.field)
+            .map(|a| a.many().to_vec())
+            .unwrap_or_default();
+        if ids.len() < max {
+            ids.push(file.id.clone());
+            answers.set(&file.section, file.item, &file.field, Answer::Many(ids));
+        } else {
+            let dom_id = field_dom_id(&file.section, file.item, &file.field);
+            problems.push(FieldError {
+                field: dom_id.clone(),
+                target: dom_id,
+                message: format!(
+                    "You can attach up to {max} files here. Remove one to add another"
+                ),
+            });
+        }
+    }
+    problems
+}
+
+/// What Add More, Remove and Remove File do to the answers; the item Add More made.
+fn apply_action(
+    form: &FormDefinition,
+    index: usize,
+    answers: &mut Answers,
+    action: &StepAction,
+) -> Option<usize> {
+    let step = &form.steps[index];
+    match action {
+        StepAction::Add(section_id) => {
+            let section = step.sections.iter().find(|s| &s.id == section_id)?;
+            let max = section.repeat.as_ref().map_or(0, |r| r.max as usize);
+            let shown = form.item_count(section, answers);
+            // An ordinary section always shows its items; add after those shown.
+            while answers.items(section_id).len() < shown {
+                answers.add_item(section_id);
+            }
+            (shown < max).then(|| answers.add_item(section_id))
+        }
+        StepAction::Remove(section_id, item)
+            if step
+                .sections
+                .iter()
+                .any(|s| &s.id == section_id && s.repeat.is_some()) =>
+        {
+            answers.remove_item(section_id, *item);
+            None
+        }
+        StepAction::RemoveFile(file) => {
+            files::detach(form, answers, file);
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Where the person goes once the step is saved: on, back, out, or the same step again (with
+/// its problems, or at the item added or removed).
+async fn decide(
+    state: &AppState,
+    form: &FormDefinition,
+    index: usize,
+    action: &StepAction,
+    saved: &Saved,
+    problems: Vec<FieldError>,
+) -> Result<Next, AppError> {
+    let draft = &saved.draft;
+    let step = &form.steps[index];
+    let base = format!("/drafts/{}", draft.public_id);
+    let next = match action {
+        _ if !problems.is_empty() => Next::Show {
+            errors: problems,
+            focus: Some("error-summary".into()),
+        },
+        StepAction::Autosave => Next::Saved,
+        StepAction::Continue => {
+            let errors = form.check_step(step, &draft.answers, today());
+            if errors.is_empty() {
+                let next = form
+                    .steps
+                    .get(index + 1)
+                    .map_or(render::SUMMARY, |s| s.id.as_str());
+                Next::Go(format!("{base}/{next}"))
+            } else {
+                Next::Show {
+                    errors,
+                    focus: Some("error-summary".into()),
+                }
+            }
+        }
+        StepAction::Previous => match index.checked_sub(1) {
+            Some(previous) => Next::Go(format!("{base}/{}", form.steps[previous].id)),
+            None => Next::Go(format!("{base}/{}", step.id)),
+        },
+        StepAction::Exit => {
+            let child =
+                crate::people::store::public_id_of_child(state.db.pool(), draft.child_id).await?;
+            Next::Go(format!("/children/{child}/forms?saved=1"))
+        }
+        StepAction::Add(section) => Next::Show {
+            errors: Vec::new(),
+            focus: Some(match saved.added {
+                Some(i) => format!("{section}-{i}"),
+                None => format!("{section}-add"),
+            }),
+        },
+        StepAction::Remove(section, _) => Next::Show {
+            errors: Vec::new(),
+            focus: Some(format!("{section}-add")),
+        },
+        StepAction::Upload(path) => Next::Show {
+            errors: Vec::new(),
+            focus: Some(path.replace('.', "-")),
+        },
+        StepAction::RemoveFile(_) | StepAction::Accept => Next::Show {
+            errors: Vec::new(),
+            focus: None,
+        },
+    };
+    if let Next::Go(to) = &next {
+        if let Some(step) = to.strip_prefix(&format!("{base}/")) {
+            store::set_current_step(state.db.pool(), draft.id, step).await?;
+        }
+    }
+    Ok(next)
+}
+
+/// The page of one step of a draft, below the site header.
+pub async fn step_view(
+    state: &AppState,
+    draft: &store::Draft,
+    form: &FormDefinition,
+    step: &str,
+    errors: &[FieldError],
+) -> Result<leptos::prelude::AnyView, AppError> {
+    let child = crate::people::store::children_of(state.db.pool(), draft.owner_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == draft.child_id)
+        .ok_or(AppError::NotFound)?;
+    let files = crate::documents::files::files_of_draft(state.db.pool(), draft.id).await?;
+    Ok(render::wizard_view(&render::WizardView {
+        form,
+        draft: &draft.public_id,
+        child: &child.summary,
+        answers: &draft.answers,
+        files: &files,
+        step,
+        version: draft.version,
+        today: today(),
+        errors: errors.to_vec(),
+    }))
+}
+
+/// The same as HTML, for the island's `StepReply::Show`.
+pub async fn step_html(
+    state: &AppState,
+    draft: &store::Draft,
+    form: &FormDefinition,
+    step: &str,
+    errors: &[FieldError],
+) -> Result<String, AppError> {
+    let view = step_view(state, draft, form, step, errors).await?;
+    Ok(crate::components::to_html(|| view))
+}
+
+/// Accept on the declaration: every required answer must be there and right, and every
+/// statement agreed to. The draft becomes an immutable submission with a reference, and a
+/// receipt is emailed.
+async fn accept(
+    state: &AppState,
+    account: &Account,
+    draft: &store::Draft,
+    form: &FormDefinition,
+    pairs: &[(String, String)],
+) -> Result<Applied, AppError> {
+    let agreed: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k.starts_with("agreed"))
+        .map(|(_, v)| v.clone())
+        .collect();
+    match super::api::server::submit(state, account, draft, form, &agreed).await {
+        Ok((id, _)) => Ok(Applied {
+            next: Next::Go(format!("/submissions/{id}?submitted=1")),
+            version: draft.version,
+            saved_at: draft.updated_at,
+            html: None,
+        }),
+        Err(AppError::Field { field, message }) => {
+            let errors = vec![FieldError {
+                field: field.clone(),
+                target: field,
+                message,
+            }];
+            let html = step_html(state, draft, form, DECLARATION, &errors).await?;
+            Ok(Applied {
+                next: Next::Show {
+                    errors,
+                    focus: Some("error-summary".into()),
+                },
+                version: draft.version,
+                saved_at: draft.updated_at,
+                html: Some(html),
+            })
+        }
+        Err(other) => Err(other),
+    }
+}
