@@ -351,7 +351,8 @@ async fn clean_up_deletes_what_has_expired_and_keeps_the_record() {
         }
 
         // Emails sent or given up two days ago go; one sent now, and one still unsent however
-        // old, stay.
+        // old, stay. Its next try is not due yet, so the running server's sender leaves it
+        // alone while this test looks (due now, the sender could try it first and give it up).
         for (sent, given_up) in [
             (Some(now - 2 * day), None),
             (None, Some(now - 2 * day)),
@@ -360,11 +361,12 @@ async fn clean_up_deletes_what_has_expired_and_keeps_the_record() {
         ] {
             sqlx::query(
                 "INSERT INTO email_outbox (sealed, created_at, next_attempt_at, sent_at, given_up_at) \
-                 VALUES ('', $1, $1, $2, $3)",
+                 VALUES ('', $1, $4, $2, $3)",
             )
             .bind(now - 3 * day)
             .bind(sent)
             .bind(given_up)
+            .bind(now + day)
             .execute(pool)
             .await
             .unwrap();
