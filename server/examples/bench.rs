@@ -82,6 +82,8 @@ async fn start_portal(bin: &Path, data: &Path, database_url: &str) -> anyhow::Re
         .env("PORTAL_DATABASE_URL", database_url)
         .env("PORTAL_SEED_DEMO", "true")
         .env("PORTAL_LOG", "warn")
+        // The editors' addresses come as a load balancer on this machine reports them.
+        .env("PORTAL_TRUSTED_PROXIES", "127.0.0.1/32")
         .stdout(Stdio::null())
         .kill_on_drop(true)
         .spawn()
@@ -117,9 +119,20 @@ impl Portal {
             .await?)
     }
 
-    /// A browser signed in as `email` (password, then the emailed code).
-    async fn signed_in(&self, email: &str, password: &str) -> anyhow::Result<reqwest::Client> {
-        let client = reqwest::Client::builder().cookie_store(true).build()?;
+    /// A browser signed in as `email` (password, then the emailed code), from the client
+    /// address `from` (as the trusted load balancer in front reports it).
+    async fn signed_in(
+        &self,
+        email: &str,
+        password: &str,
+        from: &str,
+    ) -> anyhow::Result<reqwest::Client> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", from.parse()?);
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .default_headers(headers)
+            .build()?;
         self.call(
             &client,
             "auth/sign-in",
@@ -137,18 +150,20 @@ impl Portal {
             .call(&client, "auth/verify-code", &[("code", code)])
             .await?;
         if !verified.status().is_success() {
-            bail!("signing in: {}", verified.status());
+            bail!("signing in as {email}: {}", verified.status());
         }
         Ok(client)
     }
 
-    /// A browser signed in as the demo parent, with a new E1 draft for Ellie.
-    async fn editor(
-        &self,
-        password: &str,
-        ellie: &str,
-    ) -> anyhow::Result<(reqwest::Client, String)> {
-        let client = self.signed_in(PARENT, password).await?;
+    /// Editor `n`: a parent of their own (as many people as editors, each from their own
+    /// address: one account signing in hundreds of times would rightly be stopped), signed in,
+    /// with a new E1 draft for Ellie.
+    async fn editor(&self, n: usize, ellie: &str) -> anyhow::Result<(reqwest::Client, String)> {
+        let email = format!("bench{n}@example.org");
+        let from = format!("10.{}.{}.{}", n / 65536 % 256, n / 256 % 256, n % 256);
+        let client = self
+            .signed_in(&email, app::demo::DEMO_PASSWORD, &from)
+            .await?;
         let draft: String = self
             .call(&client, "forms/start", &[("child", ellie), ("form", FORM)])
             .await?
@@ -156,6 +171,44 @@ impl Portal {
             .await?;
         Ok((client, draft))
     }
+}
+
+/// `count` parents like the demo parent (same password, confirmed, two-step by email), each
+/// linked to Ellie; returns Ellie's public id.
+async fn seed_editors(database_url: &str, count: usize) -> anyhow::Result<String> {
+    let db = app::platform::Db::connect(database_url, 1).await?;
+    let mut tx = db.pool().begin().await?;
+    for n in 0..count {
+        sqlx::query(
+            "INSERT INTO users (email, full_name, role, password_hash, secret_question, secret_answer_hash, \
+             email_confirmed_at, two_step_method, created_at, updated_at) \
+             SELECT $1, $2, role, password_hash, secret_question, secret_answer_hash, email_confirmed_at, \
+             two_step_method, created_at, updated_at FROM users WHERE email = $3",
+        )
+        .bind(format!("bench{n}@example.org"))
+        .bind(format!("Bench Parent {n}"))
+        .bind(PARENT)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO child_links (child_id, user_id, relationship, verified_at, created_at) \
+             SELECT l.child_id, u.id, l.relationship, l.verified_at, l.created_at \
+             FROM child_links l JOIN children c ON c.id = l.child_id \
+             JOIN users p ON p.id = l.user_id, users u \
+             WHERE c.first_name = 'Ellie' AND p.email = $1 AND u.email = $2",
+        )
+        .bind(PARENT)
+        .bind(format!("bench{n}@example.org"))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    let ellie: String =
+        sqlx::query_scalar("SELECT public_id FROM children WHERE first_name = 'Ellie'")
+            .fetch_one(db.pool())
+            .await?;
+    db.pool().close().await;
+    Ok(ellie)
 }
 
 /// The longest step of E1 as the page posts it: its id, its fields filled in as a parent
@@ -256,18 +309,10 @@ async fn bench(backend: &str, database_url: &str, bin: &Path) -> anyhow::Result<
 
     eprintln!("{backend}: signing in {editors} editors and starting their drafts…");
     // The demo child every editor fills E1 in for (its id is random per database).
-    let ellie = {
-        let db = app::platform::Db::connect(database_url, 1).await?;
-        let (id,): (String,) =
-            sqlx::query_as("SELECT public_id FROM children WHERE first_name = 'Ellie'")
-                .fetch_one(db.pool())
-                .await?;
-        db.pool().close().await;
-        id
-    };
+    let ellie = seed_editors(database_url, editors).await?;
     let mut sessions = Vec::new();
-    for _ in 0..editors {
-        sessions.push(portal.editor(app::demo::DEMO_PASSWORD, &ellie).await?);
+    for n in 0..editors {
+        sessions.push(portal.editor(n, &ellie).await?);
     }
     let sessions = Arc::new(sessions);
 
@@ -436,7 +481,11 @@ async fn dashboard_load(portal: &Portal, database_url: &str) -> anyhow::Result<S
     sqlx::query("ANALYZE").execute(db.pool()).await?;
     db.pool().close().await;
     let client = portal
-        .signed_in("caseworker@example.org", app::demo::DEMO_PASSWORD)
+        .signed_in(
+            "caseworker@example.org",
+            app::demo::DEMO_PASSWORD,
+            "10.255.0.1",
+        )
         .await?;
     let mut stats = Stats::default();
     let started = Instant::now();
