@@ -206,7 +206,7 @@ impl TestApp {
             Answer::Many(vec![file.id.clone()]),
         );
         let draft = match store::save_answers(
-            self.state.db.pool(),
+            &mut self.state.db.pool().acquire().await.unwrap(),
             &draft,
             draft.version,
             &answers,

@@ -189,12 +189,7 @@ async fn messages_count_as_unread_until_opened_and_an_action_message_opens_its_f
         let draft = location(&response)
             .trim_start_matches("/drafts/")
             .to_owned();
-        let view: Value = app
-            .call(&parent, "forms/draft", &[("draft", &draft)])
-            .await
-            .json()
-            .await
-            .unwrap();
+        let view = app.stored_draft(&draft).await;
         assert_eq!(view["form"]["id"], PARENT_VIEWS, "{view}");
         assert_eq!(view["child"]["id"], child.as_str());
         assert_eq!(view["answers"]["child"][0]["first_name"], "Ruby");

@@ -154,5 +154,5 @@ pub fn SignOutButton() -> impl IntoView {
 /// Forgets the answers this browser kept while offline, once the page is live (nothing to show).
 #[island]
 fn ForgetOfflineCopies() -> impl IntoView {
-    Effect::new(move |_| crate::forms::autosave::forget_offline_copies());
+    Effect::new(move |_| crate::forms::browser::forget_offline_copies());
 }

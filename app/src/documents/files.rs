@@ -79,15 +79,15 @@ fn info((id, name, content_type, size): FileRow) -> AttachmentInfo {
 }
 
 /// The files uploaded to a draft (whether or not an answer names them yet).
-pub async fn files_of_draft(
-    pool: &sqlx::AnyPool,
+pub async fn files_of_draft<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
     draft_id: i64,
 ) -> Result<Vec<AttachmentInfo>, AppError> {
     let rows: Vec<FileRow> = sqlx::query_as(
         "SELECT public_id, file_name, content_type, size_bytes FROM attachments WHERE draft_id = $1 ORDER BY id",
     )
     .bind(draft_id)
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     Ok(rows.into_iter().map(info).collect())
 }

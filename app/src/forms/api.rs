@@ -1,16 +1,11 @@
-//! Server functions for forms: a child's forms and history, starting a draft, loading it,
-//! saving it (refusing stale saves), submitting it, and reading a submission.
+//! Server functions for forms: a child's forms and history, starting a draft, and saving a
+//! step (`save_step`, which the wizard's island calls; Accept on the declaration submits).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
 
-use crate::{
-    documents::AttachmentInfo,
-    error::AppError,
-    formdef::{answers::Answers, schema::FormDefinition},
-    people::ChildSummary,
-};
+use crate::{error::AppError, people::ChildSummary};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FormChoice {
@@ -48,22 +43,6 @@ pub struct ChildFormsData {
     pub assessment_started: bool,
 }
 
-/// A draft as the wizard needs it: the definition it was started on and its answers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DraftView {
-    pub id: String,
-    pub child: ChildSummary,
-    pub form: FormDefinition,
-    pub answers: Answers,
-    pub version: i64,
-    pub current_step: String,
-    pub updated_at: i64,
-    /// Today on the server (ISO 8601), for date rules.
-    pub today: String,
-    /// Every file uploaded to this draft.
-    pub files: Vec<AttachmentInfo>,
-}
-
 /// What a posted step came to, for the page's scripts.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StepReply {
@@ -84,21 +63,6 @@ pub enum StepReply {
     Conflict {
         html: String,
         version: i64,
-        saved_at: i64,
-    },
-}
-
-/// What a save did. A stale save writes nothing and carries what is stored now, so the person
-/// can compare and choose.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SaveOutcome {
-    Saved {
-        version: i64,
-        saved_at: i64,
-    },
-    Conflict {
-        version: i64,
-        answers: Answers,
         saved_at: i64,
     },
 }
@@ -178,8 +142,9 @@ pub(crate) mod server {
                 "Tick each ‘I agree’ box to accept the declaration",
             ));
         }
-        crate::forms::files::remove_unused(state, draft.id, form, &draft.answers).await?;
         let mut tx = state.db.begin().await?;
+        let unused =
+            crate::forms::files::forget_unused(&mut tx, draft.id, form, &draft.answers).await?;
         let (id, reference) = store::submit_draft(&mut tx, draft, &form.title).await?;
         let receipt = state
             .outbox
@@ -197,6 +162,7 @@ pub(crate) mod server {
             .await?;
         tx.commit().await?;
         receipt.wake();
+        crate::forms::files::delete_stored(state, &unused).await;
         Ok((id, reference))
     }
 
@@ -359,39 +325,6 @@ pub async fn start_form(child: String, form: String) -> Result<String, AppError>
     )
 }
 
-/// A draft for the wizard.
-#[server(prefix = "/api", endpoint = "forms/draft")]
-pub async fn load_draft(draft: String) -> Result<DraftView, AppError> {
-    crate::error::with_status(
-        async move {
-            use crate::{people::store::children_of, platform::AppState};
-            let state = AppState::current()?;
-            let account = crate::people::access::require_form_user(&state).await?;
-            let (mut draft, form) = server::own_draft(&state, &account, &draft).await?;
-            let session = crate::auth::api::server::session().await?;
-            crate::forms::post::apply_unsaved_step(&state, &session, &mut draft, &form).await?;
-            let files = crate::documents::files::files_of_draft(state.db.pool(), draft.id).await?;
-            let child = children_of(state.db.pool(), account.id)
-                .await?
-                .into_iter()
-                .find(|c| c.id == draft.child_id)
-                .ok_or(AppError::NotFound)?;
-            Ok(DraftView {
-                id: draft.public_id,
-                child: child.summary,
-                form: (*form).clone(),
-                answers: draft.answers,
-                version: draft.version,
-                current_step: draft.current_step,
-                updated_at: draft.updated_at,
-                today: server::today().iso(),
-                files,
-            })
-        }
-        .await,
-    )
-}
-
 /// The page's scripts post a step here: autosave (`__action=autosave`) and every button.
 /// `fields` are the form's fields as posted, `__version` (the version the page is based on)
 /// and `__action` among them. A page based on an older version is told, and nothing is
@@ -421,83 +354,6 @@ pub async fn save_step(
             )
             .await?;
             Ok(post::reply(applied))
-        }
-        .await,
-    )
-}
-
-/// Autosave: writes the answers if nobody saved since `base_version`; otherwise writes nothing
-/// and answers with what is stored now.
-#[server(prefix = "/api", endpoint = "forms/save", input = Json)]
-pub async fn save_draft(
-    draft: String,
-    base_version: i64,
-    answers: Answers,
-    step: String,
-) -> Result<SaveOutcome, AppError> {
-    crate::error::with_status(
-        async move {
-            use crate::{formdef::validate::MAX_ANSWERS_BYTES, forms::store, platform::AppState};
-            let state = AppState::current()?;
-            let account = server::require_active_form_user(&state).await?;
-            let (draft, form) = server::own_draft(&state, &account, &draft).await?;
-            form.check_shape(&answers).map_err(AppError::Invalid)?;
-            if !crate::forms::files::named_files(&form, &answers).is_empty() {
-                let known =
-                    crate::documents::files::files_of_draft(state.db.pool(), draft.id).await?;
-                crate::forms::files::check_files(&form, &answers, &known)?;
-            }
-            let size = serde_json::to_vec(&answers)
-                .map(|v| v.len())
-                .unwrap_or(usize::MAX);
-            if size > MAX_ANSWERS_BYTES {
-                return Err(AppError::invalid(
-                    "These answers are too long to save. Shorten the longest answers.",
-                ));
-            }
-            let step = if form.steps.iter().any(|s| s.id == step)
-                || step == "summary"
-                || step == "declaration"
-            {
-                step
-            } else {
-                draft.current_step.clone()
-            };
-            Ok(
-                match store::save_answers(state.db.pool(), &draft, base_version, &answers, &step)
-                    .await?
-                {
-                    store::Saved::Saved { version, at } => SaveOutcome::Saved {
-                        version,
-                        saved_at: at,
-                    },
-                    store::Saved::Stale(latest) => SaveOutcome::Conflict {
-                        version: latest.version,
-                        answers: latest.answers,
-                        saved_at: latest.updated_at,
-                    },
-                },
-            )
-        }
-        .await,
-    )
-}
-
-/// Accept: every required answer must be there and right, and every statement agreed to.
-/// The draft becomes an immutable submission with a reference, and a receipt is emailed.
-#[server(prefix = "/api", endpoint = "forms/submit")]
-pub async fn submit_form(draft: String, agreed: Option<Vec<String>>) -> Result<String, AppError> {
-    crate::error::with_status(
-        async move {
-            use crate::platform::AppState;
-            let state = AppState::current()?;
-            let account = crate::people::access::require_form_user(&state).await?;
-            let (draft, form) = server::own_draft(&state, &account, &draft).await?;
-            let (id, _) =
-                server::submit(&state, &account, &draft, &form, &agreed.unwrap_or_default())
-                    .await?;
-            leptos_axum::redirect(&format!("/submissions/{id}?submitted=1"));
-            Ok(id)
         }
         .await,
     )

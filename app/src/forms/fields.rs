@@ -93,7 +93,7 @@ pub fn question(field: &Field, place: Place<'_>) -> AnyView {
             .into_any()
         }
     };
-    // The browser checks what is typed with the same rules (see `autosave::check_question`).
+    // The browser checks what is typed with the same rules (see `checks::check_question`).
     let check = crate::formdef::validate::check_spec(field);
     let label = check.as_ref().map(|_| field.label.clone());
     view! { <div class=group_class data-question=id.clone() data-check=check data-label=label>{body}</div> }

@@ -161,30 +161,48 @@ pub fn check_files(
     Ok(())
 }
 
-/// Forgets the files of a draft that no answer names (removed, or uploaded and never saved).
-pub async fn remove_unused(
-    state: &AppState,
+/// A stored file of a draft.
+#[derive(sqlx::FromRow)]
+struct DraftFile {
+    id: i64,
+    public_id: String,
+    storage_key: String,
+}
+
+/// Forgets, in the caller's transaction, the files of a draft that no answer names (removed,
+/// or uploaded and never saved); returns their storage keys, for `delete_stored` once the
+/// transaction is committed.
+pub async fn forget_unused(
+    tx: &mut sqlx::AnyConnection,
     draft_id: i64,
     form: &FormDefinition,
     answers: &Answers,
-) -> Result<(), AppError> {
+) -> Result<Vec<String>, AppError> {
     let named: HashSet<String> = named_files(form, answers).into_iter().collect();
-    let rows: Vec<(i64, String, String)> =
+    let files: Vec<DraftFile> =
         sqlx::query_as("SELECT id, public_id, storage_key FROM attachments WHERE draft_id = $1")
             .bind(draft_id)
-            .fetch_all(state.db.pool())
+            .fetch_all(&mut *tx)
             .await?;
-    for (id, public_id, key) in rows {
-        if named.contains(&public_id) {
-            continue;
-        }
+    let mut keys = Vec::new();
+    for file in files.into_iter().filter(|f| !named.contains(&f.public_id)) {
         sqlx::query("DELETE FROM attachments WHERE id = $1")
-            .bind(id)
-            .execute(state.db.pool())
+            .bind(file.id)
+            .execute(&mut *tx)
             .await?;
-        state.storage.delete(&key).await?;
+        keys.push(file.storage_key);
     }
-    Ok(())
+    Ok(keys)
+}
+
+/// Deletes forgotten files from storage. A file that cannot be deleted now is logged and left:
+/// nothing refers to it any more, and the change that forgot it has already been saved.
+pub async fn delete_stored(state: &AppState, keys: &[String]) {
+    for key in keys {
+        if let Err(error) = state.storage.delete(key).await {
+            tracing::warn!(%key, ?error, "could not delete a forgotten file from storage");
+        }
+    }
 }
 
 /// A file read from a multipart body, whole, refused early when over the limit.

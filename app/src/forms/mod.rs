@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod autosave;
+pub mod browser;
+pub mod checks;
 #[cfg(feature = "ssr")]
 pub mod fields;
 #[cfg(feature = "ssr")]

@@ -26,12 +26,9 @@ use super::{
     store,
 };
 use crate::{
-    auth::{api::server::signed_in, return_path::sign_in_then},
+    auth::{api::server::signed_in, return_path::sign_in_then, ssr::accounts::Account},
     error::{AppError, FieldError},
-    formdef::{
-        answers::{check_step_size, StepTooLarge, MAX_STEP_PAIRS, MAX_STEP_TEXT_BYTES},
-        schema::FormDefinition,
-    },
+    formdef::answers::{check_step_size, StepTooLarge, MAX_STEP_PAIRS, MAX_STEP_TEXT_BYTES},
     people::access::FORM_ROLES,
     platform::AppState,
 };
@@ -253,12 +250,13 @@ pub fn reply(applied: Applied) -> StepReply {
 }
 
 /// Saves a step that was posted while signed out (see `UnsavedStep`) into `draft`, if it is
-/// this draft's. Called when the draft opens after signing in again.
+/// this draft's, the way every step is saved (as an autosave: the person sees the step and
+/// goes on from there). Called when the draft opens after signing in again.
 pub async fn apply_unsaved_step(
     state: &AppState,
+    account: &Account,
     session: &Session,
     draft: &mut store::Draft,
-    form: &FormDefinition,
 ) -> Result<(), AppError> {
     let Some(unsaved) = session
         .get::<UnsavedStep>(UNSAVED_STEP_KEY)
@@ -271,24 +269,35 @@ pub async fn apply_unsaved_step(
         .remove_value(UNSAVED_STEP_KEY)
         .await
         .map_err(crate::error::internal)?;
-    let Some(step) = form.steps.iter().find(|s| s.id == unsaved.step) else {
-        return Ok(());
-    };
-    // Checked before it was kept; checked again in case the limits have tightened since.
-    if unsaved.draft != draft.public_id || check_step_size(&unsaved.pairs).is_err() {
+    if unsaved.draft != draft.public_id {
         return Ok(());
     }
-    let mut answers = draft.answers.clone();
-    answers.replace_step(step, &unsaved.pairs);
-    if form.check_shape(&answers).is_err() {
-        return Ok(());
-    }
-    if let store::Saved::Saved { version, at } =
-        store::save_answers(state.db.pool(), draft, draft.version, &answers, &step.id).await?
+    let mut pairs: Vec<(String, String)> = unsaved
+        .pairs
+        .into_iter()
+        .filter(|(k, _)| k != "__action" && k != "__version")
+        .collect();
+    pairs.push(("__action".into(), "autosave".into()));
+    match apply(
+        state,
+        account,
+        &draft.public_id,
+        &unsaved.step,
+        pairs,
+        Vec::new(),
+        Versioning::Merge,
+    )
+    .await
     {
-        draft.answers = answers;
-        draft.version = version;
-        draft.updated_at = at;
+        // Kept answers that no longer fit the form (or its limits) are dropped, not shown as
+        // an error: the step opens as it was last saved.
+        Err(AppError::Invalid(_) | AppError::TooLarge(_) | AppError::NotFound) => Ok(()),
+        Err(other) => Err(other),
+        Ok(_) => {
+            *draft = store::find_draft_for_user(state.db.pool(), account.id, &draft.public_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(())
+        }
     }
-    Ok(())
 }

@@ -121,22 +121,19 @@ pub async fn apply(
         .iter()
         .position(|s| s.id == step_id)
         .ok_or(AppError::NotFound)?;
-    let (stored, mut problems) =
-        store_uploads(state, account, &draft, &form, index, uploads).await?;
-    let saved = match save_answers(state, draft, &form, index, &posted, &stored).await? {
+    let (stored, problems) = store_uploads(state, account, &draft, &form, index, uploads).await?;
+    let saved = match save_answers(state, draft, &form, index, &posted, &stored, problems).await? {
         Saving::Saved(saved) => saved,
         Saving::Conflict(conflict) => return Ok(conflict),
     };
-    problems.extend_from_slice(&saved.over_limit);
-    let next = decide(state, &form, index, &posted.action, &saved, problems).await?;
-    let html = match &next {
+    let html = match &saved.next {
         Next::Show { errors, .. } => {
-            Some(step_html(state, &saved.draft, &form, step_id, errors).await?)
+            Some(super::wizard::step_html(state, &saved.draft, &form, step_id, errors).await?)
         }
         _ => None,
     };
     Ok(Applied {
-        next,
+        next: saved.next,
         version: saved.draft.version,
         saved_at: saved.saved_at,
         html,
@@ -191,14 +188,11 @@ async fn store_uploads(
     Ok((stored, problems))
 }
 
-/// The draft once the step is saved.
+/// The draft once the step is saved, and where the person goes next.
 struct Saved {
     draft: store::Draft,
     saved_at: i64,
-    /// The item Add More made, to move to.
-    added: Option<usize>,
-    /// Files that did not fit their question's limit.
-    over_limit: Vec<FieldError>,
+    next: Next,
 }
 
 enum Saving {
@@ -210,6 +204,8 @@ enum Saving {
 /// Writes the step's answers (with the stored files, and what Add More, Remove or Remove File
 /// asked for) if the draft has not moved on since the page was loaded; a page without
 /// JavaScript (`Versioning::Merge`) is applied to the newest version, retried a few times.
+/// The answers and the step the person goes to are one write; when files are named or change,
+/// the check of the draft's files, that write and forgetting unused files are one transaction.
 async fn save_answers(
     state: &AppState,
     mut draft: store::Draft,
@@ -217,9 +213,25 @@ async fn save_answers(
     index: usize,
     posted: &Posted,
     stored: &[StoredFile],
+    problems: Vec<FieldError>,
 ) -> Result<Saving, AppError> {
     let step = &form.steps[index];
     let strict = posted.versioning == Versioning::Strict;
+    let files_change = matches!(posted.action, StepAction::RemoveFile(_)) || !stored.is_empty();
+    let exit = match posted.action {
+        StepAction::Exit => {
+            let child =
+                crate::people::store::public_id_of_child(state.db.pool(), draft.child_id).await?;
+            format!("/children/{child}/forms?saved=1")
+        }
+        _ => String::new(),
+    };
+    let route = Route {
+        form,
+        index,
+        base: format!("/drafts/{}", draft.public_id),
+        exit,
+    };
     let mut tries = 0;
     loop {
         if strict && posted.based_on.is_some_and(|v| v != draft.version) {
@@ -236,27 +248,44 @@ async fn save_answers(
         }
         let mut answers = draft.answers.clone();
         answers.replace_step(step, &posted.pairs);
-        let over_limit = attach(form, index, &mut answers, stored);
+        let mut found = problems.clone();
+        found.extend(attach(form, index, &mut answers, stored));
         let added = apply_action(form, index, &mut answers, &posted.action);
         form.check_shape(&answers).map_err(AppError::Invalid)?;
-        if !files::named_files(form, &answers).is_empty() {
-            let known = crate::documents::files::files_of_draft(state.db.pool(), draft.id).await?;
+        let next = decide(&route, &posted.action, &answers, added, found);
+        let at_step = match &next {
+            Next::Go(to) => route.step_of(to).unwrap_or(&step.id),
+            _ => &step.id,
+        };
+        let written = if files_change || !files::named_files(form, &answers).is_empty() {
+            let mut tx = state.db.begin().await?;
+            let known = crate::documents::files::files_of_draft(&mut *tx, draft.id).await?;
             files::check_files(form, &answers, &known)?;
-        }
-        match store::save_answers(state.db.pool(), &draft, draft.version, &answers, &step.id)
-            .await?
-        {
-            store::Saved::Saved { version, at } => {
-                if matches!(posted.action, StepAction::RemoveFile(_)) || !stored.is_empty() {
-                    files::remove_unused(state, draft.id, form, &answers).await?;
+            let written =
+                store::save_answers(&mut tx, &draft, draft.version, &answers, at_step).await?;
+            let unused = match written {
+                store::Saved::Saved { .. } if files_change => {
+                    files::forget_unused(&mut tx, draft.id, form, &answers).await?
                 }
+                _ => Vec::new(),
+            };
+            tx.commit().await?;
+            files::delete_stored(state, &unused).await;
+            written
+        } else {
+            let mut conn = state.db.pool().acquire().await?;
+            store::save_answers(&mut conn, &draft, draft.version, &answers, at_step).await?
+        };
+        match written {
+            store::Saved::Saved { version, at } => {
                 draft.answers = answers;
                 draft.version = version;
+                draft.current_step = at_step.to_owned();
+                draft.updated_at = at;
                 return Ok(Saving::Saved(Saved {
                     draft,
                     saved_at: at,
-                    added,
-                    over_limit,
+                    next,
                 }));
             }
             store::Saved::Stale(latest) if tries < 3 => {
@@ -346,27 +375,46 @@ fn apply_action(
     }
 }
 
+/// Where a posted step can lead: the draft's steps, and (for "Save and come back later") the
+/// child's forms.
+struct Route<'a> {
+    form: &'a FormDefinition,
+    index: usize,
+    /// `/drafts/{draft}`.
+    base: String,
+    exit: String,
+}
+
+impl Route<'_> {
+    /// The step a `Go` address opens, if it is one of the draft's.
+    fn step_of<'t>(&self, to: &'t str) -> Option<&'t str> {
+        to.strip_prefix(&self.base)?.strip_prefix('/')
+    }
+}
+
 /// Where the person goes once the step is saved: on, back, out, or the same step again (with
 /// its problems, or at the item added or removed).
-async fn decide(
-    state: &AppState,
-    form: &FormDefinition,
-    index: usize,
+fn decide(
+    route: &Route,
     action: &StepAction,
-    saved: &Saved,
+    answers: &Answers,
+    added: Option<usize>,
     problems: Vec<FieldError>,
-) -> Result<Next, AppError> {
-    let draft = &saved.draft;
+) -> Next {
+    let (form, index, base) = (route.form, route.index, &route.base);
     let step = &form.steps[index];
-    let base = format!("/drafts/{}", draft.public_id);
-    let next = match action {
+    let show = |focus: String| Next::Show {
+        errors: Vec::new(),
+        focus: Some(focus),
+    };
+    match action {
         _ if !problems.is_empty() => Next::Show {
             errors: problems,
             focus: Some("error-summary".into()),
         },
         StepAction::Autosave => Next::Saved,
         StepAction::Continue => {
-            let errors = form.check_step(step, &draft.answers, today());
+            let errors = form.check_step(step, answers, today());
             if errors.is_empty() {
                 let next = form
                     .steps
@@ -380,80 +428,22 @@ async fn decide(
                 }
             }
         }
-        StepAction::Previous => match index.checked_sub(1) {
-            Some(previous) => Next::Go(format!("{base}/{}", form.steps[previous].id)),
-            None => Next::Go(format!("{base}/{}", step.id)),
-        },
-        StepAction::Exit => {
-            let child =
-                crate::people::store::public_id_of_child(state.db.pool(), draft.child_id).await?;
-            Next::Go(format!("/children/{child}/forms?saved=1"))
+        StepAction::Previous => {
+            let to = index.checked_sub(1).map_or(step, |p| &form.steps[p]);
+            Next::Go(format!("{base}/{}", to.id))
         }
-        StepAction::Add(section) => Next::Show {
-            errors: Vec::new(),
-            focus: Some(match saved.added {
-                Some(i) => format!("{section}-{i}"),
-                None => format!("{section}-add"),
-            }),
-        },
-        StepAction::Remove(section, _) => Next::Show {
-            errors: Vec::new(),
-            focus: Some(format!("{section}-add")),
-        },
-        StepAction::Upload(path) => Next::Show {
-            errors: Vec::new(),
-            focus: Some(path.replace('.', "-")),
-        },
+        StepAction::Exit => Next::Go(route.exit.clone()),
+        StepAction::Add(section) => show(match added {
+            Some(i) => format!("{section}-{i}"),
+            None => format!("{section}-add"),
+        }),
+        StepAction::Remove(section, _) => show(format!("{section}-add")),
+        StepAction::Upload(path) => show(path.replace('.', "-")),
         StepAction::RemoveFile(_) | StepAction::Accept => Next::Show {
             errors: Vec::new(),
             focus: None,
         },
-    };
-    if let Next::Go(to) = &next {
-        if let Some(step) = to.strip_prefix(&format!("{base}/")) {
-            store::set_current_step(state.db.pool(), draft.id, step).await?;
-        }
     }
-    Ok(next)
-}
-
-/// The page of one step of a draft, below the site header.
-pub async fn step_view(
-    state: &AppState,
-    draft: &store::Draft,
-    form: &FormDefinition,
-    step: &str,
-    errors: &[FieldError],
-) -> Result<leptos::prelude::AnyView, AppError> {
-    let child = crate::people::store::children_of(state.db.pool(), draft.owner_id)
-        .await?
-        .into_iter()
-        .find(|c| c.id == draft.child_id)
-        .ok_or(AppError::NotFound)?;
-    let files = crate::documents::files::files_of_draft(state.db.pool(), draft.id).await?;
-    Ok(render::wizard_view(&render::WizardView {
-        form,
-        draft: &draft.public_id,
-        child: &child.summary,
-        answers: &draft.answers,
-        files: &files,
-        step,
-        version: draft.version,
-        today: today(),
-        errors: errors.to_vec(),
-    }))
-}
-
-/// The same as HTML, for the island's `StepReply::Show`.
-pub async fn step_html(
-    state: &AppState,
-    draft: &store::Draft,
-    form: &FormDefinition,
-    step: &str,
-    errors: &[FieldError],
-) -> Result<String, AppError> {
-    let view = step_view(state, draft, form, step, errors).await?;
-    Ok(crate::components::to_html(|| view))
 }
 
 /// Accept on the declaration: every required answer must be there and right, and every
@@ -484,7 +474,7 @@ async fn accept(
                 target: field,
                 message,
             }];
-            let html = step_html(state, draft, form, DECLARATION, &errors).await?;
+            let html = super::wizard::step_html(state, draft, form, DECLARATION, &errors).await?;
             Ok(Applied {
                 next: Next::Show {
                     errors,

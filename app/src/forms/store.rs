@@ -20,27 +20,42 @@ pub struct Draft {
     pub updated_at: i64,
 }
 
-type DraftRow = (i64, String, i64, i64, String, i64, String, i64, String, i64);
+/// A draft as the database returns it (`DRAFT_COLUMNS`).
+#[derive(sqlx::FromRow)]
+struct DraftRow {
+    id: i64,
+    public_id: String,
+    child_id: i64,
+    owner_id: i64,
+    form_id: String,
+    form_version: i64,
+    answers: String,
+    version: i64,
+    current_step: String,
+    updated_at: i64,
+}
 
 const DRAFT_COLUMNS: &str =
     "d.id, d.public_id, d.child_id, d.owner_id, d.form_id, d.form_version, \
      d.answers, d.version, d.current_step, d.updated_at";
 
-fn draft_from(row: DraftRow) -> Result<Draft, AppError> {
-    let (id, public_id, child_id, owner_id, form_id, form_version, answers, version, step, at) =
-        row;
-    Ok(Draft {
-        id,
-        public_id,
-        child_id,
-        owner_id,
-        form_id,
-        form_version: u32::try_from(form_version).map_err(crate::error::internal)?,
-        answers: serde_json::from_str(&answers).map_err(crate::error::internal)?,
-        version,
-        current_step: step,
-        updated_at: at,
-    })
+impl TryFrom<DraftRow> for Draft {
+    type Error = AppError;
+
+    fn try_from(row: DraftRow) -> Result<Draft, AppError> {
+        Ok(Draft {
+            id: row.id,
+            public_id: row.public_id,
+            child_id: row.child_id,
+            owner_id: row.owner_id,
+            form_id: row.form_id,
+            form_version: u32::try_from(row.form_version).map_err(crate::error::internal)?,
+            answers: serde_json::from_str(&row.answers).map_err(crate::error::internal)?,
+            version: row.version,
+            current_step: row.current_step,
+            updated_at: row.updated_at,
+        })
+    }
 }
 
 pub async fn insert_draft<'c>(
@@ -72,8 +87,8 @@ pub async fn insert_draft<'c>(
 }
 
 /// The draft, if `user_id` owns it and is still linked to its child.
-pub async fn find_draft_for_user(
-    pool: &sqlx::AnyPool,
+pub async fn find_draft_for_user<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
     user_id: i64,
     public_id: &str,
 ) -> Result<Option<Draft>, AppError> {
@@ -83,9 +98,9 @@ pub async fn find_draft_for_user(
     )))
     .bind(public_id)
     .bind(user_id)
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?;
-    row.map(draft_from).transpose()
+    row.map(Draft::try_from).transpose()
 }
 
 /// What a save did: expected outcomes, not errors.
@@ -98,9 +113,10 @@ pub enum Saved {
     Stale(Draft),
 }
 
-/// Writes the answers if the draft is still at `base_version`.
+/// Writes the answers, and the step the person is on, if the draft is still at
+/// `base_version`: one statement.
 pub async fn save_answers(
-    pool: &sqlx::AnyPool,
+    conn: &mut sqlx::AnyConnection,
     draft: &Draft,
     base_version: i64,
     answers: &Answers,
@@ -116,7 +132,7 @@ pub async fn save_answers(
     .bind(now)
     .bind(draft.id)
     .bind(base_version)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 1 {
         return Ok(Saved::Saved {
@@ -124,25 +140,10 @@ pub async fn save_answers(
             at: now,
         });
     }
-    let latest = find_draft_for_user(pool, draft.owner_id, &draft.public_id)
+    let latest = find_draft_for_user(&mut *conn, draft.owner_id, &draft.public_id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Saved::Stale(latest))
-}
-
-/// Remembers the step the person moved to, so that Continue opens it (no new version: the
-/// answers did not change).
-pub async fn set_current_step(
-    pool: &sqlx::AnyPool,
-    draft_id: i64,
-    step: &str,
-) -> Result<(), AppError> {
-    sqlx::query("UPDATE drafts SET current_step = $1 WHERE id = $2")
-        .bind(step)
-        .bind(draft_id)
-        .execute(pool)
-        .await?;
-    Ok(())
 }
 
 /// Turns a draft into a submission, in the caller's transaction (with the receipt email): the
@@ -156,7 +157,7 @@ pub async fn submit_draft(
     let public_id = ids::token(12);
     let reference = format!("EHC-{}", ids::reference());
     let now = unix_now();
-    let (submission_id,): (i64,) = sqlx::query_as(
+    let submission_id: i64 = sqlx::query_scalar(
         "INSERT INTO submissions (public_id, reference, child_id, submitted_by, form_id, form_version, title, answers, submitted_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
@@ -211,34 +212,40 @@ pub struct Submission {
     pub submitted_at: i64,
 }
 
-type SubmissionRow = (
-    String,
-    String,
-    i64,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    i64,
-);
-
-fn submission_from(row: SubmissionRow) -> Result<Submission, AppError> {
-    let (public_id, reference, child_id, by, form_id, version, title, answers, at) = row;
-    Ok(Submission {
-        public_id,
-        reference,
-        child_id,
-        submitted_by: by,
-        form_id,
-        form_version: u32::try_from(version).map_err(crate::error::internal)?,
-        title,
-        answers: serde_json::from_str(&answers).map_err(crate::error::internal)?,
-        submitted_at: at,
-    })
+/// A submission as the database returns it (`SUBMISSION_COLUMNS`).
+#[derive(sqlx::FromRow)]
+struct SubmissionRow {
+    public_id: String,
+    reference: String,
+    child_id: i64,
+    submitted_by: String,
+    form_id: String,
+    form_version: i64,
+    title: String,
+    answers: String,
+    submitted_at: i64,
 }
 
-const SUBMISSION_COLUMNS: &str = "s.public_id, s.reference, s.child_id, u.full_name, s.form_id, \
+impl TryFrom<SubmissionRow> for Submission {
+    type Error = AppError;
+
+    fn try_from(row: SubmissionRow) -> Result<Submission, AppError> {
+        Ok(Submission {
+            public_id: row.public_id,
+            reference: row.reference,
+            child_id: row.child_id,
+            submitted_by: row.submitted_by,
+            form_id: row.form_id,
+            form_version: u32::try_from(row.form_version).map_err(crate::error::internal)?,
+            title: row.title,
+            answers: serde_json::from_str(&row.answers).map_err(crate::error::internal)?,
+            submitted_at: row.submitted_at,
+        })
+    }
+}
+
+const SUBMISSION_COLUMNS: &str =
+    "s.public_id, s.reference, s.child_id, u.full_name AS submitted_by, s.form_id, \
      s.form_version, s.title, s.answers, s.submitted_at";
 
 /// SQL: whether the user whose id is the parameter `user` (`$1`, say) may read submission `s`.
@@ -271,7 +278,7 @@ pub async fn find_submission_for_user(
     .bind(user_id)
     .fetch_optional(pool)
     .await?;
-    row.map(submission_from).transpose()
+    row.map(Submission::try_from).transpose()
 }
 
 /// A child's submissions, newest first: every one, for the SEN team.
@@ -286,7 +293,7 @@ pub async fn submissions_for_child(
     .bind(child_id)
     .fetch_all(pool)
     .await?;
-    rows.into_iter().map(submission_from).collect()
+    rows.into_iter().map(Submission::try_from).collect()
 }
 
 /// A child's submissions that `user_id` may read, newest first.
@@ -304,7 +311,7 @@ pub async fn submissions_for_child_readable_by(
     .bind(user_id)
     .fetch_all(pool)
     .await?;
-    rows.into_iter().map(submission_from).collect()
+    rows.into_iter().map(Submission::try_from).collect()
 }
 
 /// The person's unfinished drafts for a child, most recently saved first.
@@ -321,5 +328,5 @@ pub async fn drafts_for_child(
     .bind(owner_id)
     .fetch_all(pool)
     .await?;
-    rows.into_iter().map(draft_from).collect()
+    rows.into_iter().map(Draft::try_from).collect()
 }

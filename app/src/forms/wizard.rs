@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::autosave::{check_question, show_status, Editor};
+use super::{autosave::Editor, browser::show_status, checks::check_question};
 
 /// `/drafts/:draft` and `/drafts/:draft/:step`; `?check` after "Save and continue" without
 /// JavaScript shows the step's problems.
@@ -32,12 +32,12 @@ async fn step_page(
     step: String,
     check: bool,
 ) -> Result<crate::components::ServerPage, crate::error::AppError> {
-    use super::{api::server::own_draft, post, render, steps};
+    use super::{api::server::own_draft, post, render};
     use crate::{auth::ssr::accounts::Audit, error::AppError};
     let account = crate::people::access::require_form_user(state).await?;
     let (mut found, form) = own_draft(state, &account, draft).await?;
     let session = crate::auth::api::server::session().await?;
-    post::apply_unsaved_step(state, &session, &mut found, &form).await?;
+    post::apply_unsaved_step(state, &account, &session, &mut found).await?;
     let step = if step.is_empty() {
         found.current_step.clone()
     } else {
@@ -59,7 +59,7 @@ async fn step_page(
             errors = form.check_step(s, &found.answers, super::api::server::today());
         }
     }
-    let body = steps::step_view(state, &found, &form, &step, &errors).await?;
+    let body = step_view(state, &found, &form, &step, &errors).await?;
     let (version, saved_at) = (found.version, found.updated_at);
     Ok(crate::components::ServerPage {
         title: render::page_title(&form, &step),
@@ -70,6 +70,47 @@ async fn step_page(
         }
         .into_any(),
     })
+}
+
+/// The page of one step of a draft, below the site header.
+#[cfg(feature = "ssr")]
+pub async fn step_view(
+    state: &crate::platform::AppState,
+    draft: &super::store::Draft,
+    form: &crate::formdef::schema::FormDefinition,
+    step: &str,
+    errors: &[crate::error::FieldError],
+) -> Result<AnyView, crate::error::AppError> {
+    let child = crate::people::store::children_of(state.db.pool(), draft.owner_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == draft.child_id)
+        .ok_or(crate::error::AppError::NotFound)?;
+    let files = crate::documents::files::files_of_draft(state.db.pool(), draft.id).await?;
+    Ok(super::render::wizard_view(&super::render::WizardView {
+        form,
+        draft: &draft.public_id,
+        child: &child.summary,
+        answers: &draft.answers,
+        files: &files,
+        step,
+        version: draft.version,
+        today: super::api::server::today(),
+        errors: errors.to_vec(),
+    }))
+}
+
+/// The same as HTML, for the island's `StepReply::Show`.
+#[cfg(feature = "ssr")]
+pub async fn step_html(
+    state: &crate::platform::AppState,
+    draft: &super::store::Draft,
+    form: &crate::formdef::schema::FormDefinition,
+    step: &str,
+    errors: &[crate::error::FieldError],
+) -> Result<String, crate::error::AppError> {
+    let view = step_view(state, draft, form, step, errors).await?;
+    Ok(crate::components::to_html(|| view))
 }
 
 /// The step's form (the children, rendered by the server) with its scripts: autosave, the

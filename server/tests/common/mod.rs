@@ -7,6 +7,10 @@ use app::platform::AppState;
 use server::{build_state, router, serve, Settings};
 use tokio::sync::oneshot;
 
+pub mod drafts;
+#[allow(unused_imports)] // each test binary uses its own part of the helpers
+pub use drafts::{example_answers, flatten};
+
 /// The databases every integration test runs against: SQLite always, PostgreSQL when
 /// `TEST_POSTGRES_URL` names a server (its database is used only to create fresh ones).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
