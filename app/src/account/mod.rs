@@ -9,6 +9,8 @@ pub mod pages;
 pub mod recovery;
 pub mod register;
 pub mod settings;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 /// A select of the secret questions, for registering and for the forgotten-password page.
 #[component]

@@ -20,6 +20,7 @@ pub async fn forgotten_password(
     crate::error::with_status(
         async move {
             use crate::{
+                account::store,
                 auth::{
                     api::server::client_ip,
                     normalise_secret_answer,
@@ -39,14 +40,11 @@ pub async fn forgotten_password(
             let attempt = accounts::begin_attempt(&state, &email, &ip).await?;
             let answer = normalise_secret_answer(&secret_answer);
             let account = accounts::find_account_by_email(&state, &email).await?;
-            let stored: Option<(Option<String>, Option<String>)> = match &account {
-                Some(a) => sqlx::query_as("SELECT secret_question, secret_answer_hash FROM users WHERE id = $1")
-                    .bind(a.id)
-                    .fetch_optional(state.db.pool())
-                    .await?,
+            let stored = match &account {
+                Some(a) => store::find_secret(state.db.pool(), a.id).await?,
                 None => None,
             };
-            let right = match (&account, stored) {
+            let right = match (&account, stored.map(|s| (s.secret_question, s.secret_answer_hash))) {
                 (Some(account), Some((Some(question), Some(hash)))) if account.active => {
                     verify_secret_off_thread(&state, &answer, &PasswordHashString(hash)).await?
                         && question == secret_question
@@ -64,12 +62,7 @@ pub async fn forgotten_password(
                     // Only the newest link works.
                     let mut tx = state.db.begin().await?;
                     attempt.succeeded(&mut tx).await?;
-                    sqlx::query("UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL")
-                        .bind(crate::platform::db::unix_now())
-                        .bind(account.id)
-                        .bind(tokens::RESET_PASSWORD)
-                        .execute(&mut *tx)
-                        .await?;
+                    tokens::revoke(&mut tx, account.id, tokens::RESET_PASSWORD).await?;
                     let token = tokens::issue(&mut tx, account.id, tokens::RESET_PASSWORD, RESET_LINK_SECS).await?;
                     accounts::Audit::of(Some(account.id), "reset_requested", &ip).write(&mut tx).await?;
                     let base = &state.runtime.base_url;

@@ -22,8 +22,8 @@ pub async fn register(
     crate::error::with_status(
         async move {
             use crate::{
+                account::store::{self, NewCitizen},
                 auth::{api::server::client_ip, normalise_secret_answer, rules::{NewPassword, SECRET_QUESTIONS}, ssr::{accounts, hash_secret_off_thread, is_common_password, tokens}},
-                role::Role,
                 values::EmailAddress,
                 platform::{db::unix_now, AppState, Email},
             };
@@ -84,18 +84,17 @@ pub async fn register(
                 None => {
                     let now = unix_now();
                     let mut tx = state.db.begin().await?;
-                    let (user_id,): (i64,) = sqlx::query_as(
-                        "INSERT INTO users (email, full_name, role, password_hash, secret_question, \
-                         secret_answer_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                    let user_id = store::insert_citizen(
+                        &mut tx,
+                        &NewCitizen {
+                            email: email.as_str(),
+                            full_name: &full_name,
+                            password_hash: &password_hash.0,
+                            secret_question: &secret_question,
+                            secret_answer_hash: &answer_hash.0,
+                        },
+                        now,
                     )
-                    .bind(email.as_str())
-                    .bind(&full_name)
-                    .bind(Role::Citizen.as_str())
-                    .bind(&password_hash.0)
-                    .bind(&secret_question)
-                    .bind(&answer_hash.0)
-                    .bind(now)
-                    .fetch_one(&mut *tx)
                     .await?;
                     let token = tokens::issue(&mut tx, user_id, tokens::CONFIRM_EMAIL, CONFIRM_LINK_SECS).await?;
                     accounts::Audit::of(Some(user_id), "register", &ip).write(&mut tx).await?;
@@ -179,6 +178,7 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
             use crate::{
+                account::store,
                 auth::{
                     api::server::{client_ip, session, SETTING_UP_KEY},
                     ssr::{accounts, tokens},
@@ -188,23 +188,24 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
             };
             let state = AppState::current()?;
             let mut tx = state.db.begin().await?;
-            let Some(user_id) = tokens::consume(&mut tx, &token, tokens::CONFIRM_EMAIL).await? else {
+            let Some(user_id) = tokens::consume(&mut tx, &token, tokens::CONFIRM_EMAIL).await?
+            else {
                 return Err(AppError::invalid(
                     "This link has expired or has already been used. Ask for a new link below.",
                 ));
             };
-            sqlx::query("UPDATE users SET email_confirmed_at = $1, updated_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL")
-                .bind(unix_now())
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            store::confirm_email(&mut tx, user_id, unix_now()).await?;
             accounts::Audit::of(Some(user_id), "email_confirmed", &client_ip().await)
                 .write(&mut tx)
                 .await?;
             // People the SEN team invited are linked to their child now the address is theirs.
             crate::people::store::claim_invitations(&mut tx, user_id).await?;
             tx.commit().await?;
-            session().await?.insert(SETTING_UP_KEY, user_id).await.map_err(internal)?;
+            session()
+                .await?
+                .insert(SETTING_UP_KEY, user_id)
+                .await
+                .map_err(internal)?;
             leptos_axum::redirect("/register/two-step");
             Ok(())
         }
@@ -218,6 +219,7 @@ pub async fn set_up_two_step(method: String) -> Result<(), AppError> {
     crate::error::with_status(
         async move {
             use crate::{
+                account::store,
                 auth::{
                     api::server::{
                         client_ip, send_code, session, PendingSignIn, PENDING_KEY, SETTING_UP_KEY,
@@ -246,13 +248,7 @@ pub async fn set_up_two_step(method: String) -> Result<(), AppError> {
                 .ok_or(AppError::NotFound)?;
             let ip = client_ip().await;
             let mut tx = state.db.begin().await?;
-            sqlx::query(
-                "UPDATE users SET two_step_method = 'email', updated_at = $1 WHERE id = $2",
-            )
-            .bind(unix_now())
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+            store::set_two_step_email(&mut tx, user_id, unix_now()).await?;
             accounts::Audit::of(Some(user_id), "two_step_set_up", &ip)
                 .detail("email")
                 .write(&mut tx)

@@ -33,29 +33,19 @@ mod server {
 pub async fn account_overview() -> Result<AccountSummary, AppError> {
     crate::error::with_status(
         async move {
-            use crate::platform::AppState;
+            use crate::{account::store, platform::AppState};
             let state = AppState::current()?;
             let (account, session) = server::require_account(&state).await?;
-            let (question,): (Option<String>,) = sqlx::query_as("SELECT secret_question FROM users WHERE id = $1")
-                .bind(account.id)
-                .fetch_one(state.db.pool())
-                .await?;
-            let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
-                "SELECT at, action, ip FROM audit_log WHERE user_id = $1 AND action IN \
-                 ('sign_in', 'sign_in_failed', 'code_failed', 'password_changed', 'password_reset') \
-                 ORDER BY at DESC, id DESC LIMIT 10",
-            )
-            .bind(account.id)
-            .fetch_all(state.db.pool())
-            .await?;
+            let pool = state.db.pool();
+            let question = store::find_secret_question(pool, account.id).await?;
+            let rows = store::list_recent_sign_ins(pool, account.id).await?;
             let current = session.id().map(|id| id.to_string()).unwrap_or_default();
-            let (others,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM sessions WHERE user_id = $1 AND id <> $2 AND expires_at > $3",
+            let others = store::count_other_sessions(
+                pool,
+                account.id,
+                &current,
+                crate::platform::db::unix_now(),
             )
-            .bind(account.id)
-            .bind(current)
-            .bind(crate::platform::db::unix_now())
-            .fetch_one(state.db.pool())
             .await?;
             Ok(AccountSummary {
                 name: account.full_name,
@@ -63,10 +53,10 @@ pub async fn account_overview() -> Result<AccountSummary, AppError> {
                 secret_question: question,
                 recent: rows
                     .into_iter()
-                    .map(|(at, action, ip)| AccountEvent {
-                        at,
-                        what: crate::auth::describe_action(&action).to_owned(),
-                        ip: ip.unwrap_or_default(),
+                    .map(|row| AccountEvent {
+                        at: row.at,
+                        what: crate::auth::describe_action(&row.action).to_owned(),
+                        ip: row.ip.unwrap_or_default(),
                     })
                     .collect(),
                 other_sessions: others,
@@ -146,6 +136,7 @@ pub async fn change_secret(
     crate::error::with_status(
         async move {
             use crate::{
+                account::store,
                 auth::{
                     api::server::client_ip,
                     normalise_secret_answer,
@@ -159,27 +150,38 @@ pub async fn change_secret(
             let ip = client_ip().await;
             let attempt = accounts::begin_attempt(&state, &account.email, &ip).await?;
             if !verify_secret_off_thread(&state, &current_password, &account.password_hash).await? {
-                attempt.failed(&state, accounts::Audit::of(Some(account.id), "password_check_failed", &ip)).await?;
-                return Err(AppError::field("secret_password", "Your current password is not right"));
+                attempt
+                    .failed(
+                        &state,
+                        accounts::Audit::of(Some(account.id), "password_check_failed", &ip),
+                    )
+                    .await?;
+                return Err(AppError::field(
+                    "secret_password",
+                    "Your current password is not right",
+                ));
             }
             attempt.withdrawn(&state).await?;
             if !SECRET_QUESTIONS.contains(&secret_question.as_str()) {
-                return Err(AppError::field("secret_question", "Choose a secret question"));
+                return Err(AppError::field(
+                    "secret_question",
+                    "Choose a secret question",
+                ));
             }
             let answer = normalise_secret_answer(&secret_answer);
             if answer.chars().count() < 2 {
-                return Err(AppError::field("secret_answer", "Enter the answer to your secret question"));
+                return Err(AppError::field(
+                    "secret_answer",
+                    "Enter the answer to your secret question",
+                ));
             }
             let hash = hash_secret_off_thread(&state, &answer).await?;
             let mut tx = state.db.begin().await?;
-            sqlx::query("UPDATE users SET secret_question = $1, secret_answer_hash = $2, updated_at = $3 WHERE id = $4")
-                .bind(&secret_question)
-                .bind(&hash.0)
-                .bind(unix_now())
-                .bind(account.id)
-                .execute(&mut *tx)
+            store::update_secret(&mut tx, account.id, &secret_question, &hash.0, unix_now())
                 .await?;
-            accounts::Audit::of(Some(account.id), "secret_changed", &ip).write(&mut tx).await?;
+            accounts::Audit::of(Some(account.id), "secret_changed", &ip)
+                .write(&mut tx)
+                .await?;
             tx.commit().await?;
             leptos_axum::redirect("/account?changed=secret");
             Ok(())

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::{error::AppError, role::Role};
 
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
 
 /// Accounts listed per page.
 pub const PAGE_SIZE: i64 = 25;
@@ -87,7 +89,7 @@ pub const CREATABLE_ROLES: [Role; 3] = [Role::Professional, Role::SenOfficer, Ro
 #[cfg(feature = "ssr")]
 mod server {
     use crate::{
-        admin::{AccountRow, AccountStatus},
+        admin::{store::UserRow, AccountRow, AccountStatus},
         auth::{
             api::server::require_role,
             ssr::accounts::{self, Account},
@@ -102,36 +104,22 @@ mod server {
         Ok(require_role(state, &[Role::Admin]).await?.0)
     }
 
-    pub type Row = (
-        i64,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<i64>,
-    );
-
-    pub const ROW_COLUMNS: &str =
-        "id, full_name, email, role, email_confirmed_at, two_step_method, deactivated_at";
-
-    pub fn account_row(row: Row) -> Result<AccountRow, AppError> {
-        let (id, name, email, role, confirmed, two_step, deactivated) = row;
-        let status = if deactivated.is_some() {
+    pub fn account_row(row: UserRow) -> Result<AccountRow, AppError> {
+        let status = if row.deactivated_at.is_some() {
             AccountStatus::Deactivated
-        } else if confirmed.is_none() {
+        } else if row.email_confirmed_at.is_none() {
             AccountStatus::Unconfirmed
-        } else if two_step.is_none() {
+        } else if row.two_step_method.is_none() {
             AccountStatus::TwoStepNeeded
         } else {
             AccountStatus::Active
         };
         Ok(AccountRow {
-            id,
-            name,
-            email,
-            role: Role::parse(&role)
-                .ok_or_else(|| crate::error::internal(format!("unknown role {role:?}")))?,
+            id: row.id,
+            name: row.full_name,
+            email: row.email,
+            role: Role::parse(&row.role)
+                .ok_or_else(|| crate::error::internal(format!("unknown role {:?}", row.role)))?,
             status,
         })
     }
@@ -153,25 +141,6 @@ mod server {
         }
         Ok(account)
     }
-
-    /// `LIKE` pattern for a search term, with its wildcards taken literally.
-    pub fn like_pattern(term: &str) -> String {
-        let escaped = term
-            .trim()
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        format!("%{escaped}%")
-    }
-}
-
-#[cfg(all(test, feature = "ssr"))]
-mod tests {
-    #[test]
-    fn search_terms_match_literally() {
-        assert_eq!(super::server::like_pattern(" Ann_50% "), "%ann\\_50\\%%");
-    }
 }
 
 /// Accounts whose name or email contains `query`, a page at a time, newest first.
@@ -182,24 +151,16 @@ pub async fn list_accounts(query: String, page: i64) -> Result<AccountList, AppE
             use crate::platform::AppState;
             let state = AppState::current()?;
             server::require_admin(&state).await?;
-            let pattern = server::like_pattern(&query);
-            let (total,): (i64,) = sqlx::query_as(
-                "SELECT COUNT(*) FROM users WHERE lower(email) LIKE $1 ESCAPE '\\' OR lower(full_name) LIKE $1 ESCAPE '\\'",
-            )
-            .bind(&pattern)
-            .fetch_one(state.db.pool())
-            .await?;
+            let pattern = store::like_pattern(&query);
+            let total = store::count_accounts_matching(state.db.pool(), &pattern).await?;
             let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
             let page = page.clamp(1, pages);
-            let rows: Vec<server::Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {} FROM users WHERE lower(email) LIKE $1 ESCAPE '\\' OR lower(full_name) LIKE $1 ESCAPE '\\' \
-                 ORDER BY id DESC LIMIT $2 OFFSET $3",
-                server::ROW_COLUMNS
-            )))
-            .bind(&pattern)
-            .bind(PAGE_SIZE)
-            .bind((page - 1) * PAGE_SIZE)
-            .fetch_all(state.db.pool())
+            let rows = store::list_accounts_matching(
+                state.db.pool(),
+                &pattern,
+                PAGE_SIZE,
+                (page - 1) * PAGE_SIZE,
+            )
             .await?;
             Ok(AccountList {
                 rows: rows
@@ -223,49 +184,22 @@ pub async fn account_detail(user_id: i64) -> Result<AccountRecord, AppError> {
             use crate::platform::AppState;
             let state = AppState::current()?;
             let admin = server::require_admin(&state).await?;
-            type DetailRow = (
-                i64,
-                String,
-                String,
-                String,
-                Option<i64>,
-                Option<String>,
-                Option<i64>,
-                i64,
-            );
-            let row: Option<DetailRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT {}, created_at FROM users WHERE id = $1",
-                server::ROW_COLUMNS
-            )))
-            .bind(user_id)
-            .fetch_optional(state.db.pool())
-            .await?;
-            let Some((id, name, email, role, confirmed, two_step, deactivated, created_at)) = row
-            else {
-                return Err(AppError::NotFound);
-            };
-            let row = (id, name, email, role, confirmed, two_step, deactivated);
-            type HistoryRow = (i64, String, Option<String>, Option<String>, Option<String>);
-            let history: Vec<HistoryRow> = sqlx::query_as(
-                "SELECT a.at, a.action, actor.full_name, a.ip, a.detail FROM audit_log a \
-                     LEFT JOIN users actor ON actor.id = a.actor_id \
-                     WHERE a.user_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT 20",
-            )
-            .bind(user_id)
-            .fetch_all(state.db.pool())
-            .await?;
+            let row = store::find_user_detail(state.db.pool(), user_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let history = store::list_account_history(state.db.pool(), user_id).await?;
             Ok(AccountRecord {
-                account: server::account_row(row)?,
-                created_at,
+                account: server::account_row(row.user)?,
+                created_at: row.created_at,
                 is_self: admin.id == user_id,
                 history: history
                     .into_iter()
-                    .map(|(at, action, by, ip, detail)| HistoryEntry {
-                        at,
-                        what: crate::auth::describe_action(&action).to_owned(),
-                        by,
-                        ip: ip.unwrap_or_default(),
-                        detail: detail.unwrap_or_default(),
+                    .map(|h| HistoryEntry {
+                        at: h.at,
+                        what: crate::auth::describe_action(&h.action).to_owned(),
+                        by: h.actor_name,
+                        ip: h.ip.unwrap_or_default(),
+                        detail: h.detail.unwrap_or_default(),
                     })
                     .collect(),
             })
@@ -325,12 +259,7 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
                 let detail = format!("{} → {}", account.role.label(), role.label());
                 let ip = client_ip().await;
                 let mut tx = state.db.begin().await?;
-                sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
-                    .bind(role.as_str())
-                    .bind(unix_now())
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                store::update_role(&mut tx, user_id, role.as_str(), unix_now()).await?;
                 Audit::of(Some(user_id), "role_changed", &ip)
                     .by(admin.id)
                     .detail(&detail)
@@ -365,23 +294,13 @@ pub async fn set_account_active(user_id: i64, active: bool) -> Result<(), AppErr
             let now = unix_now();
             let mut tx = state.db.begin().await?;
             if active && !account.active {
-                sqlx::query(
-                    "UPDATE users SET deactivated_at = NULL, updated_at = $1 WHERE id = $2",
-                )
-                .bind(now)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+                store::reactivate_user(&mut tx, user_id, now).await?;
                 Audit::of(Some(user_id), "account_reactivated", &ip)
                     .by(admin.id)
                     .write(&mut tx)
                     .await?;
             } else if !active && account.active {
-                sqlx::query("UPDATE users SET deactivated_at = $1, updated_at = $1 WHERE id = $2")
-                    .bind(now)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
+                store::deactivate_user(&mut tx, user_id, now).await?;
                 end_sessions(&mut tx, user_id, None).await?;
                 Audit::of(Some(user_id), "account_deactivated", &ip)
                     .by(admin.id)
@@ -415,11 +334,7 @@ pub async fn reset_two_step(user_id: i64) -> Result<(), AppError> {
             let account = server::target(&state, &admin, user_id, false).await?;
             let ip = client_ip().await;
             let mut tx = state.db.begin().await?;
-            sqlx::query("UPDATE users SET two_step_method = NULL, updated_at = $1 WHERE id = $2")
-                .bind(unix_now())
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            store::clear_two_step(&mut tx, user_id, unix_now()).await?;
             end_sessions(&mut tx, user_id, None).await?;
             Audit::of(Some(user_id), "two_step_reset", &ip)
                 .by(admin.id)

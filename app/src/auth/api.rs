@@ -25,7 +25,10 @@ pub(crate) mod server {
     use crate::{
         auth::{
             session_store::USER_ID_KEY,
-            ssr::accounts::{self, Account},
+            ssr::{
+                accounts::{self, Account},
+                codes,
+            },
         },
         error::{internal, AppError},
         platform::{db::unix_now, AppState, Email},
@@ -165,22 +168,10 @@ pub(crate) mod server {
         let now = unix_now();
         let attempt_hash = accounts::sha256_hex(attempt);
         let mut tx = state.db.begin().await?;
-        sqlx::query("UPDATE sign_in_codes SET replaced_at = $1 WHERE attempt = $2 AND used_at IS NULL AND replaced_at IS NULL")
-            .bind(now)
-            .bind(&attempt_hash)
-            .execute(&mut *tx)
-            .await?;
-        let code = accounts::new_code();
-        sqlx::query(
-            "INSERT INTO sign_in_codes (user_id, attempt, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(account.id)
-        .bind(&attempt_hash)
-        .bind(accounts::code_hash(state, attempt, &code))
-        .bind(now)
-        .bind(now + accounts::CODE_LIFETIME_SECS)
-        .execute(&mut *tx)
-        .await?;
+        codes::replace_codes(&mut tx, &attempt_hash, now).await?;
+        let code = codes::new_code();
+        let code_hash = codes::code_hash(state, attempt, &code);
+        codes::insert_code(&mut tx, account.id, &attempt_hash, &code_hash, now).await?;
         accounts::Audit::of(Some(account.id), "code_sent", ip)
             .write(&mut tx)
             .await?;
@@ -304,72 +295,98 @@ pub async fn sign_in(
 /// What happened to a code: only `Ok(())` signs in.
 #[server(prefix = "/api", endpoint = "auth/verify-code")]
 pub async fn verify_code(code: String) -> Result<(), AppError> {
-    crate::error::with_status(async move {
-        use crate::{
-            auth::{return_path::ReturnPath, session_store::USER_ID_KEY, ssr::accounts},
-            error::internal,
-            platform::{db::unix_now, AppState},
-        };
-        let state = AppState::current()?;
-        let ip = server::client_ip().await;
-        let session = server::session().await?;
-        let (pending, account) = server::pending_sign_in(&state, &session).await?;
-        let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-        if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-            return Err(AppError::invalid("Enter the 6-digit code from the email."));
+    crate::error::with_status(
+        async move {
+            use crate::{
+                auth::{
+                    return_path::ReturnPath,
+                    session_store::USER_ID_KEY,
+                    ssr::{accounts, codes},
+                },
+                error::internal,
+                platform::{db::unix_now, AppState},
+            };
+            let state = AppState::current()?;
+            let ip = server::client_ip().await;
+            let session = server::session().await?;
+            let (pending, account) = server::pending_sign_in(&state, &session).await?;
+            let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+            if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+                return Err(AppError::invalid("Enter the 6-digit code from the email."));
+            }
+            let attempt = accounts::begin_attempt(&state, &account.email, &ip).await?;
+            let attempt_hash = accounts::sha256_hex(&pending.attempt);
+            // Each try is claimed before the code is compared, so parallel tries cannot compare
+            // more than the allowed number between them.
+            let Some(claimed) =
+                codes::claim_code_try(state.db.pool(), &attempt_hash, unix_now()).await?
+            else {
+                attempt.withdrawn(&state).await?;
+                return Err(code_not_claimed(&state, &attempt_hash).await?);
+            };
+            if !codes::same_digest(
+                &codes::code_hash(&state, &pending.attempt, &code),
+                &claimed.code_hash,
+            ) {
+                attempt
+                    .failed(
+                        &state,
+                        accounts::Audit::of(Some(account.id), "code_failed", &ip),
+                    )
+                    .await?;
+                let left = codes::CODE_MAX_WRONG_TRIES - claimed.wrong_tries;
+                return Err(AppError::invalid(if left > 0 {
+                    format!(
+                        "The code is not right. Check the email and try again ({left} tries left)."
+                    )
+                } else {
+                    "The code is not right, and it cannot be tried again. Select ‘Send a new code’."
+                        .to_owned()
+                }));
+            }
+            let mut tx = state.db.begin().await?;
+            if !codes::mark_code_used(&mut tx, claimed.id, unix_now()).await? {
+                return Err(AppError::invalid(
+                    "This code has already been used. Sign in again.",
+                ));
+            }
+            attempt.succeeded(&mut tx).await?;
+            accounts::Audit::of(Some(account.id), "sign_in", &ip)
+                .write(&mut tx)
+                .await?;
+            tx.commit().await?;
+            // A new session id at sign-in, so an id planted before cannot ride along.
+            session.cycle_id().await.map_err(internal)?;
+            session
+                .remove_value(server::PENDING_KEY)
+                .await
+                .map_err(internal)?;
+            session
+                .insert(USER_ID_KEY, account.id)
+                .await
+                .map_err(internal)?;
+            session
+                .insert(server::SIGNED_IN_AT_KEY, unix_now())
+                .await
+                .map_err(internal)?;
+            session
+                .insert(accounts::SESSION_EPOCH_KEY, account.session_epoch)
+                .await
+                .map_err(internal)?;
+            // Checked again here: a session may hold a path stored before the rules tightened.
+            let return_to = pending
+                .return_to
+                .as_deref()
+                .and_then(|p| ReturnPath::parse(p).ok());
+            leptos_axum::redirect(
+                return_to
+                    .as_ref()
+                    .map_or(account.role.home_path(), ReturnPath::as_str),
+            );
+            Ok(())
         }
-        let attempt = accounts::begin_attempt(&state, &account.email, &ip).await?;
-        let attempt_hash = accounts::sha256_hex(&pending.attempt);
-        // Each try is claimed before the code is compared, in one statement, so parallel tries
-        // cannot compare more than the allowed number between them.
-        let claimed: Option<(i64, String, i64, i64)> = sqlx::query_as(
-            "UPDATE sign_in_codes SET wrong_tries = wrong_tries + 1 \
-             WHERE id = (SELECT id FROM sign_in_codes WHERE attempt = $1 AND replaced_at IS NULL ORDER BY id DESC LIMIT 1) \
-             AND used_at IS NULL AND wrong_tries < $2 AND expires_at >= $3 \
-             RETURNING id, code_hash, expires_at, wrong_tries",
-        )
-        .bind(&attempt_hash)
-        .bind(accounts::CODE_MAX_WRONG_TRIES)
-        .bind(unix_now())
-        .fetch_optional(state.db.pool())
-        .await?;
-        let Some((code_id, stored_hash, _, tries)) = claimed else {
-            attempt.withdrawn(&state).await?;
-            return Err(code_not_claimed(&state, &attempt_hash).await?);
-        };
-        if !accounts::same_digest(&accounts::code_hash(&state, &pending.attempt, &code), &stored_hash) {
-            attempt.failed(&state, accounts::Audit::of(Some(account.id), "code_failed", &ip)).await?;
-            let left = accounts::CODE_MAX_WRONG_TRIES - tries;
-            return Err(AppError::invalid(if left > 0 {
-                format!("The code is not right. Check the email and try again ({left} tries left).")
-            } else {
-                "The code is not right, and it cannot be tried again. Select ‘Send a new code’.".to_owned()
-            }));
-        }
-        let mut tx = state.db.begin().await?;
-        let used = sqlx::query("UPDATE sign_in_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
-            .bind(unix_now())
-            .bind(code_id)
-            .execute(&mut *tx)
-            .await?;
-        if used.rows_affected() != 1 {
-            return Err(AppError::invalid("This code has already been used. Sign in again."));
-        }
-        attempt.succeeded(&mut tx).await?;
-        accounts::Audit::of(Some(account.id), "sign_in", &ip).write(&mut tx).await?;
-        tx.commit().await?;
-        // A new session id at sign-in, so an id planted before cannot ride along.
-        session.cycle_id().await.map_err(internal)?;
-        session.remove_value(server::PENDING_KEY).await.map_err(internal)?;
-        session.insert(USER_ID_KEY, account.id).await.map_err(internal)?;
-        session.insert(server::SIGNED_IN_AT_KEY, unix_now()).await.map_err(internal)?;
-        session.insert(accounts::SESSION_EPOCH_KEY, account.session_epoch).await.map_err(internal)?;
-        // Checked again here: a session may hold a path stored before the rules tightened.
-        let return_to = pending.return_to.as_deref().and_then(|p| ReturnPath::parse(p).ok());
-        leptos_axum::redirect(return_to.as_ref().map_or(account.role.home_path(), ReturnPath::as_str));
-        Ok(())
-    }
-    .await)
+        .await,
+    )
 }
 
 /// Why the newest code of an attempt could not be tried: used or replaced, expired, or out of
@@ -379,20 +396,14 @@ async fn code_not_claimed(
     state: &crate::platform::AppState,
     attempt_hash: &str,
 ) -> Result<AppError, AppError> {
-    use crate::{auth::ssr::accounts, platform::db::unix_now};
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT expires_at, wrong_tries FROM sign_in_codes \
-         WHERE attempt = $1 AND used_at IS NULL AND replaced_at IS NULL ORDER BY id DESC LIMIT 1",
-    )
-    .bind(attempt_hash)
-    .fetch_optional(state.db.pool())
-    .await?;
+    use crate::{auth::ssr::codes, platform::db::unix_now};
+    let row = codes::find_newest_code(state.db.pool(), attempt_hash).await?;
     Ok(AppError::invalid(match row {
         None => "This code has already been used or replaced. Select ‘Send a new code’.",
-        Some((_, tries)) if tries >= accounts::CODE_MAX_WRONG_TRIES => {
+        Some(code) if code.wrong_tries >= codes::CODE_MAX_WRONG_TRIES => {
             "This code has been entered wrongly too many times. Select ‘Send a new code’."
         }
-        Some((expires_at, _)) if unix_now() > expires_at => {
+        Some(code) if unix_now() > code.expires_at => {
             "This code has expired. Select ‘Send a new code’."
         }
         Some(_) => "This code has already been used or replaced. Select ‘Send a new code’.",
@@ -405,19 +416,16 @@ pub async fn resend_code() -> Result<(), AppError> {
     crate::error::with_status(
         async move {
             use crate::{
-                auth::ssr::accounts,
+                auth::ssr::{accounts, codes},
                 platform::{db::unix_now, AppState},
             };
             let state = AppState::current()?;
             let ip = server::client_ip().await;
             let session = server::session().await?;
             let (pending, account) = server::pending_sign_in(&state, &session).await?;
-            let (last,): (Option<i64>,) =
-                sqlx::query_as("SELECT MAX(created_at) FROM sign_in_codes WHERE attempt = $1")
-                    .bind(accounts::sha256_hex(&pending.attempt))
-                    .fetch_one(state.db.pool())
-                    .await?;
-            let wait = last.unwrap_or(0) + accounts::RESEND_COOLDOWN_SECS - unix_now();
+            let last = codes::find_last_sent_at(state.db.pool(), &accounts::sha256_hex(&pending.attempt))
+                .await?;
+            let wait = last.unwrap_or(0) + codes::RESEND_COOLDOWN_SECS - unix_now();
             if wait > 0 {
                 return Err(AppError::invalid(format!(
                     "We have just sent a code. Wait {wait} seconds before asking for another."

@@ -24,6 +24,13 @@ impl DbSessionStore {
     }
 }
 
+/// A stored session: its data as JSON, and when it ends.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    data: String,
+    expires_at: i64,
+}
+
 fn backend(err: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(err.to_string())
 }
@@ -33,7 +40,7 @@ impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         // Ids are 128-bit random; on the vanishing chance of a clash, draw again.
         loop {
-            let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM sessions WHERE id = $1")
+            let taken: Option<String> = sqlx::query_scalar("SELECT id FROM sessions WHERE id = $1")
                 .bind(record.id.to_string())
                 .fetch_optional(self.db.pool())
                 .await
@@ -66,7 +73,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row: Option<(String, i64)> = sqlx::query_as(
+        let row: Option<SessionRow> = sqlx::query_as(
             "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
         )
         .bind(id.to_string())
@@ -74,12 +81,12 @@ impl SessionStore for DbSessionStore {
         .fetch_optional(self.db.pool())
         .await
         .map_err(backend)?;
-        let Some((data, expires_at)) = row else {
+        let Some(row) = row else {
             return Ok(None);
         };
-        let data =
-            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires_at)
+        let data = serde_json::from_str(&row.data)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expires_at)
             .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record {
             id: *id,

@@ -59,11 +59,12 @@ const SEEDED_KEY: &str = "demo_seeded_at";
 
 /// Seeds the demo accounts unless this database was seeded before. Returns whether it seeded.
 pub async fn seed_once(db: &Db, storage: &crate::platform::Storage) -> anyhow::Result<bool> {
-    let already: Option<(String,)> = sqlx::query_as("SELECT value FROM portal_meta WHERE key = $1")
-        .bind(SEEDED_KEY)
-        .fetch_optional(db.pool())
-        .await
-        .context("checking whether the demo accounts were seeded")?;
+    let already: Option<String> =
+        sqlx::query_scalar("SELECT value FROM portal_meta WHERE key = $1")
+            .bind(SEEDED_KEY)
+            .fetch_optional(db.pool())
+            .await
+            .context("checking whether the demo accounts were seeded")?;
     if already.is_some() {
         return Ok(false);
     }
@@ -158,7 +159,7 @@ async fn seed_children(tx: &mut sqlx::AnyConnection) -> Result<Vec<i64>, crate::
 }
 
 async fn user_id(tx: &mut sqlx::AnyConnection, email: &str) -> Result<i64, crate::error::AppError> {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(email)
         .fetch_one(&mut *tx)
         .await?;

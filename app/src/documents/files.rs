@@ -67,14 +67,21 @@ pub fn clean_name(raw: &str) -> String {
     }
 }
 
-type FileRow = (String, String, String, i64);
+/// An attachment as listed: what the page shows of it.
+#[derive(sqlx::FromRow)]
+struct FileRow {
+    public_id: String,
+    file_name: String,
+    content_type: String,
+    size_bytes: i64,
+}
 
-fn info((id, name, content_type, size): FileRow) -> AttachmentInfo {
+fn info(row: FileRow) -> AttachmentInfo {
     AttachmentInfo {
-        id,
-        name,
-        content_type,
-        size: size.max(0) as u64,
+        id: row.public_id,
+        name: row.file_name,
+        content_type: row.content_type,
+        size: row.size_bytes.max(0) as u64,
     }
 }
 

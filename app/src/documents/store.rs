@@ -95,7 +95,7 @@ pub async fn record_document(
     check_readers(&mut *tx, document).await?;
     let public_id = ids::token(12);
     let now = unix_now();
-    let (id,): (i64,) = sqlx::query_as(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO shared_documents (public_id, child_id, shared_by, kind, title, body, shared_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
@@ -153,15 +153,25 @@ pub const READABLE_BY_USER: &str = "EXISTS (SELECT 1 FROM shared_document_reader
      JOIN child_links l ON l.child_id = d.child_id AND l.user_id = r.user_id \
      WHERE r.document_id = d.id AND r.user_id = $1)";
 
+/// A shared document as listed, with its sharer's name.
+#[derive(sqlx::FromRow)]
+struct ListingRow {
+    public_id: String,
+    title: String,
+    kind: String,
+    shared_by_name: Option<String>,
+    shared_at: i64,
+}
+
 /// The documents on a child's record that `user_id` may see, newest first.
 pub async fn shared_for_child(
     pool: &sqlx::AnyPool,
     child_id: i64,
     user_id: i64,
 ) -> Result<Vec<SharedListing>, AppError> {
-    let rows: Vec<(String, String, String, Option<String>, i64)> =
+    let rows: Vec<ListingRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT d.public_id, d.title, d.kind, u.full_name, d.shared_at FROM shared_documents d \
+            "SELECT d.public_id, d.title, d.kind, u.full_name AS shared_by_name, d.shared_at FROM shared_documents d \
              LEFT JOIN users u ON u.id = d.shared_by \
              WHERE d.child_id = $2 AND {READABLE_BY_USER} ORDER BY d.shared_at DESC, d.id DESC"
         )))
@@ -171,19 +181,29 @@ pub async fn shared_for_child(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, title, kind, by, at)| SharedListing {
-            id,
-            title,
-            kind: DocumentKind::parse(&kind)
+        .map(|row| SharedListing {
+            id: row.public_id,
+            title: row.title,
+            kind: DocumentKind::parse(&row.kind)
                 .map_or("Document", DocumentKind::label)
                 .to_owned(),
-            shared_by: by.unwrap_or_else(|| "The SEN team".into()),
-            shared_at: at,
+            shared_by: row.shared_by_name.unwrap_or_else(|| "The SEN team".into()),
+            shared_at: row.shared_at,
         })
         .collect())
 }
 
-type DocumentRow = (i64, i64, String, String, String, Option<String>, i64);
+/// A shared document with its sharer's name.
+#[derive(sqlx::FromRow)]
+struct DocumentRow {
+    id: i64,
+    child_id: i64,
+    kind: String,
+    title: String,
+    body: String,
+    shared_by_name: Option<String>,
+    shared_at: i64,
+}
 
 pub struct Document {
     pub id: i64,
@@ -202,22 +222,21 @@ pub async fn find_document_for_user(
 ) -> Result<Option<Document>, AppError> {
     let row: Option<DocumentRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT d.id, d.child_id, d.kind, d.title, d.body, u.full_name, d.shared_at FROM shared_documents d \
+            "SELECT d.id, d.child_id, d.kind, d.title, d.body, u.full_name AS shared_by_name, d.shared_at \
+             FROM shared_documents d \
              LEFT JOIN users u ON u.id = d.shared_by WHERE d.public_id = $2 AND {READABLE_BY_USER}"
         )))
         .bind(user_id)
         .bind(public_id)
         .fetch_optional(pool)
         .await?;
-    Ok(row.map(
-        |(id, child_id, kind, title, body, by, shared_at)| Document {
-            id,
-            child_id,
-            kind: DocumentKind::parse(&kind),
-            title,
-            body,
-            shared_by: by.unwrap_or_else(|| "The SEN team".into()),
-            shared_at,
-        },
-    ))
+    Ok(row.map(|row| Document {
+        id: row.id,
+        child_id: row.child_id,
+        kind: DocumentKind::parse(&row.kind),
+        title: row.title,
+        body: row.body,
+        shared_by: row.shared_by_name.unwrap_or_else(|| "The SEN team".into()),
+        shared_at: row.shared_at,
+    }))
 }

@@ -42,38 +42,39 @@ pub struct Message {
     pub read_at: Option<i64>,
 }
 
-type MessageRow = (
-    i64,
-    String,
-    Option<String>,
-    Option<i64>,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    i64,
-    Option<i64>,
-);
+/// A message with its sender's name.
+#[derive(sqlx::FromRow)]
+struct MessageRow {
+    id: i64,
+    public_id: String,
+    sender_name: Option<String>,
+    child_id: Option<i64>,
+    subject: String,
+    body: String,
+    form_id: Option<String>,
+    due_on: Option<String>,
+    sent_at: i64,
+    read_at: Option<i64>,
+}
 
-const MESSAGE_COLUMNS: &str = "m.id, m.public_id, s.full_name, m.child_id, m.subject, m.body, m.form_id, m.due_on, m.sent_at, m.read_at \
-     FROM messages m LEFT JOIN users s ON s.id = m.sender_id";
+const MESSAGE_COLUMNS: &str = "m.id, m.public_id, s.full_name AS sender_name, m.child_id, m.subject, m.body, \
+     m.form_id, m.due_on, m.sent_at, m.read_at FROM messages m LEFT JOIN users s ON s.id = m.sender_id";
 
 fn message_from(row: MessageRow) -> Message {
-    let (id, public_id, sender, child_id, subject, body, form_id, due_on, sent_at, read_at) = row;
-    let action = match (form_id, due_on.as_deref().and_then(Date::from_iso)) {
+    let action = match (row.form_id, row.due_on.as_deref().and_then(Date::from_iso)) {
         (Some(form_id), Some(due_on)) => Some(FormRequest { form_id, due_on }),
         _ => None,
     };
     Message {
-        id,
-        public_id,
-        sender,
-        child_id,
-        subject,
-        body,
+        id: row.id,
+        public_id: row.public_id,
+        sender: row.sender_name,
+        child_id: row.child_id,
+        subject: row.subject,
+        body: row.body,
         action,
-        sent_at,
-        read_at,
+        sent_at: row.sent_at,
+        read_at: row.read_at,
     }
 }
 
@@ -186,7 +187,7 @@ async fn child_first_name(
     conn: &mut sqlx::AnyConnection,
     child_id: i64,
 ) -> Result<String, AppError> {
-    let (name,): (String,) = sqlx::query_as("SELECT first_name FROM children WHERE id = $1")
+    let name: String = sqlx::query_scalar("SELECT first_name FROM children WHERE id = $1")
         .bind(child_id)
         .fetch_one(conn)
         .await?;
@@ -237,11 +238,12 @@ pub fn message_email(
 
 /// How many messages the person has not opened.
 pub async fn unread_count(pool: &sqlx::AnyPool, user_id: i64) -> Result<i64, AppError> {
-    let (count,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM messages WHERE recipient_id = $1 AND read_at IS NULL")
-            .bind(user_id)
-            .fetch_one(pool)
-            .await?;
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM messages WHERE recipient_id = $1 AND read_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_one(pool)
+    .await?;
     Ok(count)
 }
 

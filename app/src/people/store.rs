@@ -11,17 +11,48 @@ pub struct Child {
     pub summary: ChildSummary,
 }
 
-type ChildRow = (i64, String, String, String, String);
+/// A row of `children`.
+#[derive(sqlx::FromRow)]
+struct ChildRow {
+    id: i64,
+    public_id: String,
+    first_name: String,
+    last_name: String,
+    date_of_birth: String,
+}
+
+/// A child with how a person is linked to them and when the link was verified.
+#[derive(sqlx::FromRow)]
+struct LinkRow {
+    #[sqlx(flatten)]
+    child: ChildRow,
+    relationship: String,
+    verified_at: Option<i64>,
+}
+
+/// An invitation to register that links the new account to a child.
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    id: i64,
+    child_id: i64,
+    relationship: String,
+}
+
+/// The email address and role of an account.
+#[derive(sqlx::FromRow)]
+struct EmailAndRole {
+    email: String,
+    role: String,
+}
 
 fn child_from(row: ChildRow) -> Child {
-    let (id, public_id, first_name, last_name, date_of_birth) = row;
     Child {
-        id,
+        id: row.id,
         summary: ChildSummary {
-            id: public_id,
-            first_name,
-            last_name,
-            date_of_birth,
+            id: row.public_id,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            date_of_birth: row.date_of_birth,
         },
     }
 }
@@ -35,7 +66,7 @@ pub async fn insert_child(
     created_by: Option<i64>,
 ) -> Result<Child, AppError> {
     let public_id = ids::token(12);
-    let (id,): (i64,) = sqlx::query_as(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO children (public_id, first_name, last_name, date_of_birth, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
@@ -117,13 +148,14 @@ pub async fn relationship_to<'c>(
     child_id: i64,
     user_id: i64,
 ) -> Result<Option<Relationship>, AppError> {
-    let row: Option<(String,)> =
-        sqlx::query_as("SELECT relationship FROM child_links WHERE child_id = $1 AND user_id = $2")
-            .bind(child_id)
-            .bind(user_id)
-            .fetch_optional(db)
-            .await?;
-    Ok(row.and_then(|(r,)| Relationship::parse(&r)))
+    let row: Option<String> = sqlx::query_scalar(
+        "SELECT relationship FROM child_links WHERE child_id = $1 AND user_id = $2",
+    )
+    .bind(child_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(|r| Relationship::parse(&r)))
 }
 
 /// The children linked to a person with how they are linked, youngest first.
@@ -131,8 +163,6 @@ pub async fn links_of(
     pool: &sqlx::AnyPool,
     user_id: i64,
 ) -> Result<Vec<(Child, Relationship, bool)>, AppError> {
-    // The child's columns, then the link's relationship and when it was verified.
-    type LinkRow = (i64, String, String, String, String, String, Option<i64>);
     let rows: Vec<LinkRow> = sqlx::query_as(
         "SELECT c.id, c.public_id, c.first_name, c.last_name, c.date_of_birth, l.relationship, l.verified_at \
          FROM children c JOIN child_links l ON l.child_id = c.id WHERE l.user_id = $1 \
@@ -143,15 +173,13 @@ pub async fn links_of(
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(
-            |(id, public_id, first, last, born, relationship, verified)| {
-                Some((
-                    child_from((id, public_id, first, last, born)),
-                    Relationship::parse(&relationship)?,
-                    verified.is_some(),
-                ))
-            },
-        )
+        .filter_map(|row| {
+            Some((
+                child_from(row.child),
+                Relationship::parse(&row.relationship)?,
+                row.verified_at.is_some(),
+            ))
+        })
         .collect())
 }
 
@@ -188,18 +216,23 @@ pub async fn claim_invitations(
     conn: &mut sqlx::AnyConnection,
     user_id: i64,
 ) -> Result<(), AppError> {
-    let (email, role): (String, String) =
+    let EmailAndRole { email, role } =
         sqlx::query_as("SELECT email, role FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_one(&mut *conn)
             .await?;
-    let invitations: Vec<(i64, i64, String)> = sqlx::query_as(
+    let invitations: Vec<InvitationRow> = sqlx::query_as(
         "SELECT id, child_id, relationship FROM invitations WHERE email = $1 AND accepted_at IS NULL",
     )
     .bind(email.to_lowercase())
     .fetch_all(&mut *conn)
     .await?;
-    for (id, child_id, relationship) in invitations {
+    for InvitationRow {
+        id,
+        child_id,
+        relationship,
+    } in invitations
+    {
         let Some(relationship) = Relationship::parse(&relationship) else {
             continue;
         };
@@ -228,7 +261,7 @@ pub async fn claim_invitations(
 
 /// The random id in addresses of the child with row `child_id`.
 pub async fn public_id_of_child(pool: &sqlx::AnyPool, child_id: i64) -> Result<String, AppError> {
-    let (id,): (String,) = sqlx::query_as("SELECT public_id FROM children WHERE id = $1")
+    let id: String = sqlx::query_scalar("SELECT public_id FROM children WHERE id = $1")
         .bind(child_id)
         .fetch_one(pool)
         .await?;

@@ -141,12 +141,19 @@ pub async fn clean_up(db: &Db, storage: &Storage, now: i64) -> Result<CleanUp, A
     })
 }
 
+/// An attachment that nothing holds, and where its content is stored.
+#[derive(sqlx::FromRow)]
+struct LooseFile {
+    id: i64,
+    storage_key: String,
+}
+
 /// Removes attachments that nothing holds (their draft was deleted) and stored files that no
 /// attachment names (the row was never written, or was deleted but the file stayed), when
 /// older than `before`.
 async fn remove_loose_files(db: &Db, storage: &Storage, before: i64) -> Result<u64, AppError> {
     let pool = db.pool();
-    let loose: Vec<(i64, String)> = sqlx::query_as(
+    let loose: Vec<LooseFile> = sqlx::query_as(
         "SELECT id, storage_key FROM attachments WHERE draft_id IS NULL AND submission_id IS NULL \
          AND shared_document_id IS NULL AND created_at < $1",
     )
@@ -154,17 +161,17 @@ async fn remove_loose_files(db: &Db, storage: &Storage, before: i64) -> Result<u
     .fetch_all(pool)
     .await?;
     let mut removed = 0;
-    for (id, key) in loose {
+    for file in loose {
         sqlx::query("DELETE FROM attachments WHERE id = $1")
-            .bind(id)
+            .bind(file.id)
             .execute(pool)
             .await?;
-        storage.delete(&key).await?;
+        storage.delete(&file.storage_key).await?;
         removed += 1;
     }
     for key in storage.keys_older_than(before).await? {
-        let (named,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM attachments WHERE storage_key = $1")
+        let named: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM attachments WHERE storage_key = $1")
                 .bind(&key)
                 .fetch_one(pool)
                 .await?;

@@ -128,7 +128,13 @@ pub struct Delivery {
 }
 
 /// A row claimed for sending.
-type Claimed = (i64, String, i64, i64);
+#[derive(sqlx::FromRow)]
+struct Claimed {
+    id: i64,
+    sealed: String,
+    attempts: i64,
+    created_at: i64,
+}
 
 /// Sends every email due at `now`, one claimed row at a time, and returns what happened.
 pub async fn deliver_due(
@@ -139,7 +145,13 @@ pub async fn deliver_due(
     now: i64,
 ) -> Result<Delivery, AppError> {
     let mut done = Delivery::default();
-    while let Some((id, sealed, attempts, created_at)) = claim_next(db, holder, now).await? {
+    while let Some(Claimed {
+        id,
+        sealed,
+        attempts,
+        created_at,
+    }) = claim_next(db, holder, now).await?
+    {
         let result = match outbox.open(&sealed) {
             Ok(email) => mailer.send(email).await.map_err(|e| {
                 let permanent = e
@@ -219,7 +231,7 @@ pub fn retry_wait(attempts: i64) -> i64 {
 
 /// Emails not yet sent and not given up, due now or waiting for a retry.
 pub async fn unsent(db: &Db) -> Result<i64, AppError> {
-    let (count,): (i64,) = sqlx::query_as(
+    let count: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NULL AND given_up_at IS NULL",
     )
     .fetch_one(db.pool())
@@ -233,7 +245,7 @@ pub async fn unsent(db: &Db) -> Result<i64, AppError> {
 pub async fn settled(db: &Db, within: Duration) -> Result<bool, AppError> {
     let until = tokio::time::Instant::now() + within;
     loop {
-        let (due,): (i64,) = sqlx::query_as(
+        let due: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM email_outbox WHERE sent_at IS NULL AND given_up_at IS NULL \
              AND next_attempt_at <= $1",
         )

@@ -6,6 +6,20 @@
 use super::timeline::{Progress, Stage};
 use crate::{error::AppError, ids, platform::db::unix_now, values::Date};
 
+/// A stage of the assessment and the day it happened (ISO).
+#[derive(sqlx::FromRow)]
+struct StageRow {
+    stage: String,
+    happened_on: String,
+}
+
+/// Whether the SEN team decided not to go on, and why.
+#[derive(sqlx::FromRow)]
+struct OutcomeRow {
+    outcome: Option<String>,
+    outcome_reason: Option<String>,
+}
+
 /// Today in the UK: the day due dates and deadlines are counted against.
 pub fn today() -> Date {
     crate::clock::local_date(unix_now())
@@ -60,8 +74,8 @@ pub async fn ensure_case(conn: &mut sqlx::AnyConnection, child_id: i64) -> Resul
 pub async fn refresh_case(conn: &mut sqlx::AnyConnection, child_id: i64) -> Result<(), AppError> {
     ensure_case(conn, child_id).await?;
     let progress = load_progress(conn, child_id).await?;
-    let (advice,): (Option<String>,) =
-        sqlx::query_as("SELECT advice_requested_on FROM cases WHERE child_id = $1")
+    let advice: Option<String> =
+        sqlx::query_scalar("SELECT advice_requested_on FROM cases WHERE child_id = $1")
             .bind(child_id)
             .fetch_one(&mut *conn)
             .await?;
@@ -96,24 +110,24 @@ pub async fn load_progress(
     conn: &mut sqlx::AnyConnection,
     child_id: i64,
 ) -> Result<Progress, AppError> {
-    let rows: Vec<(String, String)> =
+    let rows: Vec<StageRow> =
         sqlx::query_as("SELECT stage, happened_on FROM assessment_stages WHERE child_id = $1")
             .bind(child_id)
             .fetch_all(&mut *conn)
             .await?;
-    let outcome: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT outcome FROM cases WHERE child_id = $1")
+    let outcome: Option<Option<String>> =
+        sqlx::query_scalar("SELECT outcome FROM cases WHERE child_id = $1")
             .bind(child_id)
             .fetch_optional(&mut *conn)
             .await?;
     let mut done: Vec<(Stage, Date)> = rows
         .iter()
-        .filter_map(|(stage, on)| Some((Stage::parse(stage)?, Date::from_iso(on)?)))
+        .filter_map(|row| Some((Stage::parse(&row.stage)?, Date::from_iso(&row.happened_on)?)))
         .collect();
     done.sort();
     Ok(Progress {
         done,
-        stopped: outcome.is_some_and(|(o,)| o.is_some()),
+        stopped: outcome.flatten().is_some(),
     })
 }
 
@@ -122,12 +136,12 @@ pub async fn ended_because(
     pool: &sqlx::AnyPool,
     child_id: i64,
 ) -> Result<Option<String>, AppError> {
-    let row: Option<(Option<String>, Option<String>)> =
+    let row: Option<OutcomeRow> =
         sqlx::query_as("SELECT outcome, outcome_reason FROM cases WHERE child_id = $1")
             .bind(child_id)
             .fetch_optional(pool)
             .await?;
-    Ok(match row {
+    Ok(match row.map(|r| (r.outcome, r.outcome_reason)) {
         Some((Some(outcome), reason)) => Some(format!(
             "{}\n\nThe reason: {}\n\nIf you disagree you can ask for mediation and appeal to the SEND Tribunal. The letter from the SEN team explains how and by when.",
             if outcome == "not_assessing" {

@@ -1,6 +1,7 @@
 //! Accounts on the server: password and secret-answer hashing (here: argon2id at the strength
-//! DESIGN.md section 7 sets), account rows and the sign-in rules (`accounts`), one-time link
-//! tokens (`tokens`) and the staff accounts an admin makes (`staff`).
+//! DESIGN.md section 7 sets), account rows (`accounts`), the audit log (`audit`), limits on
+//! tries and emails (`throttle`), emailed sign-in codes (`codes`), one-time link tokens
+//! (`tokens`) and the staff accounts an admin makes (`staff`).
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
@@ -8,7 +9,10 @@ use argon2::{
 };
 
 pub mod accounts;
+pub mod audit;
+pub mod codes;
 pub mod staff;
+pub mod throttle;
 pub mod tokens;
 
 /// A PHC-format argon2id hash. Deliberately not `Serialize`: it never leaves the server.

@@ -39,7 +39,7 @@ pub async fn create_staff_account(
     let unusable = hash_secret(&ids::token(32))?;
     let now = unix_now();
     let mut tx = state.db.begin().await?;
-    let (id,): (i64,) = sqlx::query_as(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (email, full_name, role, password_hash, email_confirmed_at, two_step_method, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'email', $5, $5) RETURNING id",
     )

@@ -40,7 +40,7 @@ pub async fn consume(
     purpose: &str,
 ) -> Result<Option<i64>, AppError> {
     let now = unix_now();
-    let row: Option<(i64,)> = sqlx::query_as(
+    Ok(sqlx::query_scalar(
         "UPDATE email_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 \
          AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
     )
@@ -48,13 +48,29 @@ pub async fn consume(
     .bind(sha256_hex(token.trim()))
     .bind(purpose)
     .fetch_optional(conn)
+    .await?)
+}
+
+/// Makes every unused token of `user_id` for `purpose` unusable (only the newest link works).
+pub async fn revoke(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+    purpose: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE email_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL",
+    )
+    .bind(unix_now())
+    .bind(user_id)
+    .bind(purpose)
+    .execute(conn)
     .await?;
-    Ok(row.map(|(id,)| id))
+    Ok(())
 }
 
 /// Whether a token would be accepted, without using it (to show the right page).
 pub async fn is_live(state: &AppState, token: &str, purpose: &str) -> Result<bool, AppError> {
-    let row: Option<(i64,)> = sqlx::query_as(
+    let row: Option<i64> = sqlx::query_scalar(
         "SELECT user_id FROM email_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
     )
     .bind(sha256_hex(token.trim()))

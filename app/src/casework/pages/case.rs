@@ -10,7 +10,7 @@ use super::{
     requests::requests_section,
     review::submissions_section,
     scroll_table,
-    sharing::{share_section, shared_documents},
+    sharing::share_section,
     stages::{clock_section, next_text},
     take_flash, version_input, NEW_CASE_KEY,
 };
@@ -39,7 +39,7 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
     let submissions = store::case_submissions(pool, case.child_id).await?;
     let requests = store::form_requests(state, case.child_id).await?;
     let caseworkers = store::caseworkers(pool).await?;
-    let documents = shared_documents(pool, case.child_id).await?;
+    let documents = store::shared_documents(pool, case.child_id).await?;
     crate::auth::ssr::accounts::audit(
         state,
         Audit::of(Some(account.id), "case_viewed", "")
@@ -113,9 +113,9 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
                     {field_error(&flash, "assign", "caseworker")}
                     <select class="govuk-select" id="caseworker" name="caseworker">
                         <option value="">"Nobody"</option>
-                        {caseworkers.iter().map(|(id, name)| {
-                            let selected = case.caseworker.as_ref().is_some_and(|(c, _)| c == id);
-                            view! { <option value=id.to_string() selected=selected>{name.clone()}</option> }
+                        {caseworkers.iter().map(|worker| {
+                            let selected = case.caseworker.as_ref().is_some_and(|(c, _)| *c == worker.id);
+                            view! { <option value=worker.id.to_string() selected=selected>{worker.full_name.clone()}</option> }
                         }).collect_view()}
                     </select>
                 </div>

@@ -85,9 +85,9 @@ pub async fn dashboard(state: &AppState, filter: &CaseFilter) -> Result<ServerPa
                     <select class="govuk-select" id="caseworker" name="caseworker">
                         <option value="" selected=filter.caseworker.is_empty()>"Anyone"</option>
                         <option value="none" selected=filter.caseworker == "none">"Not assigned"</option>
-                        {caseworkers.iter().map(|(id, name)| {
-                            let selected = filter.caseworker == id.to_string();
-                            view! { <option value=id.to_string() selected=selected>{name.clone()}</option> }
+                        {caseworkers.iter().map(|worker| {
+                            let selected = filter.caseworker == worker.id.to_string();
+                            view! { <option value=worker.id.to_string() selected=selected>{worker.full_name.clone()}</option> }
                         }).collect_view()}
                     </select>
                 </div>

@@ -14,7 +14,7 @@ pub(super) fn people_section(
     case: &Case,
     flash: &Flash,
     people: &[store::LinkedPerson],
-    invitations: &[(String, String, i64)],
+    invitations: &[store::PendingInvitation],
 ) -> AnyView {
     let action = |name: &str| format!("/staff/cases/{}/{name}", case.child.id);
     let kept_relationship = flash.kept("link", "relationship").unwrap_or_default();
@@ -71,9 +71,9 @@ pub(super) fn people_section(
         {(!invitations.is_empty()).then(|| view! {
             <p class="govuk-body">"Invited to register, not yet linked:"</p>
             <ul class="govuk-list govuk-list--bullet" id="invitations">
-                {invitations.iter().map(|(email, relationship, at)| {
-                    let label = Relationship::parse(relationship).map(Relationship::label).unwrap_or_default();
-                    view! { <li>{format!("{email} ({label}), invited on {}", clock::date(*at))}</li> }
+                {invitations.iter().map(|invitation| {
+                    let label = Relationship::parse(&invitation.relationship).map(Relationship::label).unwrap_or_default();
+                    view! { <li>{format!("{} ({label}), invited on {}", invitation.email, clock::date(invitation.created_at))}</li> }
                 }).collect_view()}
             </ul>
         })}

@@ -8,25 +8,13 @@ use crate::casework::{
     post::Flash,
     store::{self, Case},
 };
-use crate::{clock, documents::DocumentKind, error::AppError};
-
-pub(super) async fn shared_documents(
-    pool: &sqlx::AnyPool,
-    child_id: i64,
-) -> Result<Vec<(String, String, String, i64)>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT public_id, title, kind, shared_at FROM shared_documents WHERE child_id = $1 ORDER BY shared_at DESC, id DESC",
-    )
-    .bind(child_id)
-    .fetch_all(pool)
-    .await?)
-}
+use crate::{clock, documents::DocumentKind};
 
 pub(super) fn share_section(
     case: &Case,
     flash: &Flash,
     people: &[store::LinkedPerson],
-    documents: &[(String, String, String, i64)],
+    documents: &[store::CaseDocument],
 ) -> AnyView {
     let kept_kind = flash.kept("share", "kind").unwrap_or_default();
     let kept_readers = flash.kept_all("share", "readers").unwrap_or_default();
@@ -37,9 +25,9 @@ pub(super) fn share_section(
         } else {
             view! {
                 <ul class="govuk-list govuk-list--bullet" id="case-documents">
-                    {documents.iter().map(|(_, title, kind, at)| {
-                        let kind = DocumentKind::parse(kind).map(|k| k.label()).unwrap_or_default();
-                        view! { <li>{format!("{title} ({kind}), shared on {}", clock::date(*at))}</li> }
+                    {documents.iter().map(|document| {
+                        let kind = DocumentKind::parse(&document.kind).map(|k| k.label()).unwrap_or_default();
+                        view! { <li>{format!("{} ({kind}), shared on {}", document.title, clock::date(document.shared_at))}</li> }
                     }).collect_view()}
                 </ul>
             }

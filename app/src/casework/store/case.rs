@@ -24,73 +24,62 @@ pub struct Case {
     pub updated_by: Option<String>,
 }
 
-pub(super) type CaseRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    i64,
-    i64,
-    Option<String>,
-);
+/// A case with its child, its caseworker's name and who changed it last.
+#[derive(sqlx::FromRow)]
+struct CaseRow {
+    child_id: i64,
+    public_id: String,
+    first_name: String,
+    last_name: String,
+    date_of_birth: String,
+    reference: String,
+    caseworker_id: Option<i64>,
+    caseworker_name: Option<String>,
+    advice_requested_on: Option<String>,
+    outcome: Option<String>,
+    outcome_reason: Option<String>,
+    version: i64,
+    updated_at: i64,
+    updated_by_name: Option<String>,
+}
 
 /// The child's case by the child's public id (a case is opened for any child the SEN team
 /// looks at, so a child linked by a parent alone can be picked up).
 pub async fn find_case(pool: &sqlx::AnyPool, child: &str) -> Result<Case, AppError> {
-    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM children WHERE public_id = $1")
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM children WHERE public_id = $1")
         .bind(child)
         .fetch_optional(pool)
         .await?;
-    let (child_id,) = found.ok_or(AppError::NotFound)?;
+    let child_id = found.ok_or(AppError::NotFound)?;
     let mut conn = pool.acquire().await?;
     ensure_case(&mut conn, child_id).await?;
     let row: CaseRow = sqlx::query_as(
-        "SELECT c.id, c.public_id, c.first_name, c.last_name, c.date_of_birth, k.reference, k.caseworker_id, \
-         w.full_name, k.advice_requested_on, k.outcome, k.outcome_reason, k.version, k.updated_at, e.full_name \
+        "SELECT c.id AS child_id, c.public_id, c.first_name, c.last_name, c.date_of_birth, k.reference, \
+         k.caseworker_id, w.full_name AS caseworker_name, k.advice_requested_on, k.outcome, k.outcome_reason, \
+         k.version, k.updated_at, e.full_name AS updated_by_name \
          FROM cases k JOIN children c ON c.id = k.child_id LEFT JOIN users w ON w.id = k.caseworker_id \
          LEFT JOIN users e ON e.id = k.updated_by WHERE k.child_id = $1",
     )
     .bind(child_id)
     .fetch_one(&mut *conn)
     .await?;
-    let (
-        id,
-        public_id,
-        first,
-        last,
-        born,
-        reference,
-        worker_id,
-        worker,
-        advice,
-        outcome,
-        reason,
-        version,
-        at,
-        by,
-    ) = row;
     Ok(Case {
-        child_id: id,
+        child_id: row.child_id,
         child: ChildSummary {
-            id: public_id,
-            first_name: first,
-            last_name: last,
-            date_of_birth: born,
+            id: row.public_id,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            date_of_birth: row.date_of_birth,
         },
-        reference,
-        caseworker: worker_id.zip(worker),
-        advice_requested_on: advice.as_deref().and_then(Date::from_iso),
-        outcome: outcome.map(|o| (o, reason.unwrap_or_default())),
-        version,
-        updated_at: at,
-        updated_by: by,
+        reference: row.reference,
+        caseworker: row.caseworker_id.zip(row.caseworker_name),
+        advice_requested_on: row.advice_requested_on.as_deref().and_then(Date::from_iso),
+        outcome: row
+            .outcome
+            .map(|o| (o, row.outcome_reason.unwrap_or_default())),
+        version: row.version,
+        updated_at: row.updated_at,
+        updated_by: row.updated_by_name,
     })
 }
 
@@ -100,7 +89,7 @@ pub async fn timeline(
     child_id: i64,
 ) -> Result<Vec<(i64, String, String, String)>, AppError> {
     let rows: Vec<TimelineRow> = sqlx::query_as(
-        "SELECT a.at, actor.full_name, u.full_name, a.action, a.detail FROM audit_log a \
+        "SELECT a.at, actor.full_name AS actor_name, u.full_name AS user_name, a.action, a.detail FROM audit_log a \
          LEFT JOIN users actor ON actor.id = a.actor_id LEFT JOIN users u ON u.id = a.user_id \
          WHERE a.child_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT 200",
     )
@@ -109,12 +98,14 @@ pub async fn timeline(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(at, actor, user, action, detail)| {
+        .map(|row| {
             (
-                at,
-                actor.or(user).unwrap_or_else(|| "The portal".into()),
-                crate::auth::describe_action(&action).to_owned(),
-                detail,
+                row.at,
+                row.actor_name
+                    .or(row.user_name)
+                    .unwrap_or_else(|| "The portal".into()),
+                crate::auth::describe_action(&row.action).to_owned(),
+                row.detail,
             )
         })
         .collect())
@@ -135,8 +126,23 @@ impl<'a> Change<'a> {
     }
 }
 
-/// An entry of the case's audit timeline: when, who, what, and the detail.
-pub(super) type TimelineRow = (i64, Option<String>, Option<String>, String, String);
+/// An entry of the case's audit timeline: when, who did it (or whose account it was), what,
+/// and the detail.
+#[derive(sqlx::FromRow)]
+struct TimelineRow {
+    at: i64,
+    actor_name: Option<String>,
+    user_name: Option<String>,
+    action: String,
+    detail: String,
+}
+
+/// Who changed a case last, and when.
+#[derive(sqlx::FromRow)]
+struct LastChange {
+    updated_by_name: Option<String>,
+    updated_at: i64,
+}
 
 /// Marks the case as changed by `by`, if it is still at `version`; otherwise says who changed
 /// it since, and changes nothing.
@@ -158,12 +164,14 @@ pub async fn claim_version(
     if done.rows_affected() == 1 {
         return Ok(());
     }
-    let (who, at): (Option<String>, i64) = sqlx::query_as(
-        "SELECT u.full_name, k.updated_at FROM cases k LEFT JOIN users u ON u.id = k.updated_by WHERE k.child_id = $1",
+    let last: LastChange = sqlx::query_as(
+        "SELECT u.full_name AS updated_by_name, k.updated_at FROM cases k \
+         LEFT JOIN users u ON u.id = k.updated_by WHERE k.child_id = $1",
     )
     .bind(child_id)
     .fetch_one(&mut *conn)
     .await?;
+    let (who, at) = (last.updated_by_name, last.updated_at);
     Err(AppError::invalid(format!(
         "{} changed this case at {} on {}, after you opened it. The page now shows that change: check it, then try again. What you typed is still here.",
         who.unwrap_or_else(|| "Someone else".into()),
@@ -181,8 +189,8 @@ pub async fn assign(change: &Change<'_>, caseworker: Option<i64>) -> Result<Stri
             caseworkers(state.db.pool())
                 .await?
                 .into_iter()
-                .find(|(c, _)| *c == id)
-                .map(|(_, n)| n)
+                .find(|c| c.id == id)
+                .map(|c| c.full_name)
                 .ok_or_else(|| {
                     AppError::field("caseworker", "Choose a caseworker from the list")
                 })?,

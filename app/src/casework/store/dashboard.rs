@@ -23,6 +23,30 @@ pub(super) const AWAITING: &str =
     "(SELECT COUNT(*) FROM submissions s WHERE s.child_id = k.child_id \
      AND NOT EXISTS (SELECT 1 FROM submission_reviews r WHERE r.submission_id = s.id))";
 
+/// An open case as the dashboard lists it.
+#[derive(sqlx::FromRow)]
+struct DashboardCaseRow {
+    public_id: String,
+    first_name: String,
+    last_name: String,
+    date_of_birth: String,
+    reference: String,
+    stage: String,
+    requested_on: Option<String>,
+    next_deadline: Option<String>,
+    /// The caseworker's name.
+    caseworker: Option<String>,
+    outstanding: i64,
+    awaiting: i64,
+}
+
+/// Someone a case can be given to.
+#[derive(sqlx::FromRow)]
+pub struct Caseworker {
+    pub id: i64,
+    pub full_name: String,
+}
+
 /// One page of open cases, most urgent first (the earliest next deadline: the most overdue
 /// come first), and how many match in all.
 pub async fn dashboard(
@@ -82,36 +106,24 @@ pub async fn dashboard(
     // Counting needs the children only to search their names and dates of birth.
     let count_from = if q.is_empty() { "FROM cases k" } else { from };
     let count_sql = format!("SELECT COUNT(*) {count_from} WHERE {filter_sql}");
-    let mut count = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(count_sql));
+    let mut count = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql));
     for b in &binds {
         count = match b {
             Bind::Text(t) => count.bind(t.clone()),
             Bind::Int(i) => count.bind(*i),
         };
     }
-    let (total,) = count.fetch_one(pool).await?;
+    let total = count.fetch_one(pool).await?;
     let page = filter.page.max(1);
     let limit = next(Bind::Int(PAGE_SIZE), &mut binds);
     let offset = next(Bind::Int((page - 1) * PAGE_SIZE), &mut binds);
     let sql = format!(
         "SELECT c.public_id, c.first_name, c.last_name, c.date_of_birth, k.reference, k.stage, k.requested_on, \
-         k.next_deadline, u.full_name, {OUTSTANDING}, {AWAITING} {from} LEFT JOIN users u ON u.id = k.caseworker_id \
+         k.next_deadline, u.full_name AS caseworker, {OUTSTANDING} AS outstanding, {AWAITING} AS awaiting \
+         {from} LEFT JOIN users u ON u.id = k.caseworker_id \
          WHERE {filter_sql} ORDER BY k.urgency, k.child_id LIMIT {limit} OFFSET {offset}"
     );
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        i64,
-        i64,
-    );
-    let mut query = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql));
+    let mut query = sqlx::query_as::<_, DashboardCaseRow>(sqlx::AssertSqlSafe(sql));
     for b in binds {
         query = match b {
             Bind::Text(t) => query.bind(t),
@@ -122,37 +134,21 @@ pub async fn dashboard(
         .fetch_all(pool)
         .await?
         .into_iter()
-        .map(
-            |(
-                id,
-                first,
-                last,
-                born,
-                reference,
-                stage,
-                requested,
-                deadline,
-                caseworker,
-                outstanding,
-                awaiting,
-            )| {
-                DashboardRow {
-                    child: ChildSummary {
-                        id,
-                        first_name: first,
-                        last_name: last,
-                        date_of_birth: born,
-                    },
-                    reference,
-                    stage,
-                    requested_on: requested,
-                    next_deadline: deadline,
-                    caseworker,
-                    outstanding,
-                    awaiting,
-                }
+        .map(|row| DashboardRow {
+            child: ChildSummary {
+                id: row.public_id,
+                first_name: row.first_name,
+                last_name: row.last_name,
+                date_of_birth: row.date_of_birth,
             },
-        )
+            reference: row.reference,
+            stage: row.stage,
+            requested_on: row.requested_on,
+            next_deadline: row.next_deadline,
+            caseworker: row.caseworker,
+            outstanding: row.outstanding,
+            awaiting: row.awaiting,
+        })
         .collect();
     Ok((rows, total))
 }
@@ -177,7 +173,7 @@ pub fn search_date(text: &str) -> Option<Date> {
 }
 
 /// The people who can be given a case: active SEN officers and administrators.
-pub async fn caseworkers(pool: &sqlx::AnyPool) -> Result<Vec<(i64, String)>, AppError> {
+pub async fn caseworkers(pool: &sqlx::AnyPool) -> Result<Vec<Caseworker>, AppError> {
     Ok(sqlx::query_as(
         "SELECT id, full_name FROM users WHERE role IN ('sen_officer', 'admin') AND deactivated_at IS NULL \
          ORDER BY full_name, id",

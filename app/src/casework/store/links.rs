@@ -21,12 +21,32 @@ pub struct LinkedPerson {
     pub verified: bool,
 }
 
+/// A link to the child, with the linked person's account.
+#[derive(sqlx::FromRow)]
+struct LinkedPersonRow {
+    user_id: i64,
+    full_name: String,
+    email: String,
+    role: String,
+    relationship: String,
+    verified_at: Option<i64>,
+}
+
+/// An invitation to register not yet taken up.
+#[derive(sqlx::FromRow)]
+pub struct PendingInvitation {
+    pub email: String,
+    pub relationship: String,
+    /// When it was sent.
+    pub created_at: i64,
+}
+
 pub async fn linked_people(
     pool: &sqlx::AnyPool,
     child_id: i64,
 ) -> Result<Vec<LinkedPerson>, AppError> {
-    let rows: Vec<(i64, String, String, String, String, Option<i64>)> = sqlx::query_as(
-        "SELECT u.id, u.full_name, u.email, u.role, l.relationship, l.verified_at FROM child_links l \
+    let rows: Vec<LinkedPersonRow> = sqlx::query_as(
+        "SELECT u.id AS user_id, u.full_name, u.email, u.role, l.relationship, l.verified_at FROM child_links l \
          JOIN users u ON u.id = l.user_id WHERE l.child_id = $1 ORDER BY l.created_at, u.id",
     )
     .bind(child_id)
@@ -34,24 +54,24 @@ pub async fn linked_people(
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(user_id, name, email, role, relationship, verified)| {
+        .filter_map(|row| {
             Some(LinkedPerson {
-                user_id,
-                name,
-                email,
-                role: Role::parse(&role)?,
-                relationship: Relationship::parse(&relationship)?,
-                verified: verified.is_some(),
+                user_id: row.user_id,
+                name: row.full_name,
+                email: row.email,
+                role: Role::parse(&row.role)?,
+                relationship: Relationship::parse(&row.relationship)?,
+                verified: row.verified_at.is_some(),
             })
         })
         .collect())
 }
 
-/// Invitations not yet taken up: (email, relationship, sent at).
+/// Invitations not yet taken up, oldest first.
 pub async fn pending_invitations(
     pool: &sqlx::AnyPool,
     child_id: i64,
-) -> Result<Vec<(String, String, i64)>, AppError> {
+) -> Result<Vec<PendingInvitation>, AppError> {
     Ok(sqlx::query_as(
         "SELECT email, relationship, created_at FROM invitations WHERE child_id = $1 AND accepted_at IS NULL ORDER BY id",
     )

@@ -12,17 +12,26 @@ use crate::{
     values::Date,
 };
 
+/// A form asked for, with whom it was asked of and how many answers have come since.
+#[derive(sqlx::FromRow)]
+struct FormRequestRow {
+    form_id: String,
+    recipient_name: String,
+    due_on: Option<String>,
+    answers: i64,
+}
+
 /// The forms asked for on the case, newest first: (form title, recipient, due, outstanding).
 /// A request stays outstanding until the person sends that form (one not sent back) after it.
 pub async fn form_requests(
     state: &AppState,
     child_id: i64,
 ) -> Result<Vec<(String, String, Date, bool)>, AppError> {
-    let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(
-        "SELECT m.form_id, u.full_name, m.due_on, (SELECT COUNT(*) FROM submissions s \
+    let rows: Vec<FormRequestRow> = sqlx::query_as(sqlx::AssertSqlSafe(
+        "SELECT m.form_id, u.full_name AS recipient_name, m.due_on, (SELECT COUNT(*) FROM submissions s \
            WHERE s.child_id = m.child_id AND s.form_id = m.form_id AND s.submitted_by = m.recipient_id \
            AND s.submitted_at >= m.sent_at AND NOT EXISTS (SELECT 1 FROM submission_reviews r \
-             WHERE r.submission_id = s.id AND r.outcome = 'rejected')) \
+             WHERE r.submission_id = s.id AND r.outcome = 'rejected')) AS answers \
          FROM messages m JOIN users u ON u.id = m.recipient_id \
          WHERE m.child_id = $1 AND m.form_id IS NOT NULL ORDER BY m.sent_at DESC, m.id DESC",
     ))
@@ -31,13 +40,18 @@ pub async fn form_requests(
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(form, to, due, answers)| {
+        .filter_map(|row| {
             let title = state
                 .forms
-                .latest(&form)
+                .latest(&row.form_id)
                 .map(|f| f.title.clone())
-                .unwrap_or(form);
-            Some((title, to, Date::from_iso(&due?)?, answers == 0))
+                .unwrap_or(row.form_id);
+            Some((
+                title,
+                row.recipient_name,
+                Date::from_iso(&row.due_on?)?,
+                row.answers == 0,
+            ))
         })
         .collect())
 }

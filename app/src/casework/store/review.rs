@@ -27,58 +27,48 @@ pub struct CaseSubmission {
     pub review: Option<(String, String, Option<String>, i64)>,
 }
 
-pub(super) type SubmissionRow = (
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-);
+/// A submission with who sent it and its review, if any.
+#[derive(sqlx::FromRow)]
+struct SubmissionRow {
+    id: i64,
+    public_id: String,
+    reference: String,
+    title: String,
+    form_id: String,
+    submitted_by_name: String,
+    submitted_by: i64,
+    submitted_at: i64,
+    outcome: Option<String>,
+    reason: Option<String>,
+    reviewer_name: Option<String>,
+    reviewed_at: Option<i64>,
+}
 
-pub(super) fn case_submission(row: SubmissionRow) -> CaseSubmission {
-    let (
-        id,
-        public_id,
-        reference,
-        title,
-        form_id,
-        by,
-        by_id,
-        at,
-        outcome,
-        reason,
-        reviewer,
-        reviewed_at,
-    ) = row;
+fn case_submission(row: SubmissionRow) -> CaseSubmission {
+    let (reason, reviewer_name, reviewed_at) = (row.reason, row.reviewer_name, row.reviewed_at);
     CaseSubmission {
-        id,
-        public_id,
-        reference,
-        title,
-        form_id,
-        submitted_by: by,
-        submitted_by_id: by_id,
-        submitted_at: at,
-        review: outcome.map(|o| {
+        id: row.id,
+        public_id: row.public_id,
+        reference: row.reference,
+        title: row.title,
+        form_id: row.form_id,
+        submitted_by: row.submitted_by_name,
+        submitted_by_id: row.submitted_by,
+        submitted_at: row.submitted_at,
+        review: row.outcome.map(|o| {
             (
                 o,
                 reason.unwrap_or_default(),
-                reviewer,
+                reviewer_name,
                 reviewed_at.unwrap_or(0),
             )
         }),
     }
 }
 
-pub(super) const CASE_SUBMISSION_SQL: &str = "SELECT s.id, s.public_id, s.reference, s.title, s.form_id, u.full_name, s.submitted_by, \
-     s.submitted_at, r.outcome, r.reason, w.full_name, r.reviewed_at FROM submissions s \
+const CASE_SUBMISSION_SQL: &str = "SELECT s.id, s.public_id, s.reference, s.title, s.form_id, \
+     u.full_name AS submitted_by_name, s.submitted_by, s.submitted_at, r.outcome, r.reason, \
+     w.full_name AS reviewer_name, r.reviewed_at FROM submissions s \
      JOIN users u ON u.id = s.submitted_by LEFT JOIN submission_reviews r ON r.submission_id = s.id \
      LEFT JOIN users w ON w.id = r.reviewed_by";
 
@@ -108,6 +98,17 @@ pub async fn find_case_submission(
     .fetch_optional(pool)
     .await?;
     row.map(case_submission).ok_or(AppError::NotFound)
+}
+
+/// A file of a submission, to copy into the new draft when it is sent back.
+#[derive(sqlx::FromRow)]
+struct SubmittedFile {
+    public_id: String,
+    answer_path: String,
+    file_name: String,
+    content_type: String,
+    size_bytes: i64,
+    storage_key: String,
 }
 
 /// Accepts a submission: recorded, and the sender told.
@@ -243,7 +244,7 @@ pub async fn reject(
     // The files go with the answers: each is copied under a new key first (a copy whose
     // transaction does not commit is removed by the clean-up), then everything is recorded in
     // one transaction.
-    let files: Vec<(String, String, String, String, i64, String)> = sqlx::query_as(
+    let files: Vec<SubmittedFile> = sqlx::query_as(
         "SELECT a.public_id, a.answer_path, a.file_name, a.content_type, a.size_bytes, a.storage_key \
          FROM attachments a WHERE a.submission_id = $1 ORDER BY a.id",
     )
@@ -251,16 +252,16 @@ pub async fn reject(
     .fetch_all(state.db.pool())
     .await?;
     let mut copies = Vec::new();
-    for (old_id, path, name, content_type, size, key) in files {
-        let content = state.storage.get(&key).await?;
+    for file in files {
+        let content = state.storage.get(&file.storage_key).await?;
         let new_key = state.storage.put(content).await?;
         copies.push((
-            old_id,
+            file.public_id,
             ids::token(12),
-            path,
-            name,
-            content_type,
-            size,
+            file.answer_path,
+            file.file_name,
+            file.content_type,
+            file.size_bytes,
             new_key,
         ));
     }
@@ -282,7 +283,7 @@ pub async fn reject(
         &answers,
     )
     .await?;
-    let (draft_row,): (i64,) = sqlx::query_as("SELECT id FROM drafts WHERE public_id = $1")
+    let draft_row: i64 = sqlx::query_scalar("SELECT id FROM drafts WHERE public_id = $1")
         .bind(&draft_id)
         .fetch_one(&mut *tx)
         .await?;

@@ -12,6 +12,28 @@ use crate::{
     platform::outbox::Queued,
 };
 
+/// A document shared on the case, for the case page.
+#[derive(sqlx::FromRow)]
+pub struct CaseDocument {
+    pub public_id: String,
+    pub title: String,
+    pub kind: String,
+    pub shared_at: i64,
+}
+
+/// Every document shared on the child's record, newest first.
+pub async fn shared_documents(
+    pool: &sqlx::AnyPool,
+    child_id: i64,
+) -> Result<Vec<CaseDocument>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT public_id, title, kind, shared_at FROM shared_documents WHERE child_id = $1 ORDER BY shared_at DESC, id DESC",
+    )
+    .bind(child_id)
+    .fetch_all(pool)
+    .await?)
+}
+
 /// Shares a document with the chosen linked people: each gets a portal message and an email.
 pub async fn share(
     change: &Change<'_>,
