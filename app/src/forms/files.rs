@@ -369,33 +369,16 @@ async fn download_inner(
     let account = signed_in(state, session)
         .await?
         .ok_or(AppError::SignInRequired)?;
-    // A draft's files to its owner while they stay linked to the child; a submission's to
-    // those who may read the submission; a shared document's to its readers. The SEN team
-    // reads every submission and shared document.
     let staff = crate::role::Role::STAFF.contains(&account.role);
-    let row: Option<(String, String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT a.file_name, a.content_type, a.storage_key, a.child_id FROM attachments a \
-         LEFT JOIN drafts dr ON dr.id = a.draft_id \
-         LEFT JOIN submissions s ON s.id = a.submission_id \
-         LEFT JOIN shared_documents d ON d.id = a.shared_document_id \
-         WHERE a.public_id = $2 AND ( \
-           (a.draft_id IS NOT NULL AND dr.owner_id = $1 AND EXISTS ( \
-              SELECT 1 FROM child_links l WHERE l.child_id = a.child_id AND l.user_id = $1)) OR \
-           (a.submission_id IS NOT NULL AND {}) OR \
-           (a.shared_document_id IS NOT NULL AND {}){})",
-        super::store::submission_readable_by("$1"),
-        crate::documents::store::READABLE_BY_USER,
-        if staff {
-            " OR a.submission_id IS NOT NULL OR a.shared_document_id IS NOT NULL"
-        } else {
-            ""
-        }
-    )))
-    .bind(account.id)
-    .bind(file_id)
-    .fetch_optional(state.db.pool())
-    .await?;
-    let (name, content_type, key, child_id) = row.ok_or(AppError::NotFound)?;
+    let file = super::store::find_file_for_user(state.db.pool(), account.id, staff, file_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (name, content_type, key, child_id) = (
+        file.file_name,
+        file.content_type,
+        file.storage_key,
+        file.child_id,
+    );
     let content = state.storage.get(&key).await?;
     crate::auth::ssr::accounts::audit(
         state,

@@ -330,3 +330,46 @@ pub async fn drafts_for_child(
     .await?;
     rows.into_iter().map(Draft::try_from).collect()
 }
+
+/// A file someone may download.
+#[derive(sqlx::FromRow)]
+pub struct FileForDownload {
+    pub file_name: String,
+    pub content_type: String,
+    pub storage_key: String,
+    pub child_id: i64,
+}
+
+/// The file, if `user_id` may download it: a draft's files to its owner while they stay
+/// linked to the child; a submission's to those who may read the submission; a shared
+/// document's to its readers. The SEN team (`staff`) reads every submission and shared
+/// document.
+pub async fn find_file_for_user(
+    pool: &sqlx::AnyPool,
+    user_id: i64,
+    staff: bool,
+    public_id: &str,
+) -> Result<Option<FileForDownload>, AppError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT a.file_name, a.content_type, a.storage_key, a.child_id FROM attachments a \
+         LEFT JOIN drafts dr ON dr.id = a.draft_id \
+         LEFT JOIN submissions s ON s.id = a.submission_id \
+         LEFT JOIN shared_documents d ON d.id = a.shared_document_id \
+         WHERE a.public_id = $2 AND ( \
+           (a.draft_id IS NOT NULL AND dr.owner_id = $1 AND EXISTS ( \
+              SELECT 1 FROM child_links l WHERE l.child_id = a.child_id AND l.user_id = $1)) OR \
+           (a.submission_id IS NOT NULL AND {}) OR \
+           (a.shared_document_id IS NOT NULL AND {}){})",
+        submission_readable_by("$1"),
+        crate::documents::store::READABLE_BY_USER,
+        if staff {
+            " OR a.submission_id IS NOT NULL OR a.shared_document_id IS NOT NULL"
+        } else {
+            ""
+        }
+    )))
+    .bind(user_id)
+    .bind(public_id)
+    .fetch_optional(pool)
+    .await?)
+}
