@@ -131,6 +131,24 @@ async fn the_secret_question_can_be_changed_and_is_then_the_one_asked() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let client = app.signed_in(EMAIL, PASSWORD).await;
     let question = "What was the name of your first pet?";
+    // The current password is asked again, and a wrong one changes nothing.
+    let wrong = app
+        .call(
+            &client,
+            "account/change-secret",
+            &[
+                ("current_password", "not it at all"),
+                ("secret_question", question),
+                ("secret_answer", "Biscuit"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = wrong.text().await.unwrap();
+    assert!(
+        body.contains("secret_password") && body.contains("Your current password is not right"),
+        "{body}"
+    );
     let changed = app
         .call(
             &client,

@@ -27,6 +27,34 @@ pub struct AccountEvent {
 #[cfg(feature = "ssr")]
 mod server {
     pub use crate::auth::api::server::require_account;
+    use crate::{
+        auth::ssr::{accounts, accounts::Account, verify_secret_off_thread},
+        error::AppError,
+        platform::AppState,
+    };
+
+    /// The signed-in person's current password, asked again before a change: counted as a
+    /// try (so it cannot be guessed here either) and audited when wrong; `field` is the
+    /// page's box for it; `ip` the client's address.
+    pub async fn check_current_password(
+        state: &AppState,
+        account: &Account,
+        password: &str,
+        field: &str,
+        ip: &str,
+    ) -> Result<(), AppError> {
+        let attempt = accounts::begin_attempt(state, &account.email, ip).await?;
+        if !verify_secret_off_thread(state, password, &account.password_hash).await? {
+            attempt
+                .failed(
+                    state,
+                    accounts::Audit::of(Some(account.id), "password_check_failed", ip),
+                )
+                .await?;
+            return Err(AppError::field(field, "Your current password is not right"));
+        }
+        attempt.withdrawn(state).await
+    }
 }
 
 #[server(prefix = "/api", endpoint = "account/overview")]
@@ -77,30 +105,21 @@ pub async fn change_password(
                 auth::{
                     api::server::client_ip,
                     rules::NewPassword,
-                    ssr::{
-                        accounts, hash_secret_off_thread, is_common_password,
-                        verify_secret_off_thread,
-                    },
+                    ssr::{accounts, hash_secret_off_thread, is_common_password},
                 },
                 platform::AppState,
             };
             let state = AppState::current()?;
             let (account, session) = server::require_account(&state).await?;
             let ip = client_ip().await;
-            let attempt = accounts::begin_attempt(&state, &account.email, &ip).await?;
-            if !verify_secret_off_thread(&state, &current_password, &account.password_hash).await? {
-                attempt
-                    .failed(
-                        &state,
-                        accounts::Audit::of(Some(account.id), "password_check_failed", &ip),
-                    )
-                    .await?;
-                return Err(AppError::field(
-                    "current_password",
-                    "Your current password is not right",
-                ));
-            }
-            attempt.withdrawn(&state).await?;
+            server::check_current_password(
+                &state,
+                &account,
+                &current_password,
+                "current_password",
+                &ip,
+            )
+            .await?;
             let new = NewPassword::parse(&new_password)
                 .map_err(|m| AppError::field("new_password", m))?;
             if is_common_password(new.expose()) {
@@ -141,27 +160,21 @@ pub async fn change_secret(
                     api::server::client_ip,
                     normalise_secret_answer,
                     rules::SECRET_QUESTIONS,
-                    ssr::{accounts, hash_secret_off_thread, verify_secret_off_thread},
+                    ssr::{accounts, hash_secret_off_thread},
                 },
                 platform::{db::unix_now, AppState},
             };
             let state = AppState::current()?;
             let (account, _) = server::require_account(&state).await?;
             let ip = client_ip().await;
-            let attempt = accounts::begin_attempt(&state, &account.email, &ip).await?;
-            if !verify_secret_off_thread(&state, &current_password, &account.password_hash).await? {
-                attempt
-                    .failed(
-                        &state,
-                        accounts::Audit::of(Some(account.id), "password_check_failed", &ip),
-                    )
-                    .await?;
-                return Err(AppError::field(
-                    "secret_password",
-                    "Your current password is not right",
-                ));
-            }
-            attempt.withdrawn(&state).await?;
+            server::check_current_password(
+                &state,
+                &account,
+                &current_password,
+                "secret_password",
+                &ip,
+            )
+            .await?;
             if !SECRET_QUESTIONS.contains(&secret_question.as_str()) {
                 return Err(AppError::field(
                     "secret_question",
