@@ -14,7 +14,7 @@ export CARGO_TARGET_DIR
 BIN := $(CARGO_TARGET_DIR)/server-release/send-portal
 SITE_ROOT := $(CURDIR)/target/site
 
-.PHONY: help run build test lint unit e2e bench tools tools-test clean
+.PHONY: help run build test lint unit e2e bench bench-smoke tools tools-test clean
 
 help:
 	@echo "make run   – build and serve the portal on http://127.0.0.1:3000 (SQLite, demo accounts, dev mailbox)"
@@ -58,11 +58,16 @@ e2e:
 	node scripts/check-budget.js
 	cd end2end && PORTAL_BIN=$(BIN) PORTAL_SITE_ROOT=$(SITE_ROOT) npx playwright test
 
-test: tools-test lint unit e2e
+test: tools-test lint unit e2e bench-smoke
 
-# Not part of `make test`: 200 editors autosaving against the release server (README, Benchmark).
+# Not part of `make test`: the release server under load, beside a bare handler (README, Benchmark).
 bench: build
 	PORTAL_BIN=$(BIN) cargo run --locked --profile server-release -p server --example bench
+
+# In `make test`: every row of the bench, briefly and with a few people, only to show it still
+# runs (built like the tests, whose build it reuses; the figures mean nothing).
+bench-smoke:
+	BENCH_SMOKE=1 PORTAL_BIN=$(BIN) cargo run --locked -p server --features app/ssr --example bench
 
 clean:
 	cargo clean
