@@ -10,6 +10,12 @@ source "$here/versions.env"
 what="${1:-build}"
 export PATH="$HOME/.cargo/bin:$PATH"
 
+# The tools are built without optimisation: their own speed does not matter to us (they spend
+# their time waiting for cargo), and optimising them took three quarters of a first run.
+UNOPTIMISED="env CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_DEBUG=false \
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
+  CARGO_PROFILE_RELEASE_INCREMENTAL=false"
+
 say() { printf '\033[1mbootstrap:\033[0m %s\n' "$*"; }
 
 # 1. The wasm target for the browser half.
@@ -38,10 +44,7 @@ TOML
   tar -xzf "$crate" -C "$work"
   (cd "$work/cargo-leptos-$CARGO_LEPTOS_VERSION" &&
     cargo update --quiet -p cargo-util-schemas --precise "$CARGO_UTIL_SCHEMAS_VERSION" &&
-    # Its release profile (fat LTO, one codegen unit) would double the build time of a tool
-    # whose speed does not matter to us.
-    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-      cargo install --quiet --path . --locked --features no_downloads)
+    $UNOPTIMISED cargo install --quiet --path . --locked --features no_downloads)
   rm -rf "$work"
 fi
 
@@ -49,7 +52,7 @@ fi
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   # --locked fails: a locked dependency of this release is no longer in the index.
-  cargo install --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  $UNOPTIMISED cargo install --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
 # 4. npm tools: wasm-opt (binaryen), sass, govuk-frontend, Playwright and axe, from end2end/package-lock.json.
