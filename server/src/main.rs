@@ -5,6 +5,10 @@ use std::process::ExitCode;
 use server::{build_state, router, serve, shutdown_signal, Background, Settings};
 use tracing_subscriber::{fmt, EnvFilter};
 
+/// mimalloc instead of glibc's allocator (see the workspace's Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let settings = match Settings::from_env() {

@@ -115,7 +115,10 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     });
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            provide_context(app::auth::api::RequestAccount::default());
+        }
     };
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
         .with_name(if settings.cookie_secure {

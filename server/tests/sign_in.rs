@@ -411,3 +411,68 @@ async fn a_return_path_that_browsers_read_as_another_site_leads_to_the_role_home
         app.finish().await;
     }
 }
+
+/// The session's row as stored: (data, expires_at).
+async fn stored_session(app: &TestApp, user: i64) -> (String, i64) {
+    sqlx::query_as("SELECT data, expires_at FROM sessions WHERE user_id = $1")
+        .bind(user)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+}
+
+/// Every signed-in page counts as activity for the inactivity limit, yet the session is stored
+/// again at most once a minute: reading pages (the wizard's, which takes its one-off problems
+/// out of the session, among them) writes nothing in between.
+#[tokio::test]
+async fn pages_keep_the_session_alive_writing_it_at_most_once_a_minute() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let client = app.signed_in(EMAIL, PASSWORD).await;
+        let user = app.user_id(EMAIL).await;
+        let child = app.child_id("Ellie").await;
+        let draft: String = app
+            .call(
+                &client,
+                "forms/start",
+                &[("child", &child), ("form", "e1-parent-request")],
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let pages = ["/home".to_owned(), format!("/drafts/{draft}")];
+        for page in &pages {
+            assert_eq!(app.get_with(&client, page).await, StatusCode::OK, "{page}");
+        }
+        // Marked back in time: a session stored again would have its expiry moved forward.
+        sqlx::query("UPDATE sessions SET expires_at = expires_at - 600 WHERE user_id = $1")
+            .bind(user)
+            .execute(app.state.db.pool())
+            .await
+            .unwrap();
+        let before = stored_session(&app, user).await;
+        for page in pages.iter().chain(&pages) {
+            assert_eq!(app.get_with(&client, page).await, StatusCode::OK, "{page}");
+        }
+        assert_eq!(stored_session(&app, user).await, before, "{backend:?}");
+
+        // A minute later, a page counts as activity again.
+        let (data, expires_at) = before;
+        let mut data: serde_json::Value = serde_json::from_str(&data).unwrap();
+        data["last_active"] = (app::platform::db::unix_now() - 61).into();
+        sqlx::query("UPDATE sessions SET data = $1 WHERE user_id = $2")
+            .bind(data.to_string())
+            .bind(user)
+            .execute(app.state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(app.get_with(&client, "/home").await, StatusCode::OK);
+        let (_, refreshed) = stored_session(&app, user).await;
+        assert!(
+            refreshed >= expires_at + 600,
+            "{refreshed} after {expires_at}"
+        );
+        app.finish().await;
+    }
+}

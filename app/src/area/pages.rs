@@ -140,11 +140,10 @@ fn self_tile(mine: Option<Tile>, name: &str) -> AnyView {
 /// `/send/add-person`: the form, with what a refused post kept.
 pub async fn add_person_form(state: &AppState, who: &str) -> Result<ServerPage, AppError> {
     let (_, session) = require_role(state, &[Role::Citizen]).await?;
-    let (mut answers, errors) = session
-        .remove::<(PersonAnswers, Vec<FieldError>)>(REFUSED_KEY)
-        .await
-        .map_err(crate::error::internal)?
-        .unwrap_or_default();
+    let (mut answers, errors) =
+        crate::auth::api::server::take::<(PersonAnswers, Vec<FieldError>)>(&session, REFUSED_KEY)
+            .await?
+            .unwrap_or_default();
     if answers.who.is_empty() && matches!(who, "self" | "child") {
         answers.who = who.to_owned();
     }

@@ -110,10 +110,21 @@ pub(crate) mod server {
             .get::<i64>(accounts::SESSION_EPOCH_KEY)
             .await
             .map_err(internal)?;
-        match accounts::find_account(state, user_id).await? {
+        // A page and its header both ask: the account is read once a request.
+        let memo = leptos::prelude::use_context::<RequestAccount>();
+        let remembered = memo.as_ref().and_then(|m| m.get(user_id));
+        let found = match remembered {
+            Some(account) => Some(account),
+            None => accounts::find_account(state, user_id).await?,
+        };
+        match found {
             // A session from before "sign out everywhere" is over, even if a request that was
             // under way then has saved it again since.
             Some(account) if account.active && epoch == Some(account.session_epoch) => {
+                if let Some(memo) = &memo {
+                    memo.keep(&account);
+                }
+                touch(session).await?;
                 Ok(Some(account))
             }
             _ => {
@@ -121,6 +132,38 @@ pub(crate) mod server {
                 Ok(None)
             }
         }
+    }
+
+    /// The account a request's session was found signed in as, kept for the rest of that
+    /// request (provided afresh for each request by the server). It is used only for the same
+    /// user id, and every use still checks the session's epoch and that the account is active.
+    #[derive(Clone, Default)]
+    pub struct RequestAccount(std::sync::Arc<std::sync::Mutex<Option<Account>>>);
+
+    impl RequestAccount {
+        fn get(&self, user_id: i64) -> Option<Account> {
+            let kept = self.0.lock().ok()?;
+            kept.as_ref().filter(|a| a.id == user_id).cloned()
+        }
+
+        fn keep(&self, account: &Account) {
+            if let Ok(mut kept) = self.0.lock() {
+                *kept = Some(account.clone());
+            }
+        }
+    }
+
+    /// Takes `key` out of the session: the value, if there was one. Only a session that had
+    /// it is changed (and so stored again).
+    pub async fn take<T: serde::de::DeserializeOwned>(
+        session: &Session,
+        key: &str,
+    ) -> Result<Option<T>, AppError> {
+        let value = session.get::<T>(key).await.map_err(internal)?;
+        if value.is_some() {
+            session.remove_value(key).await.map_err(internal)?;
+        }
+        Ok(value)
     }
 
     /// The signed-in account and its session, or `SignInRequired`.
@@ -132,9 +175,10 @@ pub(crate) mod server {
         }
     }
 
-    /// Counts as activity for the 30-minute inactivity limit: tower-sessions stores a changed
-    /// session again with a fresh expiry. At most once a minute, to spare the database.
-    pub async fn touch(session: &Session) -> Result<(), AppError> {
+    /// Counts as activity for the 30-minute inactivity limit (every signed-in request does,
+    /// through `signed_in`): tower-sessions stores a changed session again with a fresh
+    /// expiry. At most once a minute, to spare the database.
+    async fn touch(session: &Session) -> Result<(), AppError> {
         let last: Option<i64> = session.get("last_active").await.map_err(internal)?;
         let now = unix_now();
         if last.is_none_or(|at| now - at >= 60) {
@@ -196,7 +240,7 @@ pub(crate) mod server {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::{session, signed_in};
+pub use server::{session, signed_in, RequestAccount};
 
 /// Who is signed in, or `None`.
 #[server(prefix = "/api", endpoint = "auth/current-user")]

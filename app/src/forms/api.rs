@@ -72,23 +72,13 @@ pub(crate) mod server {
     use std::sync::Arc;
 
     use crate::{
-        auth::{
-            api::server::require_role,
-            ssr::accounts::{Account, Audit},
-        },
+        auth::ssr::accounts::{Account, Audit},
         error::AppError,
         formdef::{answers::Answers, schema::FormDefinition},
         forms::store,
-        people::{access::FORM_ROLES, store::Child},
+        people::store::Child,
         platform::AppState,
     };
-
-    /// The same as `require_form_user`, for a save: typing in a form counts as activity for the inactivity limit.
-    pub async fn require_active_form_user(state: &AppState) -> Result<Account, AppError> {
-        let (account, session) = require_role(state, &FORM_ROLES).await?;
-        crate::auth::api::server::touch(&session).await?;
-        Ok(account)
-    }
 
     /// The draft, if it is `account`'s; `NotFound` otherwise.
     pub async fn own_draft(
@@ -342,7 +332,7 @@ pub async fn save_step(
                 platform::AppState,
             };
             let state = AppState::current()?;
-            let account = server::require_active_form_user(&state).await?;
+            let account = crate::people::access::require_form_user(&state).await?;
             let applied = steps::apply(
                 &state,
                 &account,

@@ -344,7 +344,6 @@ async fn upload_inner(
         .pop()
         .ok_or_else(|| AppError::invalid("Choose a file to upload"))?;
     let content = upload.content.map_err(AppError::Invalid)?;
-    crate::auth::api::server::touch(session).await?;
     store_file(state, &draft, account.id, &path, &upload.name, content).await
 }
 

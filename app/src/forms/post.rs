@@ -50,11 +50,9 @@ const PROBLEMS_KEY: &str = "step_problems";
 
 /// The problems kept by the last post, removed as they are read.
 pub async fn take_problems(session: &Session) -> Result<Vec<FieldError>, AppError> {
-    session
-        .remove::<Vec<FieldError>>(PROBLEMS_KEY)
+    crate::auth::api::server::take(session, PROBLEMS_KEY)
         .await
         .map(Option::unwrap_or_default)
-        .map_err(crate::error::internal)
 }
 
 /// A step arrives as an ordinary form, or as multipart when it can carry files.
@@ -184,9 +182,6 @@ pub async fn save_step(
     }
     // The page's scripts name the version they saw; a page without them is merged.
     let versioning = if wants_json {
-        if let Err(err) = crate::auth::api::server::touch(&session).await {
-            return err.into_response();
-        }
         Versioning::Strict
     } else {
         Versioning::Merge

@@ -152,6 +152,17 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// The page at `path` as `client`'s browser asks for it (HTML): its status.
+    pub async fn get_with(&self, client: &reqwest::Client, path: &str) -> reqwest::StatusCode {
+        client
+            .get(self.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("GET")
+            .status()
+    }
+
     /// Stops the server the way SIGTERM would, and waits for it to finish.
     pub async fn stop(&mut self) {
         if let Some(tx) = self.shutdown.take() {

@@ -163,11 +163,10 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
 /// `/staff/cases/new`.
 pub async fn new_case(state: &AppState) -> Result<ServerPage, AppError> {
     let (_, session) = require_role(state, &Role::STAFF).await?;
-    let (answers, errors) = session
-        .remove::<(PersonAnswers, Vec<FieldError>)>(NEW_CASE_KEY)
-        .await
-        .map_err(crate::error::internal)?
-        .unwrap_or_default();
+    let (answers, errors) =
+        crate::auth::api::server::take::<(PersonAnswers, Vec<FieldError>)>(&session, NEW_CASE_KEY)
+            .await?
+            .unwrap_or_default();
     let title = if errors.is_empty() {
         "Add a case"
     } else {

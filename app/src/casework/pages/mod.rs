@@ -84,11 +84,11 @@ pub(super) async fn take_flash(
     session: &tower_sessions::Session,
     child: &str,
 ) -> Result<Flash, AppError> {
-    Ok(session
-        .remove::<Flash>(&flash_key(child))
-        .await
-        .map_err(crate::error::internal)?
-        .unwrap_or_default())
+    Ok(
+        crate::auth::api::server::take::<Flash>(session, &flash_key(child))
+            .await?
+            .unwrap_or_default(),
+    )
 }
 
 /// The green banner, or the error summary linking to the problem.
