@@ -66,8 +66,10 @@ bench: build
 
 # In `make test`: every row of the bench, briefly and with a few people, only to show it still
 # runs (built like the tests, whose build it reuses; the figures mean nothing).
+# (Built with the packages `make unit` names, so that the app's build is shared, not redone.)
 bench-smoke:
-	BENCH_SMOKE=1 PORTAL_BIN=$(BIN) cargo run --locked -p server --features app/ssr --example bench
+	cargo build --locked -p app -p server --features app/ssr --example bench
+	BENCH_SMOKE=1 PORTAL_BIN=$(BIN) $(CARGO_TARGET_DIR)/debug/examples/bench
 
 clean:
 	cargo clean
