@@ -65,8 +65,8 @@ bench: build
 	PORTAL_BIN=$(BIN) cargo run --locked --profile server-release -p server --example bench
 
 # In `make test`: every row of the bench, briefly and with a few people, only to show it still
-# runs (built like the tests, whose build it reuses; the figures mean nothing).
-# (Built with the packages `make unit` names, so that the app's build is shared, not redone.)
+# runs (the figures mean nothing). Built with the packages `make unit` names, so the tests'
+# build of the app is reused, not redone.
 bench-smoke:
 	cargo build --locked -p app -p server --features app/ssr --example bench
 	BENCH_SMOKE=1 PORTAL_BIN=$(BIN) $(CARGO_TARGET_DIR)/debug/examples/bench

@@ -4,7 +4,6 @@ mod common;
 
 use std::{
     path::Path,
-    process::Stdio,
     sync::{
         atomic::{AtomicUsize, Ordering},
         Arc, Mutex,
@@ -12,99 +11,25 @@ use std::{
     time::Duration,
 };
 
-use common::{backends, free_port, TestDb};
+use common::{backends, TestDb};
 use serde_json::{json, Value};
 
-const PARENT: &str = "parent@example.org";
 /// E1's first step and a text field on it, where each save writes its own number.
 const STEP: &str = "about-the-child";
 const FIELD: &str = "child.0.first_name";
 const WRITERS: usize = 8;
 const SAVES: usize = 1000;
 
+/// The server as a process of its own, as the bench starts it (one way to start it and sign in).
+#[allow(dead_code)] // the bench's people and memory readings are not needed here
+#[path = "../examples/bench/portal.rs"]
+mod portal;
+
 /// This package's `send-portal`, built for the tests, on `db` with its files in `data`.
-struct Process {
-    child: tokio::process::Child,
-    base: String,
-}
-
-impl Process {
-    async fn start(db: &TestDb, data: &Path) -> Process {
-        let port = free_port();
-        let base = format!("http://127.0.0.1:{port}");
-        let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_send-portal"))
-            .env("PORTAL_PORT", port.to_string())
-            .env("PORTAL_BASE_URL", &base)
-            .env("PORTAL_DATA_DIR", data)
-            .env("PORTAL_DATABASE_URL", &db.url)
-            .env("PORTAL_SEED_DEMO", "true")
-            .env("PORTAL_LOG", "warn")
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start send-portal");
-        let client = reqwest::Client::new();
-        for _ in 0..300 {
-            if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
-                if r.status().is_success() {
-                    return Process { child, base };
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("send-portal did not answer /healthz");
-    }
-
-    async fn call(
-        &self,
-        client: &reqwest::Client,
-        endpoint: &str,
-        form: &[(&str, &str)],
-    ) -> String {
-        client
-            .post(format!("{}/api/{endpoint}", self.base))
-            .header("origin", &self.base)
-            .form(form)
-            .send()
-            .await
-            .expect("call")
-            .text()
-            .await
-            .expect("reply")
-    }
-
-    /// A browser signed in as the demo parent (the code read from the outbox in `data`).
-    async fn signed_in(&self, data: &Path) -> reqwest::Client {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
-        let password = app::demo::DEMO_PASSWORD;
-        self.call(
-            &client,
-            "auth/sign-in",
-            &[("email", PARENT), ("password", password)],
-        )
-        .await;
-        let mut code = None;
-        for _ in 0..200 {
-            let mail = app::mailbox::store::read_outbox(&data.join("outbox"))
-                .await
-                .unwrap_or_default()
-                .into_iter()
-                .find(|m| m.to == PARENT);
-            if let Some(mail) = mail {
-                let at = mail.text.find("code is ").expect("a code") + "code is ".len();
-                code = Some(mail.text[at..at + 6].to_owned());
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-        let code = code.expect("the sign-in email");
-        self.call(&client, "auth/verify-code", &[("code", &code)])
-            .await;
-        client
-    }
+async fn start(db: &TestDb, data: &Path) -> portal::Portal {
+    portal::Portal::start(Path::new(env!("CARGO_BIN_EXE_send-portal")), data, &db.url)
+        .await
+        .expect("send-portal starts")
 }
 
 /// The last save each writer was told was saved: (the number it wrote, the draft's version).
@@ -115,8 +40,11 @@ async fn a_server_killed_mid_load_loses_no_acknowledged_autosave() {
     for backend in backends() {
         let db = TestDb::new(backend).await;
         let data = tempfile::tempdir().unwrap();
-        let mut portal = Process::start(&db, data.path()).await;
-        let client = portal.signed_in(data.path()).await;
+        let mut portal = start(&db, data.path()).await;
+        let client = portal
+            .signed_in(portal::PARENT, app::demo::DEMO_PASSWORD, "10.0.0.1")
+            .await
+            .expect("signed in");
         let pool = {
             sqlx::any::install_default_drivers();
             sqlx::AnyPool::connect(&db.url).await.unwrap()
@@ -134,8 +62,12 @@ async fn a_server_killed_mid_load_loses_no_acknowledged_autosave() {
                     "forms/start",
                     &[("child", &ellie), ("form", "e1-parent-request")],
                 )
-                .await;
-            drafts.push(serde_json::from_str::<String>(&reply).expect(&reply));
+                .await
+                .expect("forms/start")
+                .json::<String>()
+                .await
+                .expect("a draft");
+            drafts.push(reply);
         }
 
         // Writers save as fast as they are answered; the server is killed halfway through.
@@ -193,7 +125,7 @@ async fn a_server_killed_mid_load_loses_no_acknowledged_autosave() {
 
         // Started again on the same database, it answers, and every acknowledged save is there
         // (or the one after it, answered by nobody before the kill).
-        let portal = Process::start(&db, data.path()).await;
+        let portal = start(&db, data.path()).await;
         for (writer, draft) in drafts.iter().enumerate() {
             let (n, version) = acknowledged[writer].expect("every writer saved");
             let (answers, stored): (String, i64) =
