@@ -43,6 +43,10 @@ pub enum AppError {
     /// The request could not reach the server, or its answer could not be read.
     #[error("The portal could not be reached. Check your connection and try again.")]
     Unreachable,
+    /// The database is out of reach or out of space (restarting, say, or its disk full):
+    /// nothing about the request was wrong, nothing was changed, and the person can only wait.
+    #[error("The portal is not working just now, so nothing was changed. Everything saved before is safe: try again in a few minutes.")]
+    Unavailable,
     /// A failure on our side; the reference ties the user's report to the log entry.
     #[error("Sorry, there is a problem with the service. If it keeps happening, contact the SEN team and quote reference {reference}.")]
     Internal { reference: String },
@@ -69,7 +73,7 @@ impl AppError {
             AppError::Invalid(_) | AppError::Field { .. } => 422,
             AppError::TooLarge(_) => 413,
             AppError::TooManyAttempts(_) => 429,
-            AppError::Unreachable => 503,
+            AppError::Unreachable | AppError::Unavailable => 503,
             AppError::Internal { .. } => 500,
         }
     }
@@ -121,13 +125,52 @@ pub fn internal(_cause: impl std::fmt::Debug) -> AppError {
 }
 
 #[cfg(feature = "ssr")]
+pub use ssr::{out_of_service, unavailable};
+
+#[cfg(feature = "ssr")]
 mod ssr {
     use super::{internal, AppError};
 
     impl From<sqlx::Error> for AppError {
         fn from(err: sqlx::Error) -> Self {
-            internal(err)
+            match out_of_service(&err) {
+                Some(why) => unavailable(why, err),
+                None => internal(err),
+            }
         }
+    }
+
+    /// Why the database cannot serve anyone just now, when that is the cause of `err`: it is
+    /// out of reach (the pool found no connection in time, the connection broke, or
+    /// PostgreSQL is shutting down or starting: SQLSTATE classes 08 and 57P) or out of room
+    /// (SQLite's `SQLITE_FULL`; PostgreSQL's class 53, disk full or out of memory).
+    pub fn out_of_service(err: &sqlx::Error) -> Option<&'static str> {
+        match err {
+            sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed => Some("the database is out of reach"),
+            sqlx::Error::Database(db) => {
+                let code = db.code()?;
+                if code == "13" {
+                    Some("the database's disk is full (SQLITE_FULL)")
+                } else if code.starts_with("53") {
+                    Some("the database is out of room (disk or memory)")
+                } else if code.starts_with("08") || code.starts_with("57P") {
+                    Some("the database is out of reach")
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// Logs what the operator must fix and returns what the person is told.
+    pub fn unavailable(why: &str, cause: impl std::fmt::Debug) -> AppError {
+        tracing::error!(cause = ?cause, "{why}: requests that need the database fail until this is put right");
+        AppError::Unavailable
     }
 
     impl From<anyhow::Error> for AppError {
@@ -151,6 +194,7 @@ mod ssr {
             let heading = match self {
                 AppError::NotFound => "Page not found",
                 AppError::TooLarge(_) => "Too much to save at once",
+                AppError::Unavailable => "The portal is not working just now",
                 _ => "Sorry, there is a problem with the service",
             };
             let body = format!(

@@ -292,26 +292,41 @@ impl Background {
 }
 
 /// Answers 200 when the database answers, 503 otherwise; for load balancers and monitors.
+/// Within `HEALTH_TIMEOUT` either way: a database that is down is not waited for as long as
+/// a request would wait for a connection (the pool keeps trying until its own timeout).
 async fn healthz(State(db): State<Db>) -> (StatusCode, Json<Health>) {
-    match db.ping().await {
-        Ok(()) => (
+    let answer = tokio::time::timeout(HEALTH_TIMEOUT, db.ping())
+        .await
+        .map_err(|_elapsed| "no answer within the health check's time");
+    match answer {
+        Ok(Ok(())) => (
             StatusCode::OK,
             Json(Health {
                 status: "ok",
                 database: "ok",
             }),
         ),
-        Err(err) => {
+        Ok(Err(err)) => {
             tracing::error!(error = ?err, "health check: database unreachable");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(Health {
-                    status: "unavailable",
-                    database: "unreachable",
-                }),
-            )
+            unhealthy()
+        }
+        Err(timeout) => {
+            tracing::error!(error = timeout, "health check: database unreachable");
+            unhealthy()
         }
     }
+}
+
+const HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn unhealthy() -> (StatusCode, Json<Health>) {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        Json(Health {
+            status: "unavailable",
+            database: "unreachable",
+        }),
+    )
 }
 
 #[derive(serde::Serialize)]

@@ -24,7 +24,7 @@ pub(crate) mod server {
 
     use crate::{
         auth::{
-            session_store::USER_ID_KEY,
+            session_store::{session_failed, USER_ID_KEY},
             ssr::{
                 accounts::{self, Account},
                 codes,
@@ -59,7 +59,7 @@ pub(crate) mod server {
         let Some(pending) = session
             .get::<PendingSignIn>(PENDING_KEY)
             .await
-            .map_err(internal)?
+            .map_err(session_failed)?
         else {
             return Err(AppError::invalid(
                 "Your sign-in has timed out. Sign in again.",
@@ -94,22 +94,26 @@ pub(crate) mod server {
         state: &AppState,
         session: &Session,
     ) -> Result<Option<Account>, AppError> {
-        let Some(user_id) = session.get::<i64>(USER_ID_KEY).await.map_err(internal)? else {
+        let Some(user_id) = session
+            .get::<i64>(USER_ID_KEY)
+            .await
+            .map_err(session_failed)?
+        else {
             return Ok(None);
         };
         let signed_in_at = session
             .get::<i64>(SIGNED_IN_AT_KEY)
             .await
-            .map_err(internal)?
+            .map_err(session_failed)?
             .unwrap_or(0);
         if unix_now() - signed_in_at > ABSOLUTE_LIMIT_SECS {
-            session.flush().await.map_err(internal)?;
+            session.flush().await.map_err(session_failed)?;
             return Ok(None);
         }
         let epoch = session
             .get::<i64>(accounts::SESSION_EPOCH_KEY)
             .await
-            .map_err(internal)?;
+            .map_err(session_failed)?;
         // A page and its header both ask: the account is read once a request.
         let memo = leptos::prelude::use_context::<RequestAccount>();
         let remembered = memo.as_ref().and_then(|m| m.get(user_id));
@@ -128,7 +132,7 @@ pub(crate) mod server {
                 Ok(Some(account))
             }
             _ => {
-                session.flush().await.map_err(internal)?;
+                session.flush().await.map_err(session_failed)?;
                 Ok(None)
             }
         }
@@ -159,9 +163,9 @@ pub(crate) mod server {
         session: &Session,
         key: &str,
     ) -> Result<Option<T>, AppError> {
-        let value = session.get::<T>(key).await.map_err(internal)?;
+        let value = session.get::<T>(key).await.map_err(session_failed)?;
         if value.is_some() {
-            session.remove_value(key).await.map_err(internal)?;
+            session.remove_value(key).await.map_err(session_failed)?;
         }
         Ok(value)
     }
@@ -179,10 +183,13 @@ pub(crate) mod server {
     /// through `signed_in`): tower-sessions stores a changed session again with a fresh
     /// expiry. At most once a minute, to spare the database.
     async fn touch(session: &Session) -> Result<(), AppError> {
-        let last: Option<i64> = session.get("last_active").await.map_err(internal)?;
+        let last: Option<i64> = session.get("last_active").await.map_err(session_failed)?;
         let now = unix_now();
         if last.is_none_or(|at| now - at >= 60) {
-            session.insert("last_active", now).await.map_err(internal)?;
+            session
+                .insert("last_active", now)
+                .await
+                .map_err(session_failed)?;
         }
         Ok(())
     }
@@ -344,10 +351,9 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
             use crate::{
                 auth::{
                     return_path::ReturnPath,
-                    session_store::USER_ID_KEY,
+                    session_store::{session_failed, USER_ID_KEY},
                     ssr::{accounts, codes},
                 },
-                error::internal,
                 platform::{db::unix_now, AppState},
             };
             let state = AppState::current()?;
@@ -400,23 +406,23 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
                 .await?;
             tx.commit().await?;
             // A new session id at sign-in, so an id planted before cannot ride along.
-            session.cycle_id().await.map_err(internal)?;
+            session.cycle_id().await.map_err(session_failed)?;
             session
                 .remove_value(server::PENDING_KEY)
                 .await
-                .map_err(internal)?;
+                .map_err(session_failed)?;
             session
                 .insert(USER_ID_KEY, account.id)
                 .await
-                .map_err(internal)?;
+                .map_err(session_failed)?;
             session
                 .insert(server::SIGNED_IN_AT_KEY, unix_now())
                 .await
-                .map_err(internal)?;
+                .map_err(session_failed)?;
             session
                 .insert(accounts::SESSION_EPOCH_KEY, account.session_epoch)
                 .await
-                .map_err(internal)?;
+                .map_err(session_failed)?;
             // Checked again here: a session may hold a path stored before the rules tightened.
             let return_to = pending
                 .return_to
@@ -491,7 +497,10 @@ pub async fn resend_code() -> Result<(), AppError> {
 pub async fn sign_out() -> Result<(), AppError> {
     crate::error::with_status(
         async move {
-            use crate::{auth::ssr::accounts, error::internal, platform::AppState};
+            use crate::{
+                auth::{session_store::session_failed, ssr::accounts},
+                platform::AppState,
+            };
             let state = AppState::current()?;
             let ip = server::client_ip().await;
             let session = server::session().await?;
@@ -502,7 +511,7 @@ pub async fn sign_out() -> Result<(), AppError> {
                 )
                 .await?;
             }
-            session.flush().await.map_err(internal)?;
+            session.flush().await.map_err(session_failed)?;
             leptos_axum::redirect("/signed-out");
             Ok(())
         }

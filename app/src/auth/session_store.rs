@@ -7,7 +7,7 @@ use tower_sessions::{
     session_store::{self, SessionStore},
 };
 
-use crate::platform::Db;
+use crate::{error::AppError, platform::Db};
 
 /// The session key holding the signed-in user's id; also copied into its own column so that
 /// "sign out everywhere else" can find a user's sessions.
@@ -31,8 +31,26 @@ struct SessionRow {
     expires_at: i64,
 }
 
-fn backend(err: impl std::fmt::Display) -> session_store::Error {
-    session_store::Error::Backend(err.to_string())
+/// How a store error says the database is out of service (see `session_failed`).
+const OUT_OF_SERVICE: &str = "out of service: ";
+
+fn backend(err: sqlx::Error) -> session_store::Error {
+    match crate::error::out_of_service(&err) {
+        Some(why) => session_store::Error::Backend(format!("{OUT_OF_SERVICE}{why}: {err}")),
+        None => session_store::Error::Backend(err.to_string()),
+    }
+}
+
+/// What a person is told when their session could not be read or stored: "not working just
+/// now" when the database is out of service (tower-sessions keeps only the store's message),
+/// otherwise an internal error with its reference.
+pub fn session_failed(err: tower_sessions::session::Error) -> AppError {
+    if let tower_sessions::session::Error::Store(session_store::Error::Backend(message)) = &err {
+        if let Some(why) = message.strip_prefix(OUT_OF_SERVICE) {
+            return crate::error::unavailable(why, "reading or storing a session");
+        }
+    }
+    crate::error::internal(err)
 }
 
 #[async_trait]

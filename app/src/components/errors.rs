@@ -32,6 +32,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     let site = use_site();
     let heading = match &error {
         AppError::Forbidden => "You do not have access to this page",
+        AppError::Unavailable => "The portal is not working just now",
         _ => "Sorry, there is a problem with the service",
     };
     let reference = match &error {

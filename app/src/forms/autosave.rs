@@ -257,7 +257,11 @@ impl Editor {
         self.busy.set_value(false);
         match result {
             Ok(reply) => self.show(reply),
-            Err(crate::error::AppError::Unreachable | crate::error::AppError::Internal { .. }) => {
+            Err(
+                crate::error::AppError::Unreachable
+                | crate::error::AppError::Unavailable
+                | crate::error::AppError::Internal { .. },
+            ) => {
                 self.dirty.set_value(true);
                 self.keep_backup();
                 self.state.set(SaveState::Retrying);

@@ -18,7 +18,7 @@ pub struct Portal {
     outbox: PathBuf,
 }
 
-async fn free_port() -> anyhow::Result<u16> {
+pub async fn free_port() -> anyhow::Result<u16> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     Ok(listener.local_addr()?.port())
 }
@@ -31,10 +31,20 @@ pub struct Person {
 
 impl Portal {
     pub async fn start(bin: &Path, data: &Path, database_url: &str) -> anyhow::Result<Portal> {
+        Self::start_with(tokio::process::Command::new(bin), data, database_url).await
+    }
+
+    /// The same, run by `command`: the binary, or a program that runs it (in a namespace of
+    /// its own, say).
+    pub async fn start_with(
+        mut command: tokio::process::Command,
+        data: &Path,
+        database_url: &str,
+    ) -> anyhow::Result<Portal> {
         let port = free_port().await?;
         let base = format!("http://127.0.0.1:{port}");
         let log = std::env::var("BENCH_PORTAL_LOG").ok();
-        let child = tokio::process::Command::new(bin)
+        let child = command
             .env("PORTAL_PORT", port.to_string())
             .env("PORTAL_BASE_URL", &base)
             .env("PORTAL_DATA_DIR", data)
@@ -52,7 +62,7 @@ impl Portal {
             })
             .kill_on_drop(true)
             .spawn()
-            .with_context(|| format!("starting {}", bin.display()))?;
+            .with_context(|| format!("starting {:?}", command.as_std().get_program()))?;
         let client = reqwest::Client::new();
         for _ in 0..300 {
             if let Ok(r) = client.get(format!("{base}/healthz")).send().await {
