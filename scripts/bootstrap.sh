@@ -62,9 +62,14 @@ if [ ! -d "$root/end2end/node_modules" ] || [ "$root/end2end/package-lock.json" 
   else (cd "$root/end2end" && npm install --no-audit --no-fund); fi
 fi
 
-# 5. For the tests: Chromium (Debian's; Playwright's own download cannot work here), and
-#    Python for the layers check (scripts/layers.py).
+# 5. For the tests: Chromium (Debian's; Playwright's own download cannot work here), Python
+#    for the layers check (scripts/layers.py), and s3s-fs, an S3 server from crates.io, for
+#    the two-servers test.
 if [ "$what" = "test" ]; then
+  if [ "$(s3s-fs --version 2>/dev/null | awk '{print $2}')" != "$S3S_FS_VERSION" ]; then
+    say "installing s3s-fs $S3S_FS_VERSION (for the two-servers test)"
+    $UNOPTIMISED cargo install --quiet s3s-fs --version "$S3S_FS_VERSION" --features binary --locked
+  fi
   missing=""
   command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
   command -v python3 >/dev/null 2>&1 || missing="$missing python3"

@@ -98,6 +98,7 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
             service_tiles: settings.service_tiles.clone(),
             hashing: tokio::sync::Semaphore::new(app::platform::state::hashing_turns()),
             trusted_proxies: settings.trusted_proxies.clone(),
+            clean_up_every: settings.clean_up_every,
         }),
     })
 }
@@ -280,6 +281,7 @@ impl Background {
                 state.db.clone(),
                 state.storage.clone(),
                 holder_name(),
+                state.runtime.clean_up_every,
             )),
         ])
     }

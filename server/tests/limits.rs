@@ -430,10 +430,15 @@ async fn clean_up_runs_on_one_server_at_a_time() {
             let db = app.state.db.clone();
             let storage = app.state.storage.clone();
             runs.push(tokio::spawn(async move {
-                jobs::clean_up_once(&db, &storage, &format!("server-{server}"))
-                    .await
-                    .unwrap()
-                    .is_some()
+                jobs::clean_up_once(
+                    &db,
+                    &storage,
+                    &format!("server-{server}"),
+                    jobs::CLEAN_UP_EVERY,
+                )
+                .await
+                .unwrap()
+                .is_some()
             }));
         }
         let mut ran = 0;
@@ -442,23 +447,29 @@ async fn clean_up_runs_on_one_server_at_a_time() {
         }
         assert_eq!(ran, 1, "{backend:?}: one of six servers ran it");
         // Not again until the interval has passed, whichever server asks.
-        assert!(
-            jobs::clean_up_once(&app.state.db, &app.state.storage, "server-9")
-                .await
-                .unwrap()
-                .is_none()
-        );
+        assert!(jobs::clean_up_once(
+            &app.state.db,
+            &app.state.storage,
+            "server-9",
+            jobs::CLEAN_UP_EVERY
+        )
+        .await
+        .unwrap()
+        .is_none());
         sqlx::query("UPDATE job_leases SET until = until - $1")
             .bind(i64::try_from(jobs::CLEAN_UP_EVERY.as_secs()).unwrap())
             .execute(app.state.db.pool())
             .await
             .unwrap();
-        assert!(
-            jobs::clean_up_once(&app.state.db, &app.state.storage, "server-9")
-                .await
-                .unwrap()
-                .is_some()
-        );
+        assert!(jobs::clean_up_once(
+            &app.state.db,
+            &app.state.storage,
+            "server-9",
+            jobs::CLEAN_UP_EVERY
+        )
+        .await
+        .unwrap()
+        .is_some());
         app.finish().await;
     }
 }

@@ -57,8 +57,14 @@ pub async fn take_lease(db: &Db, name: &str, holder: &str, now: i64) -> Result<b
 
 /// Ends a lease early and records when the job last ran; the next run is due a whole
 /// interval later, whichever server takes it.
-async fn finish_lease(db: &Db, name: &str, holder: &str, now: i64) -> Result<(), AppError> {
-    let next = now + i64::try_from(CLEAN_UP_EVERY.as_secs()).unwrap_or(600) - 1;
+async fn finish_lease(
+    db: &Db,
+    name: &str,
+    holder: &str,
+    now: i64,
+    every: Duration,
+) -> Result<(), AppError> {
+    let next = now + i64::try_from(every.as_secs()).unwrap_or(600) - 1;
     sqlx::query(
         "UPDATE job_leases SET until = $1, last_run_at = $2 WHERE name = $3 AND holder = $4",
     )
@@ -77,13 +83,14 @@ pub async fn clean_up_once(
     db: &Db,
     storage: &Storage,
     holder: &str,
+    every: Duration,
 ) -> Result<Option<CleanUp>, AppError> {
     let now = unix_now();
     if !take_lease(db, "clean_up", holder, now).await? {
         return Ok(None);
     }
     let done = clean_up(db, storage, now).await?;
-    finish_lease(db, "clean_up", holder, now).await?;
+    finish_lease(db, "clean_up", holder, now, every).await?;
     Ok(Some(done))
 }
 
@@ -183,15 +190,15 @@ async fn remove_loose_files(db: &Db, storage: &Storage, before: i64) -> Result<u
     Ok(removed)
 }
 
-/// Runs the clean-up every `CLEAN_UP_EVERY` for as long as the server runs (spawned at
-/// start-up); a failed run is logged and tried again next time.
-pub async fn run_scheduled(db: Db, storage: Storage, holder: String) {
-    let mut ticks = tokio::time::interval(CLEAN_UP_EVERY);
+/// Runs the clean-up `every` so often (`CLEAN_UP_EVERY` unless configured) for as long as the
+/// server runs (spawned at start-up); a failed run is logged and tried again next time.
+pub async fn run_scheduled(db: Db, storage: Storage, holder: String, every: Duration) {
+    let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        match clean_up_once(&db, &storage, &holder).await {
-            Ok(Some(done)) => tracing::info!(?done, "clean-up ran"),
+        match clean_up_once(&db, &storage, &holder, every).await {
+            Ok(Some(done)) => tracing::info!(%holder, ?done, "clean-up ran"),
             Ok(None) => tracing::debug!("clean-up: another server has it"),
             Err(err) => tracing::error!(error = ?err, "clean-up failed"),
         }

@@ -45,6 +45,8 @@ pub struct Runtime {
     pub hashing: tokio::sync::Semaphore,
     /// Load balancers and proxies whose `X-Forwarded-For` is believed (`PORTAL_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How often the scheduled clean-up runs (`PORTAL_CLEAN_UP_SECS`; 10 minutes).
+    pub clean_up_every: std::time::Duration,
 }
 
 /// How many argon2 hashes run at once: one core is always left for everything else.

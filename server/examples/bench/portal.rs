@@ -43,23 +43,28 @@ impl Portal {
     ) -> anyhow::Result<Portal> {
         let port = free_port().await?;
         let base = format!("http://127.0.0.1:{port}");
-        let log = std::env::var("BENCH_PORTAL_LOG").ok();
+        // A caller that set `PORTAL_LOG` has chosen where the log goes too.
+        let caller_logs = command.as_std().get_envs().any(|(k, _)| k == "PORTAL_LOG");
+        if !caller_logs {
+            // `BENCH_PORTAL_LOG` (say `sqlx::query=debug`, to count a request's queries)
+            // shows the server's log on the bench's output.
+            let log = std::env::var("BENCH_PORTAL_LOG").ok();
+            command
+                .env("PORTAL_LOG", log.as_deref().unwrap_or("warn"))
+                .stdout(if log.is_some() {
+                    Stdio::inherit()
+                } else {
+                    Stdio::null()
+                });
+        }
         let child = command
             .env("PORTAL_PORT", port.to_string())
             .env("PORTAL_BASE_URL", &base)
             .env("PORTAL_DATA_DIR", data)
             .env("PORTAL_DATABASE_URL", database_url)
             .env("PORTAL_SEED_DEMO", "true")
-            // `BENCH_PORTAL_LOG` (say `sqlx::query=debug`, to count a request's queries)
-            // shows the server's log on the bench's output.
-            .env("PORTAL_LOG", log.as_deref().unwrap_or("warn"))
             // The people's addresses come as a load balancer on this machine reports them.
             .env("PORTAL_TRUSTED_PROXIES", "127.0.0.1/32")
-            .stdout(if log.is_some() {
-                Stdio::inherit()
-            } else {
-                Stdio::null()
-            })
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("starting {:?}", command.as_std().get_program()))?;

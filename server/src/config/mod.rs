@@ -35,6 +35,8 @@ pub struct Settings {
     pub service_tiles: Vec<app::platform::state::ServiceTile>,
     /// Proxies whose `X-Forwarded-For` names the client (`PORTAL_TRUSTED_PROXIES`).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How often the scheduled clean-up runs (`PORTAL_CLEAN_UP_SECS`), on one server at a time.
+    pub clean_up_every: std::time::Duration,
     pub log_filter: String,
     pub log_json: bool,
 }
@@ -165,6 +167,19 @@ impl Settings {
             16u32,
             "a whole number of connections",
         );
+        let clean_up_secs: u64 = parse_or(
+            &get,
+            &mut problems,
+            "PORTAL_CLEAN_UP_SECS",
+            600,
+            "a whole number of seconds",
+        );
+        if !(1..=86_400).contains(&clean_up_secs) {
+            problems.push(problem(
+                "PORTAL_CLEAN_UP_SECS",
+                "must be between 1 and 86400 (a day)".into(),
+            ));
+        }
 
         let default_base = format!(
             "http://{}:{port}",
@@ -336,6 +351,7 @@ impl Settings {
             seed_demo,
             service_tiles,
             trusted_proxies,
+            clean_up_every: std::time::Duration::from_secs(clean_up_secs),
             log_filter,
             log_json,
         })

@@ -8,6 +8,7 @@ use server::{build_state, router, serve, Settings};
 use tokio::sync::oneshot;
 
 pub mod drafts;
+pub mod load;
 #[allow(unused_imports)] // each test binary uses its own part of the helpers
 pub use drafts::{example_answers, flatten};
 
