@@ -48,6 +48,9 @@ impl Storage {
     /// the usual `AWS_*` environment variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`,
     /// `AWS_REGION`, `AWS_ENDPOINT` for stores other than Amazon's).
     pub fn s3(bucket: &str, max_upload_bytes: u64) -> anyhow::Result<Storage> {
+        // The S3 client's TLS uses the process's rustls provider: ring. Already installed (by
+        // an earlier call) is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let store = AmazonS3Builder::from_env()
             .with_bucket_name(bucket)
             .build()?;
