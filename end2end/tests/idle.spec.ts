@@ -12,6 +12,8 @@ test('the inactivity warning offers to stay signed in', async ({ page, browser }
   await page.getByLabel('Code').fill(await codeFromMailbox(browser, 'caseworker@example.org'));
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Cases');
+  // The warning's clock starts when its island is live: only then is time moved on.
+  await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 
   const warning = page.getByRole('alertdialog', { name: 'You will be signed out soon' });
   await expect(warning).toBeHidden();
