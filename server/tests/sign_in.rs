@@ -423,7 +423,8 @@ async fn stored_session(app: &TestApp, user: i64) -> (String, i64) {
 
 /// Every signed-in page counts as activity for the inactivity limit, yet the session is stored
 /// again at most once a minute: reading pages (the wizard's, which takes its one-off problems
-/// out of the session, among them) writes nothing in between.
+/// out of the session, among them) writes nothing in between; what is stored is the session's
+/// own data, without the account row read beside it.
 #[tokio::test]
 async fn pages_keep_the_session_alive_writing_it_at_most_once_a_minute() {
     for backend in backends() {
@@ -468,11 +469,18 @@ async fn pages_keep_the_session_alive_writing_it_at_most_once_a_minute() {
             .await
             .unwrap();
         assert_eq!(app.get_with(&client, "/home").await, StatusCode::OK);
-        let (_, refreshed) = stored_session(&app, user).await;
+        let (stored, refreshed) = stored_session(&app, user).await;
         assert!(
             refreshed >= expires_at + 600,
             "{refreshed} after {expires_at}"
         );
+        // The account row read with the session is for the request only, never stored.
+        let stored: serde_json::Value = serde_json::from_str(&stored).unwrap();
+        assert!(
+            stored.get(app::auth::session_store::ACCOUNT_KEY).is_none(),
+            "{stored}"
+        );
+        assert_eq!(stored[app::auth::session_store::USER_ID_KEY], user);
         app.finish().await;
     }
 }

@@ -24,7 +24,7 @@ pub(crate) mod server {
 
     use crate::{
         auth::{
-            session_store::{session_failed, USER_ID_KEY},
+            session_store::{session_failed, ACCOUNT_KEY, USER_ID_KEY},
             ssr::{
                 accounts::{self, Account},
                 codes,
@@ -114,12 +114,20 @@ pub(crate) mod server {
             .get::<i64>(accounts::SESSION_EPOCH_KEY)
             .await
             .map_err(session_failed)?;
-        // A page and its header both ask: the account is read once a request.
+        // A page and its header both ask: the account is read once a request, with the
+        // session when it was signed in before this request began.
         let memo = leptos::prelude::use_context::<RequestAccount>();
         let remembered = memo.as_ref().and_then(|m| m.get(user_id));
         let found = match remembered {
             Some(account) => Some(account),
-            None => accounts::find_account(state, user_id).await?,
+            None => match session
+                .get::<accounts::AccountRow>(ACCOUNT_KEY)
+                .await
+                .map_err(session_failed)?
+            {
+                Some(row) if row.id == user_id => Some(accounts::account_from(row)?),
+                _ => accounts::find_account(state, user_id).await?,
+            },
         };
         match found {
             // A session from before "sign out everywhere" is over, even if a request that was

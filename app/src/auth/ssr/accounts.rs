@@ -37,21 +37,22 @@ pub struct Account {
     pub session_epoch: i64,
 }
 
-/// A row of `users` as stored; `Account` is what the rest of the server uses.
-#[derive(sqlx::FromRow)]
-struct AccountRow {
-    id: i64,
-    email: String,
-    full_name: String,
-    role: String,
-    password_hash: String,
-    email_confirmed_at: Option<i64>,
-    two_step_method: Option<String>,
-    deactivated_at: Option<i64>,
-    session_epoch: i64,
+/// A row of `users` as stored; `Account` is what the rest of the server uses. The session
+/// store reads it beside the session (see `session_store::ACCOUNT_KEY`).
+#[derive(sqlx::FromRow, serde::Serialize, serde::Deserialize)]
+pub(crate) struct AccountRow {
+    pub(crate) id: i64,
+    pub(crate) email: String,
+    pub(crate) full_name: String,
+    pub(crate) role: String,
+    pub(crate) password_hash: String,
+    pub(crate) email_confirmed_at: Option<i64>,
+    pub(crate) two_step_method: Option<String>,
+    pub(crate) deactivated_at: Option<i64>,
+    pub(crate) session_epoch: i64,
 }
 
-fn account_from(row: AccountRow) -> Result<Account, AppError> {
+pub(crate) fn account_from(row: AccountRow) -> Result<Account, AppError> {
     Ok(Account {
         id: row.id,
         email: row.email,
