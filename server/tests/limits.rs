@@ -457,7 +457,7 @@ async fn clean_up_runs_on_one_server_at_a_time() {
         .unwrap()
         .is_none());
         sqlx::query("UPDATE job_leases SET until = until - $1")
-            .bind(i64::try_from(jobs::CLEAN_UP_EVERY.as_secs()).unwrap())
+            .bind(i64::try_from(jobs::CLEAN_UP_EVERY.as_millis()).unwrap())
             .execute(app.state.db.pool())
             .await
             .unwrap();
@@ -470,6 +470,56 @@ async fn clean_up_runs_on_one_server_at_a_time() {
         .await
         .unwrap()
         .is_some());
+        app.finish().await;
+    }
+}
+
+/// With a short interval, a run late in one second must still hold off another server just
+/// after the next second begins (kept in whole seconds, the lease let it through: two servers
+/// ran the clean-up 0.14 s apart in CI).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_short_interval_holds_across_a_second_boundary() {
+    let every = Duration::from_secs(2);
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        // Start the first run in the last tenth of a second.
+        let into_second = || {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_millis()
+        };
+        while into_second() < 900 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let first = Instant::now();
+        let ran = jobs::clean_up_once(&app.state.db, &app.state.storage, "server-a", every)
+            .await
+            .unwrap();
+        assert!(ran.is_some(), "{backend:?}: the first server runs it");
+        // Just after the next second has begun, well within the interval.
+        while into_second() >= 900 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(first.elapsed() < Duration::from_millis(1500));
+        let again = jobs::clean_up_once(&app.state.db, &app.state.storage, "server-b", every)
+            .await
+            .unwrap();
+        assert!(
+            again.is_none(),
+            "{backend:?}: a second server ran it {:?} after the first",
+            first.elapsed()
+        );
+        // Once the interval has passed, it is due again.
+        tokio::time::sleep(every.saturating_sub(first.elapsed())).await;
+        assert!(
+            jobs::clean_up_once(&app.state.db, &app.state.storage, "server-b", every)
+                .await
+                .unwrap()
+                .is_some(),
+            "{backend:?}: due again after the interval"
+        );
         app.finish().await;
     }
 }

@@ -8,9 +8,10 @@ use std::time::Duration;
 use super::{db::unix_now, Db, Storage};
 use crate::error::AppError;
 
-/// How often the clean-up runs, and how long a lease lasts (longer than any run takes).
+/// How often the clean-up runs unless configured.
 pub const CLEAN_UP_EVERY: Duration = Duration::from_secs(10 * 60);
-const LEASE_SECS: i64 = 5 * 60;
+/// How long a lease lasts (longer than any run takes), in milliseconds like the lease times.
+const LEASE_MS: i64 = 5 * 60 * 1000;
 
 /// Sign-in records (the audit log's sign-ins, failures and sign-outs) are kept this long, as
 /// the privacy notice says; everything else in the audit log is part of the child's record.
@@ -41,13 +42,23 @@ pub struct CleanUp {
     pub emails: u64,
 }
 
-/// Takes the lease of job `name` for `holder` if nobody holds it now; true when taken.
+/// Milliseconds since the Unix epoch: lease times are kept to the millisecond, since in
+/// whole seconds two servers' runs a fraction of a second apart fall either side of one.
+fn unix_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or_default()
+}
+
+/// Takes the lease of job `name` for `holder` if nobody holds it at `now` (milliseconds since
+/// the epoch); true when taken.
 pub async fn take_lease(db: &Db, name: &str, holder: &str, now: i64) -> Result<bool, AppError> {
     let taken = sqlx::query(
         "UPDATE job_leases SET holder = $1, until = $2 WHERE name = $3 AND until <= $4",
     )
     .bind(holder)
-    .bind(now + LEASE_SECS)
+    .bind(now + LEASE_MS)
     .bind(name)
     .bind(now)
     .execute(db.pool())
@@ -55,21 +66,24 @@ pub async fn take_lease(db: &Db, name: &str, holder: &str, now: i64) -> Result<b
     Ok(taken.rows_affected() == 1)
 }
 
-/// Ends a lease early and records when the job last ran; the next run is due a whole
-/// interval later, whichever server takes it.
+/// Ends a lease early and records when the job last ran (`started`, in milliseconds); the next
+/// run is due an interval later, whichever server takes it. The interval is shortened by a
+/// tenth (a second at most) so that the same server's next tick, woken a little early or late,
+/// still finds it due.
 async fn finish_lease(
     db: &Db,
     name: &str,
     holder: &str,
-    now: i64,
+    started: i64,
     every: Duration,
 ) -> Result<(), AppError> {
-    let next = now + i64::try_from(every.as_secs()).unwrap_or(600) - 1;
+    let every = i64::try_from(every.as_millis()).unwrap_or(LEASE_MS);
+    let next = started + every - (every / 10).min(1000);
     sqlx::query(
         "UPDATE job_leases SET until = $1, last_run_at = $2 WHERE name = $3 AND holder = $4",
     )
     .bind(next)
-    .bind(now)
+    .bind(started)
     .bind(name)
     .bind(holder)
     .execute(db.pool())
@@ -85,12 +99,12 @@ pub async fn clean_up_once(
     holder: &str,
     every: Duration,
 ) -> Result<Option<CleanUp>, AppError> {
-    let now = unix_now();
-    if !take_lease(db, "clean_up", holder, now).await? {
+    let started = unix_millis();
+    if !take_lease(db, "clean_up", holder, started).await? {
         return Ok(None);
     }
-    let done = clean_up(db, storage, now).await?;
-    finish_lease(db, "clean_up", holder, now, every).await?;
+    let done = clean_up(db, storage, unix_now()).await?;
+    finish_lease(db, "clean_up", holder, started, every).await?;
     Ok(Some(done))
 }
 
