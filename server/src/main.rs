@@ -9,8 +9,50 @@ use tracing_subscriber::{fmt, EnvFilter};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// mimalloc 3's option numbers (`mi_option_e` in its `mimalloc.h`; the crate names only some).
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Gives freed memory back to the system at once instead of keeping it committed: under the
+/// bench's 200-person load the server held about 103 MiB, 33 of them freed but kept; with these
+/// two options it holds about 73. They must be set before mimalloc makes its first arena,
+/// which happens before `main` (set in `main`, they left it at 95 MiB), so this runs as an
+/// ELF constructor of the first priority, ahead of mimalloc's own. A `MIMALLOC_*` environment
+/// variable still wins, for experiments.
+#[used]
+#[link_section = ".init_array.00101"]
+static RETURN_FREED_MEMORY: extern "C" fn() = return_freed_memory;
+
+extern "C" fn return_freed_memory() {
+    for (option, value, name) in [
+        (
+            MI_OPTION_ARENA_EAGER_COMMIT,
+            0,
+            "MIMALLOC_ARENA_EAGER_COMMIT",
+        ),
+        (MI_OPTION_PURGE_DELAY, 0, "MIMALLOC_PURGE_DELAY"),
+    ] {
+        if std::env::var_os(name).is_none() {
+            // SAFETY: mi_option_set only stores a number in mimalloc's table of options.
+            unsafe { libmimalloc_sys::mi_option_set(option, value) };
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(start()),
+        Err(err) => {
+            eprintln!("SEND Portal cannot start its runtime: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start() -> ExitCode {
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(err) => {
