@@ -26,9 +26,9 @@ tools:
 tools-test:
 	@scripts/bootstrap.sh test
 
-build: tools
-	cargo leptos build --release
-	node scripts/assets.js
+# The server's build runs while the tools for the browser half install (scripts/build.sh).
+build:
+	@scripts/build.sh build
 
 # Example tiles for the council's other services on the home page (see PORTAL_SERVICE_TILES).
 DEMO_TILES := School places|https://www.gov.uk/apply-for-primary-school-place;Free school meals|https://www.gov.uk/apply-free-school-meals

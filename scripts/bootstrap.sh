@@ -12,7 +12,9 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # The tools are built without optimisation: their own speed does not matter to us (they spend
 # their time waiting for cargo), and optimising them took three quarters of a first run.
-UNOPTIMISED="env CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_DEBUG=false \
+# Each in its own target directory (not CARGO_TARGET_DIR), so that they build while the
+# portal's own build holds that one (scripts/build.sh).
+UNOPTIMISED="env -u CARGO_TARGET_DIR CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_DEBUG=false \
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
   CARGO_PROFILE_RELEASE_INCREMENTAL=false"
 
