@@ -7,14 +7,20 @@
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
 
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
-BIN := $(CARGO_TARGET_DIR)/server-release/send-portal
+# Every cargo build of the server side (the binary, the tests, clippy, the bench) uses one profile
+# and one feature set, so they share every compiled crate: built once, not once per command.
+PROFILE := server-release
+SERVER_PKGS := -p app -p server --features app/ssr
+BIN := $(CARGO_TARGET_DIR)/$(PROFILE)/send-portal
 SITE_ROOT := $(CURDIR)/target/site
 
-.PHONY: help run build test lint unit e2e bench bench-smoke tools tools-test clean
+.PHONY: help run build front test lint fmt layers clippy-server clippy-front unit unit-build e2e e2e-run \
+	bench bench-smoke tools tools-test clean
 
 help:
 	@echo "make run   – build and serve the portal on http://127.0.0.1:3000 (SQLite, demo accounts, dev mailbox)"
@@ -30,17 +36,38 @@ tools-test:
 build:
 	@scripts/build.sh build
 
+# The browser half alone (wasm, JS, CSS, public/) in its own target directory, then the digests.
+front: tools
+	cargo leptos build --release --frontend-only
+	node scripts/assets.js
+
 # Example tiles for the council's other services on the home page (see PORTAL_SERVICE_TILES).
 DEMO_TILES := School places|https://www.gov.uk/apply-for-primary-school-place;Free school meals|https://www.gov.uk/apply-free-school-meals
 
 run: build
 	PORTAL_SITE_ROOT=$(SITE_ROOT) PORTAL_SERVICE_TILES="$${PORTAL_SERVICE_TILES:-$(DEMO_TILES)}" $(BIN)
 
-lint:
+# Everything, in the order that keeps both cores busy on a fresh machine (scripts/test.sh).
+test:
+	@scripts/test.sh
+
+lint: fmt layers clippy-server clippy-front
+
+fmt:
 	cargo fmt --all -- --check
+
+layers:
 	python3 scripts/layers.py app/src app/LAYERS
-	cargo clippy --locked -p app -p server --features app/ssr --all-targets -- -D warnings
+
+clippy-server:
+	cargo clippy --locked --profile $(PROFILE) $(SERVER_PKGS) --all-targets -- -D warnings
+
+clippy-front:
 	cargo clippy --locked -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# Builds the tests, the bench and the binary they start, without running anything.
+unit-build:
+	cargo test --locked --profile $(PROFILE) $(SERVER_PKGS) --no-run
 
 unit:
 	@if [ -z "$${TEST_POSTGRES_URL:-}" ]; then \
@@ -50,26 +77,25 @@ unit:
 	fi
 	# One test at a time: several Leptos renders on separate tokio runtimes in one process can
 	# leave a page render waiting forever (seen about 1 run in 5); see the issue notes.
-	cargo test --locked -p app -p server --features app/ssr -- --test-threads=1
+	cargo test --locked --profile $(PROFILE) $(SERVER_PKGS) -- --test-threads=1
 
-e2e:
-	cargo leptos build --release
-	node scripts/assets.js
+e2e: build e2e-run
+
+# The Playwright suite against what `make build` (or `make test`) built, after the size check.
+e2e-run:
 	node scripts/check-budget.js
 	cd end2end && PORTAL_BIN=$(BIN) PORTAL_SITE_ROOT=$(SITE_ROOT) npx playwright test
 
-test: tools-test lint unit e2e bench-smoke
-
 # Not part of `make test`: the release server under load, beside a bare handler (README, Benchmark).
 bench: build
-	PORTAL_BIN=$(BIN) cargo run --locked --profile server-release -p server --example bench
+	cargo build --locked --profile $(PROFILE) $(SERVER_PKGS) --example bench
+	PORTAL_BIN=$(BIN) $(CARGO_TARGET_DIR)/$(PROFILE)/examples/bench
 
 # In `make test`: every row of the bench, briefly and with a few people, only to show it still
-# runs (the figures mean nothing). Built with the packages `make unit` names, so the tests'
-# build of the app is reused, not redone.
+# runs (the figures mean nothing). `make unit-build` has built it already.
 bench-smoke:
-	cargo build --locked -p app -p server --features app/ssr --example bench
-	BENCH_SMOKE=1 PORTAL_BIN=$(BIN) $(CARGO_TARGET_DIR)/debug/examples/bench
+	cargo build --locked --profile $(PROFILE) $(SERVER_PKGS) --example bench
+	BENCH_SMOKE=1 PORTAL_BIN=$(BIN) $(CARGO_TARGET_DIR)/$(PROFILE)/examples/bench
 
 clean:
 	cargo clean
