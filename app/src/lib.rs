@@ -27,6 +27,7 @@ pub mod role;
 pub mod routes;
 pub mod site;
 pub mod status;
+pub mod teams;
 pub mod values;
 
 #[cfg(feature = "ssr")]

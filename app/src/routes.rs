@@ -31,6 +31,7 @@ use crate::{
     pages::{AccessibilityPage, CitizenHome, HomePage, PrivacyPage, ProfessionalHome},
     site::{SiteInfo, SERVICE_NAME},
     status::StatusPage,
+    teams::pages::{NewOrganisationPage, OrganisationPage, OrganisationsPage},
 };
 
 #[component]
@@ -83,6 +84,9 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/admin") view=AdminHome ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts/new") view=NewStaffPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/accounts/:id") view=ManageAccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/organisations") view=OrganisationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/organisations/new") view=NewOrganisationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/organisations/:id") view=OrganisationPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

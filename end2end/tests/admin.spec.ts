@@ -84,3 +84,59 @@ test('other roles cannot open the admin pages', async ({ page, browser }, testIn
   await page.setViewportSize({ width: 320, height: 640 });
   await expectNoHorizontalScroll(page, testInfo);
 });
+
+test('an admin adds an organisation and chooses its members', async ({ page, browser }, testInfo) => {
+  const name = `Riverside Academy ${testInfo.project.name}`;
+  await open(page, '/sign-in', testInfo);
+  await signIn(page, browser, 'admin@example.org', PASSWORD);
+  await page.getByRole('link', { name: /^Organisations/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Organisations');
+  await expect(page.getByRole('table')).toContainText('Oakfield Primary School');
+  await expect(page.getByRole('table')).toContainText('Educational psychology service');
+  await checkAccessibility(page, testInfo);
+
+  await page.getByRole('button', { name: 'Add an organisation' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Add an organisation');
+  await checkAccessibility(page, testInfo);
+  // A name already taken (whatever its case) is explained, and nothing is added.
+  await page.getByLabel('Name', { exact: true }).fill('OAKFIELD primary school');
+  await page.getByLabel('School', { exact: true }).check();
+  await page.getByRole('button', { name: 'Add organisation' }).click();
+  await expect(page.getByRole('alert')).toContainText('There is already an organisation called OAKFIELD primary school');
+  await checkAccessibility(page, testInfo);
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('School', { exact: true }).check();
+  await page.getByRole('button', { name: 'Add organisation' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(name);
+  await expect(page.getByRole('alert')).toContainText('The organisation has been added');
+  await expect(page.getByText('No one is a member yet')).toBeVisible();
+
+  // A parent cannot be a member; the SENCo and the psychologist can.
+  await page.getByLabel('Email address').fill('parent@example.org');
+  await page.getByRole('button', { name: 'Add member' }).click();
+  await expect(page.getByRole('alert')).toContainText('Only professionals can be members of an organisation');
+  await checkAccessibility(page, testInfo);
+  for (const email of ['senco@example.org', 'psychologist@example.org']) {
+    await page.getByLabel('Email address').fill(email);
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await expect(page.getByRole('alert')).toContainText('The member has been added');
+  }
+  const members = page.getByRole('table');
+  await expect(members).toContainText('Priya Shah');
+  await expect(members).toContainText('Dr Dana Okafor');
+  await checkAccessibility(page, testInfo);
+  await page.setViewportSize({ width: 320, height: 640 });
+  await expectNoHorizontalScroll(page, testInfo);
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  await page.getByRole('button', { name: 'Remove Priya Shah' }).click();
+  await expect(page.getByRole('alert')).toContainText('The member has been removed');
+  await expect(page.getByRole('table')).not.toContainText('Priya Shah');
+  await expect(page.getByRole('table')).toContainText('Dr Dana Okafor');
+
+  // The psychologist's account page names their organisations.
+  await page.getByRole('link', { name: 'Dr Dana Okafor' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Dr Dana Okafor');
+  const organisations = page.locator('dd', { hasText: 'Educational Psychology Service' });
+  await expect(organisations).toContainText(name);
+});

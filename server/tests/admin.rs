@@ -85,7 +85,7 @@ async fn every_admin_function_refuses_anyone_but_an_admin() {
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(body["total"], 5);
+    assert_eq!(body["total"], app::demo::DEMO_ACCOUNTS.len());
     app.finish().await;
 }
 

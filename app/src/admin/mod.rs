@@ -79,6 +79,8 @@ pub struct AccountRecord {
     pub created_at: i64,
     /// The admin looking at their own account (who may not demote or deactivate it).
     pub is_self: bool,
+    /// The organisations a professional belongs to, by name.
+    pub organisations: Vec<String>,
     pub history: Vec<HistoryEntry>,
 }
 
@@ -188,10 +190,13 @@ pub async fn account_detail(user_id: i64) -> Result<AccountRecord, AppError> {
                 .await?
                 .ok_or(AppError::NotFound)?;
             let history = store::list_account_history(state.db.pool(), user_id).await?;
+            let organisations =
+                crate::teams::store::organisations_of(state.db.pool(), user_id).await?;
             Ok(AccountRecord {
                 account: server::account_row(row.user)?,
                 created_at: row.created_at,
                 is_self: admin.id == user_id,
+                organisations,
                 history: history
                     .into_iter()
                     .map(|h| HistoryEntry {

@@ -46,6 +46,9 @@ pub fn AdminHome() -> impl IntoView {
                         <p class="govuk-body">
                             <a class="govuk-link" href="/staff">"Cases: the SEN team’s dashboard, and every case’s history"</a>
                         </p>
+                        <p class="govuk-body">
+                            <a class="govuk-link" href="/admin/organisations">"Organisations: schools, settings and services, and their members"</a>
+                        </p>
                         <a href="/admin/accounts/new" class="govuk-button" role="button" draggable="false">"Create a staff account"</a>
                         <form method="get" action="/admin" class="portal-search" role="search">
                             <div class="govuk-form-group">
@@ -325,6 +328,19 @@ fn AccountManagement(
                 <dt class="govuk-summary-list__key">"Role"</dt>
                 <dd class="govuk-summary-list__value">{account.role.label()}</dd>
             </div>
+            {(account.role == Role::Professional).then(|| view! {
+                <div class="govuk-summary-list__row">
+                    <dt class="govuk-summary-list__key">"Organisations"</dt>
+                    <dd class="govuk-summary-list__value">
+                        {if detail.organisations.is_empty() {
+                            "None yet: add them on an organisation’s page".to_owned()
+                        } else {
+                            detail.organisations.join(", ")
+                        }}
+                        <br/><a class="govuk-link" href="/admin/organisations">"Organisations"</a>
+                    </dd>
+                </div>
+            })}
             <div class="govuk-summary-list__row">
                 <dt class="govuk-summary-list__key">"Status"</dt>
                 <dd class="govuk-summary-list__value"><strong class=account.status.tag_class()>{account.status.label()}</strong></dd>

@@ -8,6 +8,7 @@ use crate::{
     people::{store as people, Relationship},
     platform::{db::unix_now, Db},
     role::Role,
+    teams::OrganisationKind,
 };
 
 /// Every demo account uses this password (not on any common-password list).
@@ -22,7 +23,7 @@ pub struct DemoAccount {
     pub note: &'static str,
 }
 
-pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 6] = [
     DemoAccount {
         email: "parent@example.org",
         name: "Sam Taylor",
@@ -40,6 +41,12 @@ pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
         name: "Priya Shah",
         role: Role::Professional,
         note: "school SENCo",
+    },
+    DemoAccount {
+        email: "psychologist@example.org",
+        name: "Dr Dana Okafor",
+        role: Role::Professional,
+        note: "educational psychologist",
     },
     DemoAccount {
         email: "caseworker@example.org",
@@ -90,6 +97,9 @@ pub async fn seed_once(db: &Db, storage: &crate::platform::Storage) -> anyhow::R
         .await
         .with_context(|| format!("seeding {}", account.email))?;
     }
+    seed_organisations(&mut tx, now)
+        .await
+        .context("seeding demo organisations")?;
     let children = seed_children(&mut tx)
         .await
         .context("seeding demo children")?;
@@ -108,6 +118,49 @@ pub async fn seed_once(db: &Db, storage: &crate::platform::Storage) -> anyhow::R
         .await
         .context("seeding demo shared documents")?;
     Ok(true)
+}
+
+/// The demo organisations and their members (by email address): the SENCo's school, the
+/// educational psychology service with its psychologist, and a health team nobody is in yet.
+pub const DEMO_ORGANISATIONS: [(&str, OrganisationKind, &[&str]); 3] = [
+    (
+        "Oakfield Primary School",
+        OrganisationKind::School,
+        &["senco@example.org"],
+    ),
+    (
+        "Educational Psychology Service",
+        OrganisationKind::EducationalPsychology,
+        &["psychologist@example.org"],
+    ),
+    ("Children’s Community Health", OrganisationKind::Health, &[]),
+];
+
+async fn seed_organisations(tx: &mut sqlx::AnyConnection, now: i64) -> anyhow::Result<()> {
+    for (name, kind, members) in DEMO_ORGANISATIONS {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO organisations (name, name_key, kind, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id",
+        )
+        .bind(name)
+        .bind(crate::teams::name_key(name))
+        .bind(kind.as_str())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        for email in members {
+            sqlx::query(
+                "INSERT INTO organisation_members (organisation_id, user_id, added_at) \
+                 SELECT $1, id, $2 FROM users WHERE email = $3",
+            )
+            .bind(id)
+            .bind(now)
+            .bind(*email)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The demo children: the parent has two, the young person their own record, and the SENCo
