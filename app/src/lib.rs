@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod advice;
 pub mod area;
 pub mod auth;
 pub mod casework;

@@ -180,3 +180,45 @@ test('a parent who opens the SEN team dashboard is refused', async ({ page, brow
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('You do not have access to this page');
   await checkAccessibility(page, testInfo);
 });
+
+test('a caseworker asks for advice, and the family sees which services were asked', async ({ page, browser }, testInfo) => {
+  await signIn(page, browser, testInfo, CASEWORKER, 'Cases');
+  await page.getByRole('link', { name: 'Ellie Taylor' }).click();
+  await settled(page, testInfo);
+  const child = new URL(page.url()).pathname.split('/').pop();
+  await page.getByRole('link', { name: 'Advice asked for' }).click();
+
+  // Nobody chosen to ask: explained, and what was typed is still there.
+  const note = `Please see Ellie in class (${testInfo.project.name})`;
+  await page.getByLabel('Kind of advice').selectOption('psychological');
+  await page.locator('#advice-note').fill(note);
+  await page.getByRole('button', { name: 'Ask for advice' }).click();
+  await settled(page, testInfo);
+  await expect(page.locator('.govuk-error-summary')).toContainText('Choose who to ask for advice');
+  await expect(page.locator('#advice-note')).toHaveValue(note);
+  await expect(page.getByLabel('Kind of advice')).toHaveValue('psychological');
+  await checkAccessibility(page, testInfo);
+
+  // A named psychologist in the service, due 6 weeks from today as offered.
+  await page.getByLabel('Ask', { exact: true }).selectOption({ label: 'Educational Psychology Service' });
+  await page.getByLabel('Who there').selectOption({ label: 'Dr Dana Okafor' });
+  await page.getByRole('button', { name: 'Ask for advice' }).click();
+  await banner(page, 'Educational psychology advice has been asked of Dr Dana Okafor at Educational Psychology Service', testInfo);
+  const requests = page.locator('#advice-requests');
+  await expect(requests).toContainText('Dr Dana Okafor, Educational Psychology Service');
+  await expect(requests).toContainText('due in 42 days');
+  await atPhoneWidth(page, testInfo);
+
+  // The parent sees the service asked, never the psychologist's name.
+  const parentContext = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo) });
+  const parent = await parentContext.newPage();
+  await signIn(parent, browser, testInfo);
+  await open(parent, `/children/${child}/status`, testInfo);
+  const list = parent.locator('#advice-list');
+  await expect(list).toContainText('Educational psychology advice');
+  await expect(list).toContainText('Educational Psychology Service');
+  await expect(list).toContainText('waiting');
+  await expect(list).not.toContainText('Dana Okafor');
+  await checkAccessibility(parent, testInfo);
+  await parentContext.close();
+});

@@ -277,7 +277,15 @@ async fn every_staff_page_and_post_refuses_parents_and_professionals() {
                 );
             }
             for action in [
-                "assign", "link", "verify", "unlink", "request", "stage", "advice", "accept",
+                "assign",
+                "link",
+                "verify",
+                "unlink",
+                "request",
+                "stage",
+                "advice",
+                "ask-advice",
+                "accept",
                 "reject",
             ] {
                 let response = app
@@ -1147,6 +1155,224 @@ async fn a_send_back_that_cannot_be_finished_changes_nothing() {
             )
             .await;
         assert_eq!(version_in(&review), version, "{backend:?}");
+        app.finish().await;
+    }
+}
+
+/// The id of a demo organisation, by name.
+async fn organisation(app: &TestApp, name: &str) -> String {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+        .bind(name)
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("a demo organisation");
+    id.to_string()
+}
+
+async fn advice_rows(app: &TestApp, child: &str) -> Vec<(String, String, Option<i64>, String)> {
+    sqlx::query_as(
+        "SELECT a.kind, o.name, a.person_id, a.due_on FROM advice_requests a \
+         JOIN organisations o ON o.id = a.organisation_id JOIN children c ON c.id = a.child_id \
+         WHERE c.public_id = $1 ORDER BY a.id",
+    )
+    .bind(child)
+    .fetch_all(app.state.db.pool())
+    .await
+    .expect("read advice requests")
+}
+
+#[tokio::test]
+async fn the_sen_team_asks_an_organisation_or_one_of_its_members_for_advice() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let staff = app.signed_in(CASEWORKER, PASSWORD).await;
+        let child = app.child_id("Ellie").await;
+        let psychology = organisation(&app, "Educational Psychology Service").await;
+        let school = organisation(&app, "Oakfield Primary School").await;
+        let senco = app.user_id("senco@example.org").await;
+        let psychologist = app.user_id("psychologist@example.org").await;
+        let html = app.case_html(&staff, &child).await;
+        assert!(
+            html.contains("Nobody has been asked for advice yet."),
+            "{backend:?}"
+        );
+        let today = today();
+        let ask = |kind: &str, organisation: &str, person: &str, due, note: &str| {
+            let mut fields = vec![
+                ("advice-kind".to_owned(), kind.to_owned()),
+                ("advice-organisation".to_owned(), organisation.to_owned()),
+                ("advice-person".to_owned(), person.to_owned()),
+                ("advice-note".to_owned(), note.to_owned()),
+            ];
+            fields.extend(date_fields("advice-due", due));
+            fields
+        };
+
+        // Each refusal says what to do, keeps what was typed, and asks nobody.
+        let due = add_days(today, 42);
+        for (fields, message) in [
+            (
+                ask("", &psychology, "0", due, "Kept note one"),
+                "Choose the kind of advice",
+            ),
+            (
+                ask("psychological", "", "0", due, "Kept note two"),
+                "Choose who to ask for advice",
+            ),
+            (
+                ask(
+                    "psychological",
+                    &psychology,
+                    &senco.to_string(),
+                    due,
+                    "Kept note three",
+                ),
+                "Choose someone who works at Educational Psychology Service, or anyone there",
+            ),
+            (
+                ask(
+                    "psychological",
+                    &psychology,
+                    "0",
+                    add_days(today, -1),
+                    "Kept note four",
+                ),
+                "The due date must be today or later",
+            ),
+        ] {
+            let to = app.case_post(&staff, &child, "ask-advice", &fields).await;
+            assert_eq!(to, format!("/staff/cases/{child}"));
+            let html = app.case_html(&staff, &child).await;
+            assert!(html.contains(message), "{backend:?}: {message}");
+            let note = &fields[3].1;
+            assert!(html.contains(note.as_str()), "{backend:?}: {note} kept");
+        }
+        assert!(advice_rows(&app, &child).await.is_empty());
+
+        // Anyone in the psychology service; the SENCo by name, sooner.
+        app.case_post(
+            &staff,
+            &child,
+            "ask-advice",
+            &ask(
+                "psychological",
+                &psychology,
+                "0",
+                due,
+                "Please see Ellie at school.",
+            ),
+        )
+        .await;
+        let html = app.case_html(&staff, &child).await;
+        assert!(
+            html.contains(
+                "Educational psychology advice has been asked of Educational Psychology Service"
+            ),
+            "{backend:?}"
+        );
+        let soon = add_days(today, 10);
+        app.case_post(
+            &staff,
+            &child,
+            "ask-advice",
+            &ask("educational", &school, &senco.to_string(), soon, ""),
+        )
+        .await;
+        assert_eq!(
+            advice_rows(&app, &child).await,
+            vec![
+                (
+                    "psychological".to_owned(),
+                    "Educational Psychology Service".to_owned(),
+                    None,
+                    due.iso()
+                ),
+                (
+                    "educational".to_owned(),
+                    "Oakfield Primary School".to_owned(),
+                    Some(senco),
+                    soon.iso()
+                ),
+            ]
+        );
+        let html = app.case_html(&staff, &child).await;
+        let table = &html[html.find("id=\"advice-requests\"").expect("the list")..];
+        let school_at = table.find("Priya Shah, Oakfield Primary School").unwrap();
+        let psychology_at = table
+            .find("Educational Psychology Service (anyone there)")
+            .unwrap();
+        assert!(school_at < psychology_at, "the sooner due is first");
+        assert!(table.contains("due in 10 days") && table.contains("due in 42 days"));
+        // The psychologist is offered by name under their organisation.
+        let people = &html[html.find("id=\"advice-person\"").unwrap()..];
+        let people = &people[..people.find("</select>").unwrap()];
+        assert!(
+            people.contains(&format!("value=\"{psychologist}\""))
+                && people.contains("Dr Dana Okafor")
+        );
+        assert!(!people.contains("Sam Taylor"), "only members are offered");
+
+        // Once its day has passed, a request is overdue, and still awaited before received ones.
+        sqlx::query("UPDATE advice_requests SET due_on = $1 WHERE kind = 'psychological'")
+            .bind(add_days(today, -3).iso())
+            .execute(app.state.db.pool())
+            .await
+            .unwrap();
+        let html = app.case_html(&staff, &child).await;
+        let table = &html[html.find("id=\"advice-requests\"").unwrap()..];
+        assert!(table.contains("3 days overdue"), "{backend:?}");
+        assert!(
+            table
+                .find("Educational Psychology Service (anyone there)")
+                .unwrap()
+                < table.find("Priya Shah").unwrap()
+        );
+        // The family sees which services were asked and when each replied; never staff names.
+        sqlx::query("UPDATE advice_requests SET received_on = $1 WHERE kind = 'educational'")
+            .bind(today.iso())
+            .execute(app.state.db.pool())
+            .await
+            .unwrap();
+        let parent = app.signed_in("parent@example.org", PASSWORD).await;
+        let (status, page) = app
+            .page(&parent, "status/child", &[("child", &child)])
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let list = &page[page.find("id=\"advice-list\"").expect("the family's list")..];
+        let list = &list[..list.find("</ul>").unwrap()];
+        assert!(list.contains("Educational Psychology Service") && list.contains("late"));
+        assert!(list.contains("Oakfield Primary School") && list.contains("received"));
+        assert!(list.contains(&format!("replied on {}", today.long())));
+        assert!(!page.contains("Priya Shah") && !page.contains("Dana Okafor"));
+        let asked: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'advice_asked' AND actor_id = $1",
+        )
+        .bind(app.user_id(CASEWORKER).await)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(asked, 2);
+
+        // The demo's Max: the school's advice received, the psychologists' late, health's waiting.
+        let max = app.child_id("Max").await;
+        let (_, page) = app.page(&parent, "status/child", &[("child", &max)]).await;
+        let list = &page[page.find("id=\"advice-list\"").expect("Max's list")..];
+        let list = &list[..list.find("</ul>").unwrap()];
+        for (service, state) in [
+            ("Oakfield Primary School", "received"),
+            ("Educational Psychology Service", "late"),
+            ("Children’s Community Health", "waiting"),
+        ] {
+            let at = list
+                .find(service)
+                .unwrap_or_else(|| panic!("{service} listed"));
+            let item = &list[..at];
+            let item = &item[item.rfind("<li>").unwrap()..];
+            assert!(
+                item.contains(state),
+                "{backend:?}: {service} {state}: {item}"
+            );
+        }
         app.finish().await;
     }
 }

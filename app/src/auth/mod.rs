@@ -65,6 +65,7 @@ pub fn describe_action(action: &str) -> &'static str {
         "link_removed" => "Removed a person’s link to the child",
         "invitation_sent" => "Invited someone to register",
         "invitation_accepted" => "Registered from an invitation and was linked",
+        "advice_asked" => "Asked an organisation for advice",
         "organisation_created" => "Added an organisation",
         "organisation_member_added" => "Added to an organisation",
         "organisation_member_removed" => "Removed from an organisation",

@@ -206,6 +206,16 @@ async fn act(
             .await
         }
         "advice" => store::record_advice_requested(change, f.date("advice"), today).await,
+        "ask-advice" => {
+            let asked = store::AdviceAsked {
+                kind: &f.get("advice-kind"),
+                organisation: f.id("advice-organisation"),
+                person: f.id("advice-person"),
+                due_on: f.date("advice-due"),
+                note: &f.get("advice-note"),
+            };
+            store::ask_advice(change, &asked, today).await
+        }
         "accept" | "reject" => {
             let submission =
                 store::find_case_submission(state.db.pool(), case.child_id, &f.get("submission"))

@@ -221,6 +221,70 @@ async fn user_id(tx: &mut sqlx::AnyConnection, email: &str) -> Result<i64, crate
 
 const DAY: i64 = 86_400;
 
+/// Max's advice, asked for on `asked`: the school's received, the educational psychology
+/// service's overdue, and health's (asked for later) still due.
+async fn seed_advice(
+    tx: &mut sqlx::AnyConnection,
+    max: i64,
+    asked: crate::values::Date,
+    caseworker: i64,
+) -> Result<(), crate::error::AppError> {
+    use crate::{
+        advice::{store::insert_request, AdviceKind, DUE_AFTER_DAYS},
+        status::timeline::add_days,
+    };
+    let health_asked = add_days(asked, 4 * 7);
+    for (kind, organisation, received, asked_on) in [
+        (
+            AdviceKind::Educational,
+            "Oakfield Primary School",
+            Some(add_days(asked, 4 * 7)),
+            asked,
+        ),
+        (
+            AdviceKind::Psychological,
+            "Educational Psychology Service",
+            None,
+            asked,
+        ),
+        (
+            AdviceKind::Medical,
+            "Children’s Community Health",
+            None,
+            health_asked,
+        ),
+    ] {
+        let organisation_id: i64 =
+            sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+                .bind(organisation)
+                .fetch_one(&mut *tx)
+                .await?;
+        let id = insert_request(
+            &mut *tx,
+            &crate::advice::store::NewRequest {
+                child_id: max,
+                kind,
+                organisation_id,
+                person_id: None,
+                note: "",
+                asked_on,
+                due_on: add_days(asked_on, DUE_AFTER_DAYS),
+                asked_by: caseworker,
+                asked_at: unix_now(),
+            },
+        )
+        .await?;
+        if let Some(on) = received {
+            sqlx::query("UPDATE advice_requests SET received_on = $1 WHERE id = $2")
+                .bind(on.iso())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Two assessments at different stages, counted back from today so the demo always looks
 /// current: Ellie's draft plan was issued 5 days ago (comments due in 10 days); Max's advice
 /// gathering is a week overdue. The parent has three unread messages, two asking for forms.
@@ -270,6 +334,7 @@ async fn seed_assessments(
         )
         .await?;
     }
+    seed_advice(&mut *tx, max, add_days(max_request, 6 * 7), caseworker).await?;
     // Ellie's case is Chris Walker's; Max's waits to be assigned.
     sqlx::query("UPDATE cases SET caseworker_id = $1 WHERE child_id = $2")
         .bind(caseworker)

@@ -15,11 +15,18 @@ pub async fn status_page(state: &AppState, child: &str) -> Result<ServerPage, Ap
     crate::people::access::audit_read(state, &account, &child, "status_viewed").await?;
     Ok(ServerPage {
         title: format!("Assessment status for {}", child.summary.full_name()),
-        body: super::diagram::page(
-            &child.summary,
-            &progress,
-            ended_because(state.db.pool(), child.id).await?,
-            today(),
-        ),
+        body: {
+            let diagram = super::diagram::page(
+                &child.summary,
+                &progress,
+                ended_because(state.db.pool(), child.id).await?,
+                today(),
+            );
+            let advice =
+                crate::advice::store::requests_for_child(state.db.pool(), child.id, today())
+                    .await?;
+            let advice = crate::advice::pages::asked_for_family(&advice);
+            leptos::prelude::IntoAny::into_any(leptos::view! { {diagram} {advice} })
+        },
     })
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::super::store::{self};
 use super::{
+    advice::advice_section,
     field_error, flash_banner, form_problem, group_class,
     links::people_section,
     requests::requests_section,
@@ -38,6 +39,8 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
     let invitations = store::pending_invitations(pool, case.child_id).await?;
     let submissions = store::case_submissions(pool, case.child_id).await?;
     let requests = store::form_requests(state, case.child_id).await?;
+    let advice = crate::advice::store::requests_for_child(pool, case.child_id, today).await?;
+    let organisations = crate::advice::store::organisations_with_members(pool).await?;
     let caseworkers = store::caseworkers(pool).await?;
     let documents = store::shared_documents(pool, case.child_id).await?;
     crate::auth::ssr::accounts::audit(
@@ -100,6 +103,7 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
                     <li><a class="govuk-link" href="#link-section" rel="external">"People linked"</a></li>
                     <li><a class="govuk-link" href="#submissions" rel="external">"Forms sent"</a></li>
                     <li><a class="govuk-link" href="#request-section" rel="external">"Forms asked for"</a></li>
+                    <li><a class="govuk-link" href="#advice-asked-section" rel="external">"Advice asked for"</a></li>
                     <li><a class="govuk-link" href="#stage-section" rel="external">"Statutory clock"</a></li>
                     <li><a class="govuk-link" href="#share-section" rel="external">"Shared documents"</a></li>
                     <li><a class="govuk-link" href="#history" rel="external">"Case history"</a></li>
@@ -125,6 +129,7 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
             {people_section(&case, &flash, &people, &invitations)}
             {submissions_section(&case, &submissions)}
             {requests_section(&case, &flash, &people, &requests, &forms, today)}
+            {advice_section(&case, &flash, &advice, &organisations, today)}
             {clock_section(&case, &flash, &timeline, next, earliest_request, today)}
             {share_section(&case, &flash, &people, &documents)}
 

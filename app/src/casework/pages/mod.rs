@@ -1,5 +1,6 @@
 //! The dashboard, a case, a submission to review and Add a case, rendered on the server.
 
+mod advice;
 mod case;
 mod dashboard;
 mod links;

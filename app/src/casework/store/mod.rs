@@ -2,6 +2,7 @@
 //! the SEN team makes to one. Each change is checked against the case's version (another
 //! caseworker may have changed it since the page was loaded) and written to the audit log.
 
+mod advice;
 mod case;
 mod dashboard;
 mod links;
@@ -10,6 +11,7 @@ mod review;
 mod sharing;
 mod stages;
 
+pub use advice::*;
 pub use case::*;
 pub use dashboard::*;
 pub use links::*;

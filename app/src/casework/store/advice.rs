@@ -1,0 +1,103 @@
+//! Asking an organisation (or one of its members) for advice on a case. This file holds its
+//! SQL; the markup is in `casework/pages/advice.rs`.
+
+use super::case::{claim_version, Change};
+use crate::{
+    advice::{
+        store::{insert_request, organisations_with_members, NewRequest},
+        AdviceKind,
+    },
+    auth::ssr::accounts::Audit,
+    error::AppError,
+    platform::db::unix_now,
+    values::Date,
+};
+
+/// What the SEN officer asked for, as typed.
+pub struct AdviceAsked<'a> {
+    pub kind: &'a str,
+    pub organisation: Option<i64>,
+    /// A member's id, or `None` (or 0): anyone in the organisation.
+    pub person: Option<i64>,
+    pub due_on: Result<Date, String>,
+    pub note: &'a str,
+}
+
+/// Records the request; the banner's words.
+pub async fn ask_advice(
+    change: &Change<'_>,
+    asked: &AdviceAsked<'_>,
+    today: Date,
+) -> Result<String, AppError> {
+    let (state, staff, case, version) = change.parts();
+    let kind = AdviceKind::parse(asked.kind)
+        .ok_or_else(|| AppError::field("advice-kind", "Choose the kind of advice"))?;
+    let organisations = organisations_with_members(state.db.pool()).await?;
+    let chosen = asked
+        .organisation
+        .and_then(|id| organisations.iter().find(|o| o.id == id))
+        .ok_or_else(|| AppError::field("advice-organisation", "Choose who to ask for advice"))?;
+    let (organisation_id, organisation) = (&chosen.id, &chosen.name);
+    let person = match asked.person.filter(|id| *id != 0) {
+        None => None,
+        Some(id) => Some(
+            chosen
+                .members
+                .iter()
+                .find(|(m, _)| *m == id)
+                .ok_or_else(|| {
+                    AppError::field(
+                        "advice-person",
+                        format!("Choose someone who works at {organisation}, or anyone there"),
+                    )
+                })?,
+        ),
+    };
+    let due_on = asked
+        .due_on
+        .clone()
+        .map_err(|m| AppError::field("advice-due-day", m))?;
+    if due_on < today {
+        return Err(AppError::field(
+            "advice-due-day",
+            "The due date must be today or later",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    claim_version(&mut tx, case.child_id, version, staff.id).await?;
+    insert_request(
+        &mut tx,
+        &NewRequest {
+            child_id: case.child_id,
+            kind,
+            organisation_id: *organisation_id,
+            person_id: person.map(|(id, _)| *id),
+            note: asked.note.trim(),
+            asked_on: today,
+            due_on,
+            asked_by: staff.id,
+            asked_at: unix_now(),
+        },
+    )
+    .await?;
+    let of = match person {
+        Some((_, name)) => format!("{name} at {organisation}"),
+        None => organisation.clone(),
+    };
+    Audit::of(None, "advice_asked", "")
+        .by(staff.id)
+        .child(case.child_id)
+        .detail(&format!(
+            "{} from {of}, due {}",
+            kind.label(),
+            due_on.long()
+        ))
+        .write(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(format!(
+        "{} has been asked of {of}, due by {}",
+        kind.label(),
+        due_on.long()
+    ))
+}
