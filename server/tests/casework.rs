@@ -1313,11 +1313,15 @@ async fn the_sen_team_asks_an_organisation_or_one_of_its_members_for_advice() {
         assert!(!people.contains("Sam Taylor"), "only members are offered");
 
         // Once its day has passed, a request is overdue, and still awaited before received ones.
-        sqlx::query("UPDATE advice_requests SET due_on = $1 WHERE kind = 'psychological'")
-            .bind(add_days(today, -3).iso())
-            .execute(app.state.db.pool())
-            .await
-            .unwrap();
+        sqlx::query(
+            "UPDATE advice_requests SET due_on = $1 WHERE kind = 'psychological' \
+             AND child_id = (SELECT id FROM children WHERE public_id = $2)",
+        )
+        .bind(add_days(today, -3).iso())
+        .bind(&child)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
         let html = app.case_html(&staff, &child).await;
         let table = &html[html.find("id=\"advice-requests\"").unwrap()..];
         assert!(table.contains("3 days overdue"), "{backend:?}");
@@ -1327,12 +1331,25 @@ async fn the_sen_team_asks_an_organisation_or_one_of_its_members_for_advice() {
                 .unwrap()
                 < table.find("Priya Shah").unwrap()
         );
+        // The dashboard finds the cases with advice overdue: Ellie's now, and the demo's Max.
+        let overdue = app.cases(&staff, "", "advice", "", "1").await;
+        assert!(
+            overdue.contains("Ellie Taylor") && overdue.contains("Max Taylor"),
+            "{backend:?}"
+        );
+        assert!(overdue.contains("2 open cases"), "{backend:?}");
+        assert!(overdue.contains(r#"<option value="advice" selected"#));
+
         // The family sees which services were asked and when each replied; never staff names.
-        sqlx::query("UPDATE advice_requests SET received_on = $1 WHERE kind = 'educational'")
-            .bind(today.iso())
-            .execute(app.state.db.pool())
-            .await
-            .unwrap();
+        sqlx::query(
+            "UPDATE advice_requests SET received_on = $1 WHERE kind = 'educational' \
+             AND child_id = (SELECT id FROM children WHERE public_id = $2)",
+        )
+        .bind(today.iso())
+        .bind(&child)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
         let parent = app.signed_in("parent@example.org", PASSWORD).await;
         let (status, page) = app
             .page(&parent, "status/child", &[("child", &child)])
@@ -1344,6 +1361,18 @@ async fn the_sen_team_asks_an_organisation_or_one_of_its_members_for_advice() {
         assert!(list.contains("Oakfield Primary School") && list.contains("received"));
         assert!(list.contains(&format!("replied on {}", today.long())));
         assert!(!page.contains("Priya Shah") && !page.contains("Dana Okafor"));
+        // Advice that has arrived is no longer overdue, whatever its due date was.
+        sqlx::query(
+            "UPDATE advice_requests SET received_on = $1 WHERE kind = 'psychological' \
+             AND child_id = (SELECT id FROM children WHERE public_id = $2)",
+        )
+        .bind(today.iso())
+        .bind(&child)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+        let overdue = app.cases(&staff, "", "advice", "", "1").await;
+        assert!(!overdue.contains("Ellie Taylor") && overdue.contains("Max Taylor"));
         let asked: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'advice_asked' AND actor_id = $1",
         )

@@ -27,6 +27,8 @@ pub struct CaseFilter {
     pub caseworker: String,
     pub overdue: bool,
     pub awaiting: bool,
+    /// Only cases with advice asked for, not received and past its due date.
+    pub advice_overdue: bool,
     /// A name, a date of birth or a reference.
     pub q: String,
     pub page: i64,
@@ -56,6 +58,7 @@ pub fn DashboardPage() -> impl leptos::IntoView {
         caseworker: query("caseworker"),
         overdue: due == "overdue",
         awaiting: due == "awaiting",
+        advice_overdue: due == "advice",
         q: query("q"),
         page: query("page").parse().unwrap_or(1),
     };

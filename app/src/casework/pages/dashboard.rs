@@ -31,6 +31,8 @@ pub async fn dashboard(state: &AppState, filter: &CaseFilter) -> Result<ServerPa
             "overdue"
         } else if filter.awaiting {
             "awaiting"
+        } else if filter.advice_overdue {
+            "advice"
         } else {
             ""
         };
@@ -94,9 +96,10 @@ pub async fn dashboard(state: &AppState, filter: &CaseFilter) -> Result<ServerPa
                 <div class="govuk-form-group">
                     <label class="govuk-label govuk-label--s" for="due">"Show"</label>
                     <select class="govuk-select" id="due" name="due">
-                        <option value="" selected=!filter.overdue && !filter.awaiting>"All open cases"</option>
+                        <option value="" selected=!filter.overdue && !filter.awaiting && !filter.advice_overdue>"All open cases"</option>
                         <option value="overdue" selected=filter.overdue>"Overdue only"</option>
                         <option value="awaiting" selected=filter.awaiting>"With forms awaiting review"</option>
+                        <option value="advice" selected=filter.advice_overdue>"With advice overdue"</option>
                     </select>
                 </div>
                 <div class="govuk-button-group">

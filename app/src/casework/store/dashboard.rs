@@ -80,6 +80,13 @@ pub async fn dashboard(
     if filter.awaiting {
         clauses.push(format!("{AWAITING} > 0"));
     }
+    if filter.advice_overdue {
+        let p = next(Bind::Text(today.iso()), &mut binds);
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM advice_requests a WHERE a.child_id = k.child_id \
+             AND a.received_on IS NULL AND a.due_on < {p})"
+        ));
+    }
     let q = filter.q.trim();
     if !q.is_empty() {
         if let Some(born) = search_date(q) {
