@@ -1169,6 +1169,26 @@ async fn organisation(app: &TestApp, name: &str) -> String {
     id.to_string()
 }
 
+/// Sets a date column of the child's advice request of this kind (to move its clock).
+async fn set_advice_date(
+    app: &TestApp,
+    child: &str,
+    kind: &str,
+    column: &str,
+    date: app::values::Date,
+) {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE advice_requests SET {column} = $1 WHERE kind = $2 \
+         AND child_id = (SELECT id FROM children WHERE public_id = $3)"
+    )))
+    .bind(date.iso())
+    .bind(kind)
+    .bind(child)
+    .execute(app.state.db.pool())
+    .await
+    .expect("set an advice request's date");
+}
+
 async fn advice_rows(app: &TestApp, child: &str) -> Vec<(String, String, Option<i64>, String)> {
     sqlx::query_as(
         "SELECT a.kind, o.name, a.person_id, a.due_on FROM advice_requests a \
@@ -1313,15 +1333,7 @@ async fn the_sen_team_asks_an_organisation_or_one_of_its_members_for_advice() {
         assert!(!people.contains("Sam Taylor"), "only members are offered");
 
         // Once its day has passed, a request is overdue, and still awaited before received ones.
-        sqlx::query(
-            "UPDATE advice_requests SET due_on = $1 WHERE kind = 'psychological' \
-             AND child_id = (SELECT id FROM children WHERE public_id = $2)",
-        )
-        .bind(add_days(today, -3).iso())
-        .bind(&child)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+        set_advice_date(&app, &child, "psychological", "due_on", add_days(today, -3)).await;
         let html = app.case_html(&staff, &child).await;
         let table = &html[html.find("id=\"advice-requests\"").unwrap()..];
         assert!(table.contains("3 days overdue"), "{backend:?}");
@@ -1341,15 +1353,7 @@ async fn the_sen_team_asks_an_organisation_or_one_of_its_members_for_advice() {
         assert!(overdue.contains(r#"<option value="advice" selected"#));
 
         // The family sees which services were asked and when each replied; never staff names.
-        sqlx::query(
-            "UPDATE advice_requests SET received_on = $1 WHERE kind = 'educational' \
-             AND child_id = (SELECT id FROM children WHERE public_id = $2)",
-        )
-        .bind(today.iso())
-        .bind(&child)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+        set_advice_date(&app, &child, "educational", "received_on", today).await;
         let parent = app.signed_in("parent@example.org", PASSWORD).await;
         let (status, page) = app
             .page(&parent, "status/child", &[("child", &child)])
@@ -1362,15 +1366,7 @@ async fn the_sen_team_asks_an_organisation_or_one_of_its_members_for_advice() {
         assert!(list.contains(&format!("replied on {}", today.long())));
         assert!(!page.contains("Priya Shah") && !page.contains("Dana Okafor"));
         // Advice that has arrived is no longer overdue, whatever its due date was.
-        sqlx::query(
-            "UPDATE advice_requests SET received_on = $1 WHERE kind = 'psychological' \
-             AND child_id = (SELECT id FROM children WHERE public_id = $2)",
-        )
-        .bind(today.iso())
-        .bind(&child)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+        set_advice_date(&app, &child, "psychological", "received_on", today).await;
         let overdue = app.cases(&staff, "", "advice", "", "1").await;
         assert!(!overdue.contains("Ellie Taylor") && overdue.contains("Max Taylor"));
         let asked: i64 = sqlx::query_scalar(

@@ -92,19 +92,11 @@ pub const CREATABLE_ROLES: [Role; 3] = [Role::Professional, Role::SenOfficer, Ro
 mod server {
     use crate::{
         admin::{store::UserRow, AccountRow, AccountStatus},
-        auth::{
-            api::server::require_role,
-            ssr::accounts::{self, Account},
-        },
+        auth::ssr::accounts::{self, Account},
         error::AppError,
         platform::AppState,
         role::Role,
     };
-
-    /// The admin calling, or 401/403.
-    pub async fn require_admin(state: &AppState) -> Result<Account, AppError> {
-        Ok(require_role(state, &[Role::Admin]).await?.0)
-    }
 
     pub fn account_row(row: UserRow) -> Result<AccountRow, AppError> {
         let status = if row.deactivated_at.is_some() {
@@ -152,7 +144,7 @@ pub async fn list_accounts(query: String, page: i64) -> Result<AccountList, AppE
         async move {
             use crate::platform::AppState;
             let state = AppState::current()?;
-            server::require_admin(&state).await?;
+            crate::auth::api::server::require_admin(&state).await?;
             let pattern = store::like_pattern(&query);
             let total = store::count_accounts_matching(state.db.pool(), &pattern).await?;
             let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
@@ -185,7 +177,7 @@ pub async fn account_detail(user_id: i64) -> Result<AccountRecord, AppError> {
         async move {
             use crate::platform::AppState;
             let state = AppState::current()?;
-            let admin = server::require_admin(&state).await?;
+            let admin = crate::auth::api::server::require_admin(&state).await?;
             let row = store::find_user_detail(state.db.pool(), user_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
@@ -224,7 +216,7 @@ pub async fn create_staff(full_name: String, email: String, role: String) -> Res
                 platform::AppState,
             };
             let state = AppState::current()?;
-            let admin = server::require_admin(&state).await?;
+            let admin = crate::auth::api::server::require_admin(&state).await?;
             let role = Role::parse(&role)
                 .filter(|r| CREATABLE_ROLES.contains(r))
                 .ok_or_else(|| {
@@ -256,7 +248,7 @@ pub async fn change_role(user_id: i64, role: String) -> Result<(), AppError> {
                 platform::{db::unix_now, AppState},
             };
             let state = AppState::current()?;
-            let admin = server::require_admin(&state).await?;
+            let admin = crate::auth::api::server::require_admin(&state).await?;
             let account = server::target(&state, &admin, user_id, false).await?;
             let role =
                 Role::parse(&role).ok_or_else(|| AppError::field("role", "Choose a role"))?;
@@ -293,7 +285,7 @@ pub async fn set_account_active(user_id: i64, active: bool) -> Result<(), AppErr
                 platform::{db::unix_now, AppState},
             };
             let state = AppState::current()?;
-            let admin = server::require_admin(&state).await?;
+            let admin = crate::auth::api::server::require_admin(&state).await?;
             let account = server::target(&state, &admin, user_id, false).await?;
             let ip = client_ip().await;
             let now = unix_now();
@@ -335,7 +327,7 @@ pub async fn reset_two_step(user_id: i64) -> Result<(), AppError> {
                 platform::{db::unix_now, AppState, Email},
             };
             let state = AppState::current()?;
-            let admin = server::require_admin(&state).await?;
+            let admin = crate::auth::api::server::require_admin(&state).await?;
             let account = server::target(&state, &admin, user_id, false).await?;
             let ip = client_ip().await;
             let mut tx = state.db.begin().await?;

@@ -205,6 +205,11 @@ pub(crate) mod server {
     /// The role gate every server function for staff starts with: the signed-in account when
     /// its role is one of `roles`, `SignInRequired` (401) without a session, `Forbidden` (403)
     /// for any other role.
+    /// The signed-in administrator, or 401/403 (the gate of every administration function).
+    pub async fn require_admin(state: &AppState) -> Result<Account, AppError> {
+        Ok(require_role(state, &[crate::role::Role::Admin]).await?.0)
+    }
+
     pub async fn require_role(
         state: &AppState,
         roles: &[crate::role::Role],

@@ -116,19 +116,10 @@ pub struct OrganisationRecord {
 mod server {
     use super::{store, OrganisationKind};
     use crate::{
-        auth::{
-            api::server::require_role,
-            ssr::accounts::{Account, Audit},
-        },
+        auth::ssr::accounts::{Account, Audit},
         error::AppError,
         platform::{db::unix_now, AppState},
-        role::Role,
     };
-
-    /// The admin calling, or 401/403.
-    pub async fn require_admin(state: &AppState) -> Result<Account, AppError> {
-        Ok(require_role(state, &[Role::Admin]).await?.0)
-    }
 
     pub fn kind_of(value: &str) -> Result<OrganisationKind, AppError> {
         OrganisationKind::parse(value)
@@ -178,7 +169,7 @@ pub async fn list_organisations() -> Result<Vec<OrganisationSummary>, AppError> 
         async move {
             use crate::platform::AppState;
             let state = AppState::current()?;
-            server::require_admin(&state).await?;
+            crate::auth::api::server::require_admin(&state).await?;
             store::list_organisations(state.db.pool())
                 .await?
                 .into_iter()
@@ -203,7 +194,7 @@ pub async fn organisation_detail(organisation_id: i64) -> Result<OrganisationRec
         async move {
             use crate::platform::AppState;
             let state = AppState::current()?;
-            server::require_admin(&state).await?;
+            crate::auth::api::server::require_admin(&state).await?;
             let row = store::find_organisation(state.db.pool(), organisation_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
@@ -240,7 +231,7 @@ pub async fn create_organisation(name: String, kind: String) -> Result<(), AppEr
                 platform::{db::unix_now, AppState},
             };
             let state = AppState::current()?;
-            let admin = server::require_admin(&state).await?;
+            let admin = crate::auth::api::server::require_admin(&state).await?;
             let name = check_name(&name).map_err(|m| AppError::field("name", m))?;
             let kind = OrganisationKind::parse(&kind).ok_or_else(|| {
                 AppError::field("kind-school", "Choose what kind of organisation it is")
@@ -285,7 +276,7 @@ pub async fn add_member(organisation_id: i64, email: String) -> Result<(), AppEr
                 role::Role,
             };
             let state = AppState::current()?;
-            let admin = server::require_admin(&state).await?;
+            let admin = crate::auth::api::server::require_admin(&state).await?;
             if email.trim().is_empty() {
                 return Err(AppError::field(
                     "email",
@@ -344,7 +335,7 @@ pub async fn remove_member(organisation_id: i64, user_id: i64) -> Result<(), App
                 platform::AppState,
             };
             let state = AppState::current()?;
-            let admin = server::require_admin(&state).await?;
+            let admin = crate::auth::api::server::require_admin(&state).await?;
             let member = accounts::find_account(&state, user_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
