@@ -9,6 +9,8 @@ pub mod admin;
 pub mod advice;
 pub mod area;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod caseload;
 pub mod casework;
 pub mod clock;
 pub mod components;

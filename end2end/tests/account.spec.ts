@@ -8,7 +8,7 @@ test('a professional sees recent sign-ins and changes the secret question', asyn
   await page.getByLabel('Code').fill(await codeFromMailbox(browser, 'senco@example.org'));
   await page.getByRole('button', { name: 'Verify' }).click();
   await expect(page).toHaveURL(/\/professional$/);
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome, Priya Shah');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your caseload');
 
   await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Your account' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your account');

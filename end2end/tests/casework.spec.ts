@@ -2,13 +2,18 @@
 // a case, links it to the parent and asks for Parent/Carer Views by a date → the parent sends
 // it → the caseworker sends it back with a reason → the parent changes it and sends it again →
 // the caseworker accepts it, starts the assessment and shares a draft plan → the parent sees
-// the new stage on the status diagram and opens the plan. JavaScript on and off (both
-// browsers); axe on every page; the dashboard and the case at phone width.
-import { type Page, type TestInfo } from '@playwright/test';
+// the new stage on the status diagram and opens the plan. And advice: the caseworker asks the
+// psychologist → she picks it up from her caseload, writes it over two sittings and sends it →
+// it is returned with a reason, changed, sent and accepted → the parent sees it received.
+// JavaScript on and off (both browsers); axe on every page; the dashboard, the case and the
+// caseload at phone width.
+import { type Browser, type Page, type TestInfo } from '@playwright/test';
 import { checkAccessibility, expect, expectNoHorizontalScroll, jsEnabled, open, test } from './support';
-import { accept, choose, continueTo, fillParentViews, settled, signIn } from './steps';
+import { accept, choose, continueTo, fillParentViews, saveAndContinue, settled, signIn } from './steps';
 
 const CASEWORKER = 'caseworker@example.org';
+const PSYCHOLOGIST = 'psychologist@example.org';
+const ADVICE_FORM = 'Educational psychology advice for an EHC needs assessment';
 
 /** A minimal PDF (the portal checks a file's content, not its name). */
 const PDF = Buffer.from(
@@ -181,11 +186,27 @@ test('a parent who opens the SEN team dashboard is refused', async ({ page, brow
   await checkAccessibility(page, testInfo);
 });
 
-test('a caseworker asks for advice, and the family sees which services were asked', async ({ page, browser }, testInfo) => {
+/** The psychologist, in a browser of their own, signed in at their caseload. */
+async function psychologistAt(browser: Browser, testInfo: TestInfo) {
+  const context = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo) });
+  const page = await context.newPage();
+  await signIn(page, browser, testInfo, PSYCHOLOGIST, 'Your caseload');
+  await settled(page, testInfo);
+  return { context, page };
+}
+
+/** How many of the family's advice items are educational psychology advice received. */
+async function psychologyReceived(parent: Page) {
+  return parent.locator('#advice-list li').filter({ hasText: 'Educational psychology advice' }).filter({ hasText: 'received' }).count();
+}
+
+test('a caseworker asks for advice; a psychologist picks it up, writes it over two sittings and sends it; it is returned, changed and accepted; the family sees it received', async ({ page, browser }, testInfo) => {
+  test.setTimeout(180_000);
   await signIn(page, browser, testInfo, CASEWORKER, 'Cases');
   await page.getByRole('link', { name: 'Ellie Taylor' }).click();
   await settled(page, testInfo);
-  const child = new URL(page.url()).pathname.split('/').pop();
+  const caseUrl = new URL(page.url()).pathname;
+  const child = caseUrl.split('/').pop();
   await page.getByRole('link', { name: 'Advice asked for' }).click();
 
   // Nobody chosen to ask: explained, and what was typed is still there.
@@ -219,6 +240,117 @@ test('a caseworker asks for advice, and the family sees which services were aske
   await expect(list).toContainText('Educational Psychology Service');
   await expect(list).toContainText('waiting');
   await expect(list).not.toContainText('Dana Okafor');
+  const receivedBefore = await psychologyReceived(parent);
+  await checkAccessibility(parent, testInfo);
+
+  // The psychologist finds it on their caseload and picks it up: the advice form opens with
+  // Ellie's details filled in. They answer the first step and stop for the day.
+  let psychologist = await psychologistAt(browser, testInfo);
+  let psy = psychologist.page;
+  try {
+    let request = psy.locator('.portal-caseload-request').filter({ hasText: note });
+    await expect(request).toContainText('Asked of you at Educational Psychology Service');
+    await expect(request).toContainText('due in 42 days');
+    await checkAccessibility(psy, testInfo);
+    await atPhoneWidth(psy, testInfo);
+    await request.getByRole('button', { name: /Pick up and start/ }).click();
+    await expect(psy.getByRole('heading', { level: 2, name: 'About this advice' })).toBeVisible();
+    await settled(psy, testInfo);
+    await expect(psy.getByLabel('First name')).toHaveValue('Ellie');
+    await checkAccessibility(psy, testInfo);
+    await psy.getByLabel('Your full name').fill('Dr Dana Okafor');
+    await psy.getByLabel('Your role').fill('Educational psychologist');
+    await psy.getByLabel('Phone number').fill('01632 960 123');
+    await psy.getByLabel('How do you know the child or young person?').fill('I saw Ellie in class twice this term.');
+    await continueTo(psy, 'Your assessment', testInfo);
+    await psychologist.context.close();
+
+    // The next day: Continue from the caseload opens the step they had reached.
+    psychologist = await psychologistAt(browser, testInfo);
+    psy = psychologist.page;
+    request = psy.locator('.portal-caseload-request').filter({ hasText: note });
+    await expect(request).toContainText('You are writing it');
+    await request.getByRole('button', { name: 'Continue the advice' }).click();
+    await expect(psy.getByRole('heading', { level: 2, name: 'Your assessment' })).toBeVisible();
+    await settled(psy, testInfo);
+    await psy.getByLabel('Which assessments did you carry out or use?').fill('Observation in class and a consultation with her teacher.');
+    await psy.getByLabel('How did you find out the views of the child or young person?').fill('We talked while drawing.');
+    await psy.getByLabel('A summary of your findings').fill('Ellie learns best with pictures and short tasks.');
+    await continueTo(psy, 'Needs, outcomes and provision', testInfo);
+    await choose(psy, 'Does the child or young person have needs in communication and interaction?', 'No');
+    await choose(psy, 'Does the child or young person have needs in cognition and learning?', 'Yes');
+    await choose(psy, 'Does the child or young person have needs in social, emotional and mental health?', 'No');
+    await choose(psy, 'Does the child or young person have needs in sensory and/or physical?', 'No');
+    await saveAndContinue(psy);
+    await expect(psy.getByLabel('Their needs')).toBeVisible();
+    await psy.getByLabel('Their needs').fill('Ellie reads two years behind her age.');
+    await psy.getByLabel('The outcomes they should work towards').fill('To read a short book on her own by the end of Year 4.');
+    await psy.getByLabel('The provision that will meet these needs').fill('Daily precision teaching, 10 minutes, with a trained assistant.');
+    await checkAccessibility(psy, testInfo);
+    await continueTo(psy, 'Reports and anything else', testInfo);
+    await continueTo(psy, 'Summary', testInfo);
+    const first = await sendAdvice(psy, testInfo);
+
+    // The caseworker returns it with a reason.
+    await open(page, caseUrl, testInfo);
+    await expect(page.locator('#advice-requests')).toContainText('sent on');
+    const sent = page.locator('#case-submissions li').filter({ hasText: first });
+    await expect(sent).toContainText('Awaiting review');
+    await sent.getByRole('link', { name: ADVICE_FORM }).click();
+    await expect(page.getByText('Daily precision teaching')).toBeVisible();
+    await settled(page, testInfo);
+    await page.getByLabel('What needs changing').fill('Please say who will train the assistant.');
+    await page.getByRole('button', { name: 'Send back' }).click();
+    await banner(page, 'has been sent back to Dr Dana Okafor with your reason', testInfo);
+
+    // The psychologist changes it and sends it again.
+    await open(psy, '/professional', testInfo);
+    request = psy.locator('.portal-caseload-request').filter({ hasText: note });
+    await expect(request).toContainText('sent it back to you to change');
+    await request.getByRole('button', { name: 'Change and send again' }).click();
+    await expect(psy.getByRole('heading', { level: 2, name: 'About this advice' })).toBeVisible();
+    await settled(psy, testInfo);
+    await expect(psy.getByLabel('Your role')).toHaveValue('Educational psychologist');
+    await continueTo(psy, 'Your assessment', testInfo);
+    await continueTo(psy, 'Needs, outcomes and provision', testInfo);
+    await psy.getByLabel('The provision that will meet these needs').fill('Daily precision teaching, 10 minutes, with an assistant trained by the educational psychology service.');
+    await continueTo(psy, 'Reports and anything else', testInfo);
+    await continueTo(psy, 'Summary', testInfo);
+    const second = await sendAdvice(psy, testInfo);
+    expect(second).not.toBe(first);
+
+    // Accepted: received today.
+    await open(page, caseUrl, testInfo);
+    const resent = page.locator('#case-submissions li').filter({ hasText: second });
+    await resent.getByRole('link', { name: ADVICE_FORM }).click();
+    await expect(page.getByText('trained by the educational psychology service')).toBeVisible();
+    await settled(page, testInfo);
+    await page.getByRole('button', { name: 'Accept' }).click();
+    await banner(page, `${ADVICE_FORM} ${second} is accepted`, testInfo);
+    await open(psy, '/professional', testInfo);
+    await expect(psy.locator('.portal-caseload-request').filter({ hasText: note })).toContainText('Received on');
+    await checkAccessibility(psy, testInfo);
+  } finally {
+    await psychologist.context.close();
+  }
+
+  // The family sees "Educational psychology advice — received".
+  await open(parent, `/children/${child}/status`, testInfo);
+  expect(await psychologyReceived(parent)).toBe(receivedBefore + 1);
+  await expect(parent.locator('#advice-list')).not.toContainText('Dana Okafor');
   await checkAccessibility(parent, testInfo);
   await parentContext.close();
 });
+
+/** From the Summary: the declaration's box ticked, Accept; returns the reference. */
+async function sendAdvice(page: Page, testInfo: TestInfo) {
+  await page.getByRole('button', { name: 'Continue to the declaration' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Declaration' })).toBeVisible();
+  await page.getByLabel('I agree that this advice is accurate').check();
+  await checkAccessibility(page, testInfo);
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Form sent');
+  const reference = (await page.locator('.govuk-panel__body strong').innerText()).trim();
+  expect(reference).toMatch(/^EHC-/);
+  return reference;
+}

@@ -170,6 +170,11 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             "/messages/{message}/form",
             post(app::messages::post::open_form),
         )
+        // A professional picks an advice request up from their caseload.
+        .route(
+            "/advice/{request}/pick-up",
+            post(app::caseload::post::pick_up),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -93,17 +93,91 @@ impl AdviceState {
     }
 }
 
-/// One request as the case page lists it.
+/// How far the advice has got, from the professional's side.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AdviceProgress {
+    /// Nobody has picked it up yet.
+    NotPickedUp,
+    /// Picked up by this person, who is writing it.
+    Writing { by: String },
+    /// Sent on this day; the SEN team has not yet accepted or returned it.
+    Sent { on: Date },
+    /// The SEN team sent it back with a reason; this person is changing it.
+    Returned { by: String },
+    /// The SEN team accepted it: the advice is received.
+    Accepted,
+}
+
+impl AdviceProgress {
+    /// From what is stored: whether it was received, the latest advice sent for it (`sent`
+    /// while unreviewed, else the review's outcome), who picked it up, and when it was sent.
+    pub fn of(
+        received: bool,
+        latest: Option<&str>,
+        picked_up_by: Option<String>,
+        sent_on: Option<Date>,
+        asked_on: Date,
+    ) -> AdviceProgress {
+        match (received, latest, picked_up_by) {
+            (true, ..) | (false, Some("accepted"), _) => AdviceProgress::Accepted,
+            (false, Some("sent"), _) => AdviceProgress::Sent {
+                on: sent_on.unwrap_or(asked_on),
+            },
+            (false, Some(_), by) => AdviceProgress::Returned {
+                by: by.unwrap_or_default(),
+            },
+            (false, None, Some(by)) => AdviceProgress::Writing { by },
+            (false, None, None) => AdviceProgress::NotPickedUp,
+        }
+    }
+
+    /// Words for the SEN team and the professional.
+    pub fn describe(&self) -> String {
+        match self {
+            AdviceProgress::NotPickedUp => "Not picked up yet".into(),
+            AdviceProgress::Writing { by } => format!("Being written by {by}"),
+            AdviceProgress::Sent { on } => {
+                format!("Sent on {}, waiting for the SEN team", on.long())
+            }
+            AdviceProgress::Returned { by } => format!("Sent back to {by} to change"),
+            AdviceProgress::Accepted => "Accepted".into(),
+        }
+    }
+}
+
+/// The latest version of the advice form for `kind` (`advice_for` in its definition).
+#[cfg(feature = "ssr")]
+pub fn form_for(
+    library: &crate::formdef::library::FormLibrary,
+    kind: AdviceKind,
+) -> Option<std::sync::Arc<crate::formdef::schema::FormDefinition>> {
+    library
+        .all_latest()
+        .into_iter()
+        .find(|f| f.advice_for.iter().any(|k| k == kind.as_str()))
+}
+
+/// One request as the case page and the caseload list it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AdviceRequest {
     pub id: i64,
+    /// Its address for professionals.
+    pub public_id: String,
+    pub child_id: i64,
     pub kind: AdviceKind,
     pub organisation: String,
     /// The member it was asked of by name, or `None`: anyone in the organisation.
     pub person: Option<String>,
+    pub person_id: Option<i64>,
+    /// What the SEN officer asked for, in their words.
+    pub note: String,
     pub asked_on: Date,
     pub due_on: Date,
     pub state: AdviceState,
+    pub progress: AdviceProgress,
+    pub picked_up_by: Option<i64>,
+    /// The draft being written or changed, if there is one (its owner is `picked_up_by`).
+    pub draft: Option<String>,
 }
 
 #[cfg(test)]
@@ -125,6 +199,70 @@ mod tests {
             AdviceState::of(day(10), Some(day(12)), day(20)),
             AdviceState::Received { on: day(12) }
         );
+    }
+
+    #[test]
+    fn progress_follows_the_latest_advice_sent() {
+        let by = || Some("Dana".to_owned());
+        assert_eq!(
+            AdviceProgress::of(false, None, None, None, day(1)),
+            AdviceProgress::NotPickedUp
+        );
+        assert_eq!(
+            AdviceProgress::of(false, None, by(), None, day(1)),
+            AdviceProgress::Writing { by: "Dana".into() }
+        );
+        assert_eq!(
+            AdviceProgress::of(false, Some("sent"), by(), Some(day(9)), day(1)),
+            AdviceProgress::Sent { on: day(9) }
+        );
+        assert_eq!(
+            AdviceProgress::of(false, Some("rejected"), by(), Some(day(9)), day(1)),
+            AdviceProgress::Returned { by: "Dana".into() }
+        );
+        assert_eq!(
+            AdviceProgress::of(false, Some("accepted"), by(), None, day(1)),
+            AdviceProgress::Accepted
+        );
+        assert_eq!(
+            AdviceProgress::of(true, None, None, None, day(1)),
+            AdviceProgress::Accepted
+        );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn every_kind_of_advice_has_exactly_one_form_started_only_from_a_request() {
+        use crate::role::Role;
+        let library = crate::formdef::library::FormLibrary::shipped().expect("shipped forms load");
+        for kind in AdviceKind::ALL {
+            let forms: Vec<_> = library
+                .all_latest()
+                .into_iter()
+                .filter(|f| f.advice_for.iter().any(|k| k == kind.as_str()))
+                .collect();
+            assert_eq!(forms.len(), 1, "{kind:?} has {} advice forms", forms.len());
+            assert!(!forms[0].startable_by(Role::Professional));
+            assert_eq!(
+                form_for(&library, kind).map(|f| f.id.clone()),
+                Some(forms[0].id.clone())
+            );
+            // Structured like the plan: the four areas of need, each with outcomes and provision.
+            for area in ["communication", "cognition", "semh", "sensory_physical"] {
+                let section = forms[0].sections().find(|s| s.id == area).expect("area");
+                let fields: Vec<&str> = section.fields.iter().map(|f| f.id.as_str()).collect();
+                assert_eq!(fields, ["has_needs", "needs", "outcomes", "provision"]);
+            }
+        }
+        for form in library.all_latest() {
+            for k in &form.advice_for {
+                assert!(
+                    AdviceKind::parse(k).is_some(),
+                    "{}: unknown kind {k}",
+                    form.id
+                );
+            }
+        }
     }
 
     #[test]

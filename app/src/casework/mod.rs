@@ -45,6 +45,16 @@ pub struct DashboardRow {
     pub caseworker: Option<String>,
     pub outstanding: i64,
     pub awaiting: i64,
+    /// Advice asked for and not yet received, soonest due first.
+    pub advice: Vec<AwaitedAdvice>,
+}
+
+/// Advice a dashboard row is waiting on: what, from whom, due when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwaitedAdvice {
+    pub kind: crate::advice::AdviceKind,
+    pub organisation: String,
+    pub due_on: crate::values::Date,
 }
 
 /// `/staff`: the dashboard.

@@ -29,6 +29,26 @@ const SHIPPED: &[(&str, &str)] = &[
         "early-years-request.v1.toml",
         include_str!("../../forms/early-years-request.v1.toml"),
     ),
+    (
+        "advice-educational.v1.toml",
+        include_str!("../../forms/advice-educational.v1.toml"),
+    ),
+    (
+        "advice-health.v1.toml",
+        include_str!("../../forms/advice-health.v1.toml"),
+    ),
+    (
+        "advice-psychological.v1.toml",
+        include_str!("../../forms/advice-psychological.v1.toml"),
+    ),
+    (
+        "advice-social-care.v1.toml",
+        include_str!("../../forms/advice-social-care.v1.toml"),
+    ),
+    (
+        "advice-other.v1.toml",
+        include_str!("../../forms/advice-other.v1.toml"),
+    ),
 ];
 
 /// Every version of every form, by id and version.

@@ -28,6 +28,10 @@ pub struct FormDefinition {
     pub declaration: Declaration,
     /// Shown on the confirmation page and in the email receipt.
     pub next_steps: String,
+    /// The kinds of advice (`educational`, `medical`, …) this form gives. Such a form is started
+    /// only by picking up an advice request, never from a child's list of forms.
+    #[serde(default)]
+    pub advice_for: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +42,14 @@ pub enum Audience {
     /// Schools, early years settings, health and care professionals.
     Professional,
     SenTeam,
+}
+
+impl FormDefinition {
+    /// Whether someone in `role` may start it from a child's forms (or be asked for it in a
+    /// message): advice forms come only from an advice request.
+    pub fn startable_by(&self, role: Role) -> bool {
+        self.advice_for.is_empty() && self.audience.iter().any(|a| a.includes(role))
+    }
 }
 
 impl Audience {

@@ -242,7 +242,7 @@ pub async fn child_forms(child: String) -> Result<ChildFormsData, AppError> {
                 .forms
                 .all_latest()
                 .into_iter()
-                .filter(|f| f.audience.iter().any(|a| a.includes(account.role)))
+                .filter(|f| f.startable_by(account.role))
                 .map(|f| FormChoice {
                     id: f.id.clone(),
                     title: f.title.clone(),
@@ -305,7 +305,7 @@ pub async fn start_form(child: String, form: String) -> Result<String, AppError>
             let definition = state
                 .forms
                 .latest(&form)
-                .filter(|f| f.audience.iter().any(|a| a.includes(account.role)))
+                .filter(|f| f.startable_by(account.role))
                 .ok_or(AppError::NotFound)?;
             let id = server::start_draft(&state, &account, &child, &definition).await?;
             leptos_axum::redirect(&format!("/drafts/{id}/{}", definition.steps[0].id));

@@ -172,6 +172,14 @@ pub async fn submit_draft(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    // Advice answers the request its draft was started from.
+    crate::advice::store::advice_sent(
+        &mut *tx,
+        draft.id,
+        submission_id,
+        crate::status::store::today(),
+    )
+    .await?;
     sqlx::query("UPDATE attachments SET submission_id = $1, draft_id = NULL WHERE draft_id = $2")
         .bind(submission_id)
         .bind(draft.id)

@@ -62,7 +62,7 @@ async fn open_form_inner(
             let form = state
                 .forms
                 .latest(&action.form_id)
-                .filter(|f| f.audience.iter().any(|a| a.includes(account.role)))
+                .filter(|f| f.startable_by(account.role))
                 .ok_or(AppError::NotFound)?;
             crate::forms::api::server::start_draft(state, &account, &child, &form).await
         }

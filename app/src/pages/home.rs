@@ -98,12 +98,16 @@ pub fn RoleHome(role: Role) -> impl IntoView {
     }
 }
 
-/// Parents, carers, young people and professionals get their messages and services (rendered
-/// on the server); the SEN team's and administrators' homes come with their own pages.
+/// Parents, carers and young people get their messages and services, professionals their
+/// caseload (rendered on the server); the SEN team's and administrators' homes come with their
+/// own pages.
 #[component]
 fn Welcome(user: SignedInUser) -> impl IntoView {
-    if matches!(user.role, Role::Citizen | Role::Professional) {
+    if user.role == Role::Citizen {
         return view! { <MessagesHome/> }.into_any();
+    }
+    if user.role == Role::Professional {
+        return view! { <crate::caseload::CaseloadHome/> }.into_any();
     }
     let title = format!("{} home", user.role.label());
     view! {

@@ -220,6 +220,18 @@ pub struct StageStatus {
     pub late: bool,
 }
 
+/// A stage as the dashboard names it: the stage next to do.
+pub fn stage_name(stage: &str) -> String {
+    match stage {
+        "not_started" => "Request not yet recorded".into(),
+        "stopped" => "Ended".into(),
+        "done" => "Plan in place".into(),
+        other => Stage::parse(other)
+            .map(|s| s.label().to_owned())
+            .unwrap_or_else(|| other.to_owned()),
+    }
+}
+
 /// "due today", "due tomorrow", "due in 5 days", "1 day overdue", "3 days overdue": calendar
 /// days, weekends included.
 pub fn due_phrase(due: Date, today: Date) -> String {

@@ -34,10 +34,16 @@ pub(super) fn advice_section(
                 Some(person) => format!("{person}, {}", r.organisation),
                 None => format!("{} (anyone there)", r.organisation),
             };
+            let not_yet = || {
+                let progress = r.progress.describe();
+                let mut chars = progress.chars();
+                let first = chars.next().map(|c| c.to_lowercase().to_string()).unwrap_or_default();
+                format!("Not yet: {first}{}", chars.as_str())
+            };
             let (received, tag) = match r.state {
                 AdviceState::Received { on } => (on.long(), None),
-                AdviceState::Overdue { due } => ("Not yet".to_owned(), Some(("govuk-tag govuk-tag--red", due_phrase(due, today)))),
-                AdviceState::Waiting { due } => ("Not yet".to_owned(), Some(("govuk-tag govuk-tag--grey", due_phrase(due, today)))),
+                AdviceState::Overdue { due } => (not_yet(), Some(("govuk-tag govuk-tag--red", due_phrase(due, today)))),
+                AdviceState::Waiting { due } => (not_yet(), Some(("govuk-tag govuk-tag--grey", due_phrase(due, today)))),
             };
             view! {
                 <tr class="govuk-table__row">

@@ -55,6 +55,7 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
         .forms
         .all_latest()
         .iter()
+        .filter(|f| f.advice_for.is_empty())
         .map(|f| (f.id.clone(), f.title.clone()))
         .collect();
     let timeline = progress.timeline(today);

@@ -8,6 +8,7 @@ use crate::casework::{
     store::{self},
     CaseFilter, DashboardRow, PAGE_SIZE,
 };
+use crate::status::timeline::due_phrase;
 use crate::{
     auth::api::server::require_role,
     components::{query_value, ServerPage},
@@ -145,6 +146,7 @@ pub(super) fn cases_table(rows: &[DashboardRow], today: Date) -> AnyView {
             ("Request received", false),
             ("Next deadline", false),
             ("Caseworker", false),
+            ("Advice awaited", false),
             ("Forms asked for", true),
             ("To review", true),
         ],
@@ -178,6 +180,29 @@ pub(super) fn cases_table(rows: &[DashboardRow], today: Date) -> AnyView {
                                     }}
                                 </td>
                                 <td class="govuk-table__cell">{row.caseworker.clone().unwrap_or_else(|| "Not assigned".into())}</td>
+                                <td class="govuk-table__cell portal-advice-awaited">
+                                    {if row.advice.is_empty() {
+                                        view! { "–" }.into_any()
+                                    } else {
+                                        view! {
+                                            <ul class="govuk-list govuk-body-s govuk-!-margin-bottom-0">
+                                                {row.advice.iter().map(|a| {
+                                                    let overdue = a.due_on < today;
+                                                    view! {
+                                                        <li>
+                                                            {format!("{} from {}: ", a.kind.label(), a.organisation)}
+                                                            {if overdue {
+                                                                view! { <strong class="govuk-tag govuk-tag--red">{due_phrase(a.due_on, today)}</strong> }.into_any()
+                                                            } else {
+                                                                view! { <span>{due_phrase(a.due_on, today)}</span> }.into_any()
+                                                            }}
+                                                        </li>
+                                                    }
+                                                }).collect_view()}
+                                            </ul>
+                                        }.into_any()
+                                    }}
+                                </td>
                                 <td class="govuk-table__cell govuk-table__cell--numeric">{row.outstanding.to_string()}</td>
                                 <td class="govuk-table__cell govuk-table__cell--numeric">{row.awaiting.to_string()}</td>
                             </tr>

@@ -15,6 +15,8 @@ pub use review::submission;
 
 use leptos::prelude::*;
 
+pub(super) use crate::status::timeline::stage_name;
+
 use super::{
     post::{flash_key, Flash},
     store::Case,
@@ -22,7 +24,7 @@ use super::{
 use crate::{
     components::ErrorSummaryList,
     error::{AppError, FieldError},
-    status::timeline::{due_phrase, Stage},
+    status::timeline::due_phrase,
     values::Date,
 };
 
@@ -31,18 +33,6 @@ pub const NEW_CASE_KEY: &str = "new_case_refused";
 
 /// Days a form is asked for by, unless the caseworker says otherwise.
 pub(super) const DEFAULT_DUE_DAYS: i64 = 14;
-
-/// A stage as the dashboard names it: the stage next to do.
-pub(super) fn stage_name(stage: &str) -> String {
-    match stage {
-        "not_started" => "Request not yet recorded".into(),
-        "stopped" => "Ended".into(),
-        "done" => "Plan in place".into(),
-        other => Stage::parse(other)
-            .map(|s| s.label().to_owned())
-            .unwrap_or_else(|| other.to_owned()),
-    }
-}
 
 /// "3 March 2026", "due in 4 days" and whether it has passed.
 pub(super) fn deadline_text(deadline: Date, today: Date) -> (String, String, bool) {

@@ -9,6 +9,7 @@ use crate::{
     },
     auth::ssr::accounts::Audit,
     error::AppError,
+    messages::store::{write_message, NewMessage},
     platform::db::unix_now,
     values::Date,
 };
@@ -94,7 +95,42 @@ pub async fn ask_advice(
         ))
         .write(&mut tx)
         .await?;
+    // Whoever it is asked of hears of it in their messages (and by email): the named person,
+    // or everyone in the organisation. Their caseload lists it; picking it up links them to
+    // the child, so the message names no child.
+    let recipients: Vec<i64> = match person {
+        Some((id, _)) => vec![*id],
+        None => chosen.members.iter().map(|(id, _)| *id).collect(),
+    };
+    let note = asked.note.trim();
+    let mut emails = Vec::new();
+    for recipient in recipients {
+        let (_, email) = write_message(
+            &mut tx,
+            state,
+            &NewMessage {
+                recipient_id: recipient,
+                sender_id: Some(staff.id),
+                child_id: None,
+                subject: format!("{} asked of {of}", kind.label()),
+                body: format!(
+                    "The SEN team has asked {of} for {} for an EHC needs assessment, due by {}.{}\n\n\
+                     Anyone at {organisation} can pick it up from their caseload: {}/professional",
+                    kind.label().to_lowercase(),
+                    due_on.long(),
+                    if note.is_empty() { String::new() } else { format!("\n\n{note}") },
+                    state.runtime.base_url
+                ),
+                action: None,
+            },
+        )
+        .await?;
+        emails.push(email);
+    }
     tx.commit().await?;
+    for email in emails {
+        email.wake();
+    }
     Ok(format!(
         "{} has been asked of {of}, due by {}",
         kind.label(),

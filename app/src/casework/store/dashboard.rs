@@ -1,9 +1,9 @@
 //! The dashboard: open cases filtered, sorted and paged, and the caseworkers to assign. This file
 //! holds its SQL; the markup is in `casework/pages/dashboard.rs`.
 
-use crate::casework::{CaseFilter, DashboardRow, PAGE_SIZE};
+use crate::casework::{AwaitedAdvice, CaseFilter, DashboardRow, PAGE_SIZE};
 
-use crate::{error::AppError, people::ChildSummary, values::Date};
+use crate::{advice::AdviceKind, error::AppError, people::ChildSummary, values::Date};
 
 /// Bind values for a query built from the dashboard's filters.
 pub(super) enum Bind {
@@ -26,6 +26,7 @@ pub(super) const AWAITING: &str =
 /// An open case as the dashboard lists it.
 #[derive(sqlx::FromRow)]
 struct DashboardCaseRow {
+    child_id: i64,
     public_id: String,
     first_name: String,
     last_name: String,
@@ -125,7 +126,7 @@ pub async fn dashboard(
     let limit = next(Bind::Int(PAGE_SIZE), &mut binds);
     let offset = next(Bind::Int((page - 1) * PAGE_SIZE), &mut binds);
     let sql = format!(
-        "SELECT c.public_id, c.first_name, c.last_name, c.date_of_birth, k.reference, k.stage, k.requested_on, \
+        "SELECT k.child_id, c.public_id, c.first_name, c.last_name, c.date_of_birth, k.reference, k.stage, k.requested_on, \
          k.next_deadline, u.full_name AS caseworker, {OUTSTANDING} AS outstanding, {AWAITING} AS awaiting \
          {from} LEFT JOIN users u ON u.id = k.caseworker_id \
          WHERE {filter_sql} ORDER BY k.urgency, k.child_id LIMIT {limit} OFFSET {offset}"
@@ -137,11 +138,12 @@ pub async fn dashboard(
             Bind::Int(i) => query.bind(i),
         };
     }
-    let rows = query
-        .fetch_all(pool)
-        .await?
+    let rows = query.fetch_all(pool).await?;
+    let mut advice = awaited_advice(pool, rows.iter().map(|r| r.child_id)).await?;
+    let rows = rows
         .into_iter()
         .map(|row| DashboardRow {
+            advice: advice.remove(&row.child_id).unwrap_or_default(),
             child: ChildSummary {
                 id: row.public_id,
                 first_name: row.first_name,
@@ -158,6 +160,43 @@ pub async fn dashboard(
         })
         .collect();
     Ok((rows, total))
+}
+
+/// The advice each of these children's cases waits on, soonest due first: one query for the
+/// page's rows.
+async fn awaited_advice(
+    pool: &sqlx::AnyPool,
+    children: impl Iterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, Vec<AwaitedAdvice>>, AppError> {
+    let children: Vec<i64> = children.collect();
+    let mut out: std::collections::HashMap<i64, Vec<AwaitedAdvice>> = Default::default();
+    if children.is_empty() {
+        return Ok(out);
+    }
+    let params: Vec<String> = (1..=children.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT a.child_id, a.kind, o.name, a.due_on FROM advice_requests a \
+         JOIN organisations o ON o.id = a.organisation_id \
+         WHERE a.received_on IS NULL AND a.child_id IN ({}) ORDER BY a.due_on, a.id",
+        params.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (i64, String, String, String)>(sqlx::AssertSqlSafe(sql));
+    for child in children {
+        query = query.bind(child);
+    }
+    for (child, kind, organisation, due_on) in query.fetch_all(pool).await? {
+        let (Some(kind), Some(due_on)) = (AdviceKind::parse(&kind), Date::from_iso(&due_on)) else {
+            return Err(crate::error::internal(format!(
+                "advice request of child {child} has kind {kind:?}, due {due_on:?}"
+            )));
+        };
+        out.entry(child).or_default().push(AwaitedAdvice {
+            kind,
+            organisation,
+            due_on,
+        });
+    }
+    Ok(out)
 }
 
 /// A date of birth typed in the search box: "7/3/2015", "7 3 2015", "07-03-2015" or ISO.

@@ -78,7 +78,7 @@ pub async fn request_form(
         None => None,
     }
     .ok_or_else(|| AppError::field("recipient", "Choose who should fill in the form"))?;
-    if !form.audience.iter().any(|a| a.includes(person.role)) {
+    if !form.startable_by(person.role) {
         return Err(AppError::field(
             "form",
             format!(

@@ -120,6 +120,8 @@ pub async fn accept(change: &Change<'_>, submission: &CaseSubmission) -> Result<
     let mut tx = state.db.begin().await?;
     claim_version(&mut tx, case.child_id, version, staff.id).await?;
     insert_review(&mut tx, submission.id, "accepted", "", staff.id, None).await?;
+    crate::advice::store::advice_accepted(&mut tx, submission.id, crate::status::store::today())
+        .await?;
     Audit::of(Some(submission.submitted_by_id), "submission_accepted", "")
         .by(staff.id)
         .child(case.child_id)
@@ -287,6 +289,7 @@ pub async fn reject(
         .bind(&draft_id)
         .fetch_one(&mut *tx)
         .await?;
+    crate::advice::store::advice_returned(&mut tx, submission.id, draft_row).await?;
     for (_, new_id, path, name, content_type, size, key) in copies {
         sqlx::query(
             "INSERT INTO attachments (public_id, draft_id, child_id, uploaded_by, answer_path, file_name, content_type, size_bytes, storage_key, created_at) \

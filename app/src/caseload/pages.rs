@@ -1,0 +1,257 @@
+//! The caseload page, rendered on the server.
+
+use std::collections::{HashMap, HashSet};
+
+use leptos::prelude::*;
+
+use super::{store::CaseloadChild, FINISHED_SHOWN_DAYS};
+use crate::{
+    advice::{AdviceProgress, AdviceRequest, AdviceState},
+    auth::{api::server::require_role, ssr::accounts::Account},
+    components::ServerPage,
+    error::AppError,
+    platform::{db::unix_now, AppState},
+    role::Role,
+    status::timeline::{due_phrase, stage_name},
+    values::Date,
+};
+
+/// A child on the caseload with what is asked of this professional about them.
+struct Entry {
+    child: CaseloadChild,
+    linked: bool,
+    requests: Vec<AdviceRequest>,
+    /// The earliest due date among requests not yet received: the caseload's order.
+    first_due: Option<Date>,
+}
+
+pub async fn caseload(state: &AppState) -> Result<ServerPage, AppError> {
+    let (account, _) = require_role(state, &[Role::Professional]).await?;
+    let pool = state.db.pool();
+    let today = crate::status::store::today();
+    let mut requests: HashMap<i64, Vec<AdviceRequest>> = HashMap::new();
+    for request in crate::advice::store::requests_for_professional(pool, account.id, today).await? {
+        requests.entry(request.child_id).or_default().push(request);
+    }
+    let linked = super::store::linked_children(pool, account.id).await?;
+    let held_by_leavers = held_by_leavers(state, &requests, account.id).await?;
+    let finished_after = unix_now() - FINISHED_SHOWN_DAYS * 86_400;
+    let (mut active, mut finished): (Vec<Entry>, Vec<Entry>) = (Vec::new(), Vec::new());
+    for child in super::store::children_of_professional(pool, account.id).await? {
+        let requests = requests.remove(&child.id).unwrap_or_default();
+        let first_due = requests
+            .iter()
+            .filter(|r| !matches!(r.state, AdviceState::Received { .. }))
+            .map(|r| r.due_on)
+            .min();
+        let entry = Entry {
+            linked: linked.contains(&child.id),
+            child,
+            requests,
+            first_due,
+        };
+        match entry.child.closed_at {
+            None => active.push(entry),
+            Some(at) if at >= finished_after => finished.push(entry),
+            Some(_) => {}
+        }
+    }
+    // Due and overdue first; the rest by name (as read).
+    active.sort_by_key(|e| (e.first_due.is_none(), e.first_due));
+    finished.sort_by_key(|e| std::cmp::Reverse(e.child.closed_at));
+    let unread = crate::messages::store::unread_count(pool, account.id).await?;
+    let body = view! {
+        <span class="govuk-caption-l">{account.role.label()}</span>
+        <h1 class="govuk-heading-l">"Your caseload"</h1>
+        <p class="govuk-body">
+            {format!("Signed in as {}. ", account.full_name)}
+            <a class="govuk-link" href="/messages">
+                {match unread {
+                    0 => "You have no unread messages".to_owned(),
+                    1 => "You have 1 unread message".to_owned(),
+                    n => format!("You have {n} unread messages"),
+                }}
+            </a>
+        </p>
+        <p class="govuk-body">
+            "The children and young people you are involved with, and the advice the SEN team has asked of you \
+             or of your organisation. Anyone in your organisation can pick a request up."
+        </p>
+        <h2 class="govuk-heading-m" id="active-heading">{format!("Active ({})", active.len())}</h2>
+        {if active.is_empty() {
+            view! { <p class="govuk-body">"Nothing is asked of you or your organisation at the moment."</p> }.into_any()
+        } else {
+            view! {
+                <div id="caseload-active">
+                    {active.iter().map(|e| child_card(e, &account, &held_by_leavers, today)).collect_view()}
+                </div>
+            }.into_any()
+        }}
+        <h2 class="govuk-heading-m" id="finished-heading">{format!("Finished in the last 18 months ({})", finished.len())}</h2>
+        {if finished.is_empty() {
+            view! { <p class="govuk-body">"None."</p> }.into_any()
+        } else {
+            view! {
+                <div id="caseload-finished">
+                    {finished.iter().map(|e| child_card(e, &account, &held_by_leavers, today)).collect_view()}
+                </div>
+            }.into_any()
+        }}
+        <p class="govuk-body">
+            <a class="govuk-link" href="/send">"Special Educational Needs and Disabilities: every child you are linked to"</a>
+        </p>
+    }
+    .into_any();
+    Ok(ServerPage {
+        title: "Your caseload".into(),
+        body,
+    })
+}
+
+/// Requests someone else picked up who has since left its organisation: anyone there may take
+/// them over.
+async fn held_by_leavers(
+    state: &AppState,
+    requests: &HashMap<i64, Vec<AdviceRequest>>,
+    me: i64,
+) -> Result<HashSet<i64>, AppError> {
+    let mut out = HashSet::new();
+    let mut conn = state.db.pool().acquire().await?;
+    for request in requests.values().flatten() {
+        if let Some(holder) = request.picked_up_by.filter(|h| *h != me) {
+            if request.progress != AdviceProgress::Accepted
+                && !crate::advice::store::still_in_organisation(&mut conn, request.id, holder)
+                    .await?
+            {
+                out.insert(request.id);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn child_card(entry: &Entry, account: &Account, leavers: &HashSet<i64>, today: Date) -> AnyView {
+    let child = &entry.child;
+    let name = format!("{} {}", child.first_name, child.last_name);
+    let born = Date::from_iso(&child.date_of_birth)
+        .map(Date::long)
+        .unwrap_or_default();
+    let stage = match (&child.stage, child.closed_at) {
+        (_, Some(_)) => "Finished".to_owned(),
+        (Some(stage), None) => stage_name(stage),
+        (None, None) => "No request for an assessment".to_owned(),
+    };
+    view! {
+        <div class="govuk-summary-card portal-caseload-child">
+            <div class="govuk-summary-card__title-wrapper">
+                <h3 class="govuk-summary-card__title">{name.clone()}</h3>
+                {entry.linked.then(|| view! {
+                    <ul class="govuk-summary-card__actions">
+                        <li class="govuk-summary-card__action">
+                            <a class="govuk-link" href=format!("/children/{}/forms", child.public_id)>
+                                "Open record"<span class="govuk-visually-hidden">{format!(" of {name}")}</span>
+                            </a>
+                        </li>
+                    </ul>
+                })}
+            </div>
+            <div class="govuk-summary-card__content">
+                <dl class="govuk-summary-list">
+                    <div class="govuk-summary-list__row">
+                        <dt class="govuk-summary-list__key">"Date of birth"</dt>
+                        <dd class="govuk-summary-list__value">{born}</dd>
+                    </div>
+                    <div class="govuk-summary-list__row">
+                        <dt class="govuk-summary-list__key">"Stage"</dt>
+                        <dd class="govuk-summary-list__value">{stage}</dd>
+                    </div>
+                </dl>
+                {if entry.requests.is_empty() {
+                    view! { <p class="govuk-body">"No advice is asked of you about them."</p> }.into_any()
+                } else {
+                    entry.requests.iter().map(|r| request_item(r, account, leavers.contains(&r.id), today)).collect_view().into_any()
+                }}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+fn request_item(
+    r: &AdviceRequest,
+    account: &Account,
+    held_by_leaver: bool,
+    today: Date,
+) -> AnyView {
+    let of = match (&r.person, r.person_id) {
+        (_, Some(id)) if id == account.id => format!("Asked of you at {}", r.organisation),
+        (Some(person), _) => format!("Asked of {person} at {}", r.organisation),
+        (None, _) => format!("Asked of anyone at {}", r.organisation),
+    };
+    let due = match r.state {
+        AdviceState::Received { on } => {
+            view! { <span>{format!("Received on {}", on.long())}</span> }.into_any()
+        }
+        AdviceState::Overdue { due } | AdviceState::Waiting { due } => {
+            let class = if r.state.is_overdue() {
+                "govuk-tag govuk-tag--red"
+            } else {
+                "govuk-tag govuk-tag--grey"
+            };
+            view! { {format!("Due by {} ", due.long())}<strong class=class>{due_phrase(due, today)}</strong> }.into_any()
+        }
+    };
+    let mine = r.picked_up_by == Some(account.id);
+    let pick_up = |label: &'static str| {
+        view! {
+        <form method="post" action=format!("/advice/{}/pick-up", r.public_id)>
+            <button type="submit" class="govuk-button govuk-!-margin-bottom-2" data-module="govuk-button">
+                {label}<span class="govuk-visually-hidden">{format!(": {}", r.kind.label().to_lowercase())}</span>
+            </button>
+        </form>
+    }.into_any()
+    };
+    let action = match (&r.progress, mine, &r.draft) {
+        (AdviceProgress::NotPickedUp, ..) => pick_up("Pick up and start"),
+        (AdviceProgress::Writing { .. }, true, Some(draft)) => {
+            link_to(draft, "Continue the advice")
+        }
+        (AdviceProgress::Returned { .. }, true, Some(draft)) => {
+            link_to(draft, "Change and send again")
+        }
+        (AdviceProgress::Writing { .. } | AdviceProgress::Returned { .. }, false, _)
+            if held_by_leaver =>
+        {
+            pick_up("Take over")
+        }
+        _ => ().into_any(),
+    };
+    let progress = match (&r.progress, mine) {
+        (AdviceProgress::Writing { .. }, true) => "You are writing it".to_owned(),
+        (AdviceProgress::Returned { .. }, true) => {
+            "The SEN team sent it back to you to change: their reason is in your messages"
+                .to_owned()
+        }
+        (progress, _) => progress.describe(),
+    };
+    view! {
+        <div class="portal-caseload-request" id=format!("request-{}", r.public_id)>
+            <h4 class="govuk-heading-s govuk-!-margin-bottom-1">{r.kind.label()}</h4>
+            <p class="govuk-body govuk-!-margin-bottom-1">{format!("{of}, on {}.", r.asked_on.long())}</p>
+            <p class="govuk-body govuk-!-margin-bottom-1">{due}</p>
+            {(!r.note.is_empty()).then(|| view! {
+                <div class="govuk-inset-text govuk-!-margin-top-1 govuk-!-margin-bottom-1">{r.note.clone()}</div>
+            })}
+            <p class="govuk-body portal-caseload-request__progress">{progress}</p>
+            {action}
+        </div>
+    }
+    .into_any()
+}
+
+fn link_to(draft: &str, text: &'static str) -> AnyView {
+    view! {
+        <a class="govuk-button govuk-!-margin-bottom-2" role="button" draggable="false" href=format!("/drafts/{draft}")>{text}</a>
+    }
+    .into_any()
+}

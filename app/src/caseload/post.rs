@@ -1,0 +1,160 @@
+//! Picking up an advice request: a plain form's button, the same with JavaScript on or off.
+
+use axum::{
+    extract::{Path, State},
+    response::{IntoResponse, Redirect, Response},
+};
+use tower_sessions::Session;
+
+use crate::{
+    advice::store::{
+        claim_request, find_request_for_professional, hand_over_draft, link_draft,
+        still_in_organisation,
+    },
+    advice::{AdviceProgress, AdviceRequest},
+    auth::{api::server::signed_in, return_path::sign_in_then, ssr::accounts::Audit},
+    error::AppError,
+    people::Relationship,
+    platform::{db::unix_now, AppState},
+    role::Role,
+};
+
+/// `POST /advice/{id}/pick-up`: the signed-in professional takes the request on. It must be
+/// asked of an organisation they belong to (anyone else is told it does not exist). Nobody
+/// may have it yet, or whoever had it must have left the organisation: then their draft comes
+/// with it. They are linked to the child, the advice form for its kind becomes their draft,
+/// and it opens. Picking up one's own request again just opens it.
+pub async fn pick_up(
+    State(state): State<AppState>,
+    session: Session,
+    Path(request_id): Path<String>,
+) -> Response {
+    match pick_up_inner(&state, &session, &request_id).await {
+        Ok(Some(draft)) => Redirect::to(&format!("/drafts/{draft}")).into_response(),
+        Ok(None) => Redirect::to("/professional").into_response(),
+        Err(AppError::SignInRequired) => {
+            Redirect::to(&sign_in_then("/professional")).into_response()
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+/// The draft to open, or `None` when there is none (the advice is with the SEN team).
+async fn pick_up_inner(
+    state: &AppState,
+    session: &Session,
+    request_id: &str,
+) -> Result<Option<String>, AppError> {
+    let account = signed_in(state, session)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    if account.role != Role::Professional {
+        return Err(AppError::NotFound);
+    }
+    let today = crate::status::store::today();
+    let mut tx = state.db.begin().await?;
+    let request = find_request_for_professional(&mut tx, account.id, request_id, today)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if request.progress == AdviceProgress::Accepted {
+        return Err(AppError::invalid(
+            "The SEN team has already accepted this advice: there is nothing more to do.",
+        ));
+    }
+    if request.picked_up_by == Some(account.id) {
+        return Ok(request.draft);
+    }
+    if !still_in_organisation(&mut tx, request.id, account.id).await? {
+        return Err(AppError::NotFound);
+    }
+    if let Some(holder) = request.picked_up_by {
+        if still_in_organisation(&mut tx, request.id, holder).await? {
+            return Err(taken(&request));
+        }
+    }
+    if !claim_request(
+        &mut tx,
+        request.id,
+        account.id,
+        request.picked_up_by,
+        unix_now(),
+    )
+    .await?
+    {
+        return Err(AppError::invalid(
+            "Someone else in your organisation picked this request up a moment ago. Your caseload shows who.",
+        ));
+    }
+    crate::people::store::link_child(
+        &mut tx,
+        request.child_id,
+        account.id,
+        Relationship::Professional,
+        true,
+    )
+    .await?;
+    let draft = match request.progress {
+        // Nothing written yet: the advice form for its kind, the child's details filled in.
+        AdviceProgress::NotPickedUp => {
+            let form = crate::advice::form_for(&state.forms, request.kind).ok_or_else(|| {
+                crate::error::internal(format!("no advice form for {:?}", request.kind))
+            })?;
+            let summary = child_summary(&mut tx, request.child_id).await?;
+            let id = crate::forms::store::insert_draft(
+                &mut *tx,
+                request.child_id,
+                account.id,
+                &form.id,
+                form.version,
+                &form.steps[0].id,
+                &crate::forms::api::server::prefilled(&form, &summary),
+            )
+            .await?;
+            link_draft(&mut tx, &id, request.id).await?;
+            Some(id)
+        }
+        // Taken over from someone who left: their draft, if there is one, is now this person's.
+        _ => hand_over_draft(&mut tx, request.id, account.id).await?,
+    };
+    Audit::of(Some(account.id), "advice_picked_up", "")
+        .child(request.child_id)
+        .detail(&format!(
+            "{} for {}",
+            request.kind.label(),
+            request.organisation
+        ))
+        .write(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(draft)
+}
+
+fn taken(request: &AdviceRequest) -> AppError {
+    let by = match &request.progress {
+        AdviceProgress::Writing { by } | AdviceProgress::Returned { by } => by.clone(),
+        _ => "someone else".to_owned(),
+    };
+    AppError::invalid(format!(
+        "{by} has picked this request up. They can carry on with it; if they leave {}, anyone there can take it over.",
+        request.organisation
+    ))
+}
+
+async fn child_summary(
+    conn: &mut sqlx::AnyConnection,
+    child_id: i64,
+) -> Result<crate::people::ChildSummary, AppError> {
+    let (id, first_name, last_name, date_of_birth): (String, String, String, String) =
+        sqlx::query_as(
+            "SELECT public_id, first_name, last_name, date_of_birth FROM children WHERE id = $1",
+        )
+        .bind(child_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(crate::people::ChildSummary {
+        id,
+        first_name,
+        last_name,
+        date_of_birth,
+    })
+}

@@ -1,0 +1,473 @@
+//! Professionals give advice: the SEN team asks an organisation, a member picks the request up
+//! from their caseload (the advice form for its kind, the child linked to them), sends it, and
+//! the SEN team returns it with a reason or accepts it, which the family sees. Anyone outside
+//! the organisation is told the request does not exist; two members picking it up at once get
+//! one draft between them; someone who left is taken over from, their draft and all.
+
+mod common;
+
+use app::status::{store::today, timeline::add_days};
+use common::{backends, browser, drafts::example_answers, location, TestApp};
+use reqwest::StatusCode;
+
+const PASSWORD: &str = "demo-portal-2026";
+const CASEWORKER: &str = "caseworker@example.org";
+const PSYCHOLOGIST: &str = "psychologist@example.org";
+const SENCO: &str = "senco@example.org";
+const PSYCHOLOGY: &str = "Educational Psychology Service";
+
+impl TestApp {
+    /// Posts one of the case page's forms with the page's current version.
+    async fn case_action(
+        &self,
+        staff: &reqwest::Client,
+        child: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) {
+        let (_, html) = self.page(staff, "staff/case", &[("child", child)]).await;
+        let at = html.find("name=\"version\" value=\"").expect("a version") + 22;
+        let version = html[at..].split('"').next().unwrap().to_owned();
+        let mut form = vec![("version", version.as_str())];
+        form.extend_from_slice(fields);
+        let response = self
+            .post_form(staff, &format!("/staff/cases/{child}/{action}"), &form)
+            .await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{action}");
+    }
+
+    /// The SEN team asks the organisation (anyone there) for advice of `kind` about the child.
+    async fn ask(&self, staff: &reqwest::Client, child: &str, kind: &str, organisation: &str) {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+            .bind(organisation)
+            .fetch_one(self.state.db.pool())
+            .await
+            .unwrap();
+        let due = add_days(today(), 42);
+        let (day, month, year) = (
+            due.day.to_string(),
+            due.month.to_string(),
+            due.year.to_string(),
+        );
+        let id = id.to_string();
+        self.case_action(
+            staff,
+            child,
+            "ask-advice",
+            &[
+                ("advice-kind", kind),
+                ("advice-organisation", &id),
+                ("advice-person", "0"),
+                ("advice-due-day", &day),
+                ("advice-due-month", &month),
+                ("advice-due-year", &year),
+                (
+                    "advice-note",
+                    "Please see her at school; the parent's views are attached.",
+                ),
+            ],
+        )
+        .await;
+    }
+
+    /// The public id of the child's newest advice request of this kind.
+    async fn request_of(&self, child: &str, kind: &str) -> String {
+        sqlx::query_scalar(
+            "SELECT a.public_id FROM advice_requests a JOIN children c ON c.id = a.child_id \
+             WHERE c.public_id = $1 AND a.kind = $2 ORDER BY a.id DESC LIMIT 1",
+        )
+        .bind(child)
+        .bind(kind)
+        .fetch_one(self.state.db.pool())
+        .await
+        .unwrap()
+    }
+
+    /// Presses Pick up: (status, where it sent the browser).
+    async fn pick_up(&self, client: &reqwest::Client, request: &str) -> (StatusCode, String) {
+        let response = self
+            .post_form(client, &format!("/advice/{request}/pick-up"), &[])
+            .await;
+        (response.status(), location(&response))
+    }
+
+    async fn caseload(&self, client: &reqwest::Client) -> String {
+        let (status, html) = self.page(client, "professional/caseload", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        html
+    }
+
+    /// A new professional account in the organisation.
+    async fn colleague(&self, email: &str, name: &str, organisation: &str) -> reqwest::Client {
+        let id = self.new_citizen(email, name).await;
+        sqlx::query("UPDATE users SET role = 'professional' WHERE id = $1")
+            .bind(id)
+            .execute(self.state.db.pool())
+            .await
+            .unwrap();
+        sqlx::query(
+            "INSERT INTO organisation_members (organisation_id, user_id, added_at) \
+             SELECT id, $1, 0 FROM organisations WHERE name = $2",
+        )
+        .bind(id)
+        .bind(organisation)
+        .execute(self.state.db.pool())
+        .await
+        .unwrap();
+        self.signed_in(email, PASSWORD).await
+    }
+
+    async fn count(&self, sql: &str, arg: &str) -> i64 {
+        sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_owned()))
+            .bind(arg)
+            .fetch_one(self.state.db.pool())
+            .await
+            .unwrap()
+    }
+}
+
+fn draft_in(location: &str) -> String {
+    location
+        .strip_prefix("/drafts/")
+        .unwrap_or_else(|| panic!("not a draft: {location}"))
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_psychologist_picks_up_advice_sends_it_and_the_sen_team_returns_then_accepts_it() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let staff = app.signed_in(CASEWORKER, PASSWORD).await;
+        let ellie = app.child_id("Ellie").await;
+        app.ask(&staff, &ellie, "psychological", PSYCHOLOGY).await;
+        let request = app.request_of(&ellie, "psychological").await;
+        // The dashboard's row lists the advice Ellie's case waits on.
+        let awaited = |html: &str| {
+            let row = &html[html.find("Ellie Taylor").expect("Ellie's row")..];
+            let row = &row[..row.find("</tr>").unwrap()];
+            row.contains("Educational psychology advice from Educational Psychology Service")
+                && row.contains("due in 42 days")
+        };
+        let (_, dashboard) = app.page(&staff, "staff/dashboard", &[("q", "Ellie")]).await;
+        assert!(awaited(&dashboard), "{backend:?}");
+
+        // The psychologist hears of it, and their caseload lists it after Max's overdue one.
+        let psychologist = app.signed_in(PSYCHOLOGIST, PASSWORD).await;
+        let (_, inbox) = app.page(&psychologist, "messages/inbox", &[]).await;
+        assert!(
+            inbox.contains("Educational psychology advice asked of Educational Psychology Service"),
+            "{backend:?}"
+        );
+        let email = app.last_email_to(PSYCHOLOGIST).await.expect("an email");
+        assert!(!email.text.contains("Ellie"), "the email names no child");
+        let caseload = app.caseload(&psychologist).await;
+        let active = &caseload[caseload.find("id=\"caseload-active\"").expect("active")..];
+        let (max_at, ellie_at) = (
+            active.find("Max Taylor").expect("Max"),
+            active.find("Ellie Taylor").expect("Ellie"),
+        );
+        assert!(max_at < ellie_at, "overdue first");
+        assert!(active.contains("Asked of anyone at Educational Psychology Service"));
+        assert!(active.contains("Please see her at school"));
+        assert!(active.contains(&format!("/advice/{request}/pick-up")));
+        assert!(active.contains("Pick up and start"));
+        // Not linked yet: the record does not open for them.
+        assert!(!active.contains(&format!("/children/{ellie}/forms")));
+
+        // Outside the organisation it does not exist: the SENCo, a parent, the SEN team.
+        let senco = app.signed_in(SENCO, PASSWORD).await;
+        assert!(!app.caseload(&senco).await.contains(&request));
+        let parent = app.signed_in("parent@example.org", PASSWORD).await;
+        for client in [&senco, &parent, &staff] {
+            assert_eq!(app.pick_up(client, &request).await.0, StatusCode::NOT_FOUND);
+        }
+        let (status, to) = app.pick_up(&browser(), &request).await;
+        assert!(
+            status.is_redirection() && to.starts_with("/sign-in"),
+            "{to}"
+        );
+        assert_eq!(
+            app.pick_up(&psychologist, "no-such-request").await.0,
+            StatusCode::NOT_FOUND
+        );
+
+        // Picking it up opens the psychology advice form, the child's details filled in, and
+        // links the psychologist to the child; pressing again opens the same draft.
+        let (status, to) = app.pick_up(&psychologist, &request).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{backend:?}");
+        let draft = draft_in(&to);
+        let stored = app.stored_draft(&draft).await;
+        assert_eq!(stored["form"]["id"], "advice-psychological");
+        assert_eq!(stored["answers"]["child"][0]["first_name"], "Ellie");
+        assert_eq!(app.pick_up(&psychologist, &request).await.1, to);
+        let caseload = app.caseload(&psychologist).await;
+        assert!(caseload.contains("You are writing it"));
+        assert!(caseload.contains(&format!("href=\"/drafts/{draft}\"")));
+        assert!(
+            caseload.contains(&format!("/children/{ellie}/forms")),
+            "now linked"
+        );
+        // A colleague sees who has it, and cannot take it while they are still in the service.
+        let colleague = app
+            .colleague("ep2@example.org", "Sam Ogunyemi", PSYCHOLOGY)
+            .await;
+        assert!(app
+            .caseload(&colleague)
+            .await
+            .contains("Being written by Dr Dana Okafor"));
+        let refused = app
+            .post_form(&colleague, &format!("/advice/{request}/pick-up"), &[])
+            .await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused
+            .text()
+            .await
+            .unwrap()
+            .contains("Dr Dana Okafor has picked this request up"));
+        // The family's forms stay closed to the psychologist (a professional sees their own).
+        let forms: serde_json::Value = app
+            .call(&psychologist, "forms/child", &[("child", &ellie)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(forms["available"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !f["id"].as_str().unwrap().starts_with("advice-")));
+        let started = app
+            .call(
+                &psychologist,
+                "forms/start",
+                &[("child", &ellie), ("form", "advice-psychological")],
+            )
+            .await;
+        assert_eq!(
+            started.status(),
+            StatusCode::NOT_FOUND,
+            "advice forms start only from a request"
+        );
+
+        // Filled in and sent: the request records the day, and the case says so.
+        app.fill_in(
+            &psychologist,
+            &draft,
+            &example_answers("advice-psychological"),
+        )
+        .await;
+        let sent = app.submit(&psychologist, &draft).await;
+        assert!(app.caseload(&psychologist).await.contains(&format!(
+            "Sent on {}, waiting for the SEN team",
+            today().long()
+        )));
+        let (_, case) = app.page(&staff, "staff/case", &[("child", &ellie)]).await;
+        assert!(
+            case.contains(&format!(
+                "Not yet: sent on {}, waiting for the SEN team",
+                today().long()
+            )),
+            "{backend:?}"
+        );
+
+        // Returned with a reason: the psychologist's new draft answers the same request.
+        let due = add_days(today(), 7);
+        let (day, month, year) = (
+            due.day.to_string(),
+            due.month.to_string(),
+            due.year.to_string(),
+        );
+        app.case_action(
+            &staff,
+            &ellie,
+            "reject",
+            &[
+                ("submission", &sent),
+                ("reason", "Please add the provision for her reading."),
+                ("due-day", &day),
+                ("due-month", &month),
+                ("due-year", &year),
+            ],
+        )
+        .await;
+        let caseload = app.caseload(&psychologist).await;
+        assert!(caseload.contains("Change and send again"), "{backend:?}");
+        let (_, inbox) = app.page(&psychologist, "messages/inbox", &[]).await;
+        assert!(inbox.contains("Please change and send again"));
+        let again: String = sqlx::query_scalar(
+            "SELECT d.public_id FROM drafts d JOIN advice_requests a ON a.id = d.advice_request_id \
+             WHERE a.public_id = $1",
+        )
+        .bind(&request)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        assert!(caseload.contains(&format!("href=\"/drafts/{again}\"")));
+        let (_, case) = app.page(&staff, "staff/case", &[("child", &ellie)]).await;
+        assert!(case.contains("Not yet: sent back to Dr Dana Okafor to change"));
+
+        // Sent again and accepted: received today, which the family sees.
+        let second = app.submit(&psychologist, &again).await;
+        app.case_action(&staff, &ellie, "accept", &[("submission", &second)])
+            .await;
+        let received: Option<String> =
+            sqlx::query_scalar("SELECT received_on FROM advice_requests WHERE public_id = $1")
+                .bind(&request)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(received, Some(today().iso()), "{backend:?}");
+        let caseload = app.caseload(&psychologist).await;
+        assert!(caseload.contains(&format!("Received on {}", today().long())));
+        let (_, dashboard) = app.page(&staff, "staff/dashboard", &[("q", "Ellie")]).await;
+        assert!(!awaited(&dashboard), "received advice is no longer awaited");
+        let (_, status) = app
+            .page(&parent, "status/child", &[("child", &ellie)])
+            .await;
+        let list = &status[status
+            .find("id=\"advice-list\"")
+            .expect("the family's list")..];
+        let list = &list[..list.find("</ul>").unwrap()];
+        assert!(
+            list.contains(PSYCHOLOGY) && list.contains("received"),
+            "{list}"
+        );
+        assert!(!status.contains("Dana Okafor"));
+        // Accepted advice is not picked up again.
+        let done = app
+            .post_form(&colleague, &format!("/advice/{request}/pick-up"), &[])
+            .await;
+        assert_eq!(done.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let picked = app
+            .count("SELECT COUNT(*) FROM audit_log WHERE action = 'advice_picked_up' AND detail LIKE $1", "%Educational Psychology Service%")
+            .await;
+        assert_eq!(picked, 1);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn two_members_picking_up_at_once_get_one_draft_and_a_leaver_is_taken_over_from() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let staff = app.signed_in(CASEWORKER, PASSWORD).await;
+        let ellie = app.child_id("Ellie").await;
+        app.ask(&staff, &ellie, "psychological", PSYCHOLOGY).await;
+        let request = app.request_of(&ellie, "psychological").await;
+        let mut members = vec![app.signed_in(PSYCHOLOGIST, PASSWORD).await];
+        for i in 0..3 {
+            members.push(
+                app.colleague(
+                    &format!("ep{i}@example.org"),
+                    &format!("Psychologist {i}"),
+                    PSYCHOLOGY,
+                )
+                .await,
+            );
+        }
+        // Everyone presses Pick up at once, twice over: one of them has it, with one draft.
+        let mut presses = tokio::task::JoinSet::new();
+        for member in members.iter().chain(members.iter()) {
+            let (client, url, origin) = (
+                member.clone(),
+                app.url(&format!("/advice/{request}/pick-up")),
+                app.address.clone(),
+            );
+            presses.spawn(async move {
+                let response = client
+                    .post(url)
+                    .header("origin", origin)
+                    .send()
+                    .await
+                    .expect("a pick-up");
+                (response.status(), location(&response))
+            });
+        }
+        let answers = presses.join_all().await;
+        let opened: Vec<&String> = answers
+            .iter()
+            .filter(|(s, _)| *s == StatusCode::SEE_OTHER)
+            .map(|(_, to)| to)
+            .collect();
+        assert!(!opened.is_empty(), "{backend:?}: {answers:?}");
+        assert!(
+            opened.iter().all(|to| *to == opened[0]),
+            "one draft: {answers:?}"
+        );
+        assert!(
+            answers.iter().all(|(s, _)| *s == StatusCode::SEE_OTHER || *s == StatusCode::UNPROCESSABLE_ENTITY),
+            "{backend:?}: {answers:?}"
+        );
+        let drafts = app
+            .count("SELECT COUNT(*) FROM drafts d JOIN advice_requests a ON a.id = d.advice_request_id WHERE a.public_id = $1", &request)
+            .await;
+        assert_eq!(drafts, 1, "{backend:?}");
+        let draft = draft_in(opened[0]);
+
+        // Whoever has it leaves the service: a colleague takes it over, their draft with it.
+        let holder: i64 =
+            sqlx::query_scalar("SELECT picked_up_by FROM advice_requests WHERE public_id = $1")
+                .bind(&request)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap();
+        sqlx::query("DELETE FROM organisation_members WHERE user_id = $1")
+            .bind(holder)
+            .execute(app.state.db.pool())
+            .await
+            .unwrap();
+        let holder_email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(holder)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        let mut others = Vec::new();
+        for (i, email) in [
+            PSYCHOLOGIST,
+            "ep0@example.org",
+            "ep1@example.org",
+            "ep2@example.org",
+        ]
+        .iter()
+        .enumerate()
+        {
+            if *email != holder_email {
+                others.push(&members[i]);
+            }
+        }
+        let next = others[0];
+        assert!(
+            app.caseload(next).await.contains("Take over"),
+            "{backend:?}"
+        );
+        let (status, to) = app.pick_up(next, &request).await;
+        assert_eq!(
+            (status, to.clone()),
+            (StatusCode::SEE_OTHER, format!("/drafts/{draft}"))
+        );
+        let owner: i64 = sqlx::query_scalar("SELECT owner_id FROM drafts WHERE public_id = $1")
+            .bind(&draft)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        assert_ne!(owner, holder, "the draft went with the request");
+        // The one who left no longer reaches the request or the draft.
+        let leaver = members
+            .iter()
+            .zip([
+                PSYCHOLOGIST,
+                "ep0@example.org",
+                "ep1@example.org",
+                "ep2@example.org",
+            ])
+            .find(|(_, e)| *e == holder_email)
+            .unwrap()
+            .0;
+        assert_eq!(app.pick_up(leaver, &request).await.0, StatusCode::NOT_FOUND);
+        let reply = app
+            .save_step(leaver, &draft, "about", &[("__action", "autosave")])
+            .await;
+        assert_eq!(reply.status(), StatusCode::NOT_FOUND);
+        app.finish().await;
+    }
+}
