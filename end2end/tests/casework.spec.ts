@@ -354,3 +354,57 @@ async function sendAdvice(page: Page, testInfo: TestInfo) {
   expect(reference).toMatch(/^EHC-/);
   return reference;
 }
+
+test('a caseworker consults a school on the draft plan; the SENCo reads it and answers with reasons', async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const note = `The family asked for Oakfield (${testInfo.project.name})`;
+  await signIn(page, browser, testInfo, CASEWORKER, 'Cases');
+  await page.getByRole('link', { name: 'Ellie Taylor' }).click();
+  await settled(page, testInfo);
+  const caseUrl = new URL(page.url()).pathname;
+  await page.getByRole('link', { name: 'Consultation with schools' }).click();
+  await page.getByRole('button', { name: 'Consult', exact: true }).click();
+  await settled(page, testInfo);
+  await expect(page.locator('.govuk-error-summary')).toContainText('Choose the school or setting to consult');
+  await checkAccessibility(page, testInfo);
+  await page.getByLabel('School or setting the family asked for').selectOption({ label: 'Oakfield Primary School' });
+  await page.getByLabel('Draft plan to send').selectOption({ label: 'Draft EHC plan for Ellie Taylor' });
+  await page.locator('#consult-note').fill(note);
+  await page.getByRole('button', { name: 'Consult', exact: true }).click();
+  await banner(page, 'Oakfield Primary School has been consulted on the draft plan', testInfo);
+  await expect(page.locator('#consultations')).toContainText('due in 15 days');
+
+  // The SENCo, in a browser of their own, reads the plan and answers from the caseload.
+  const context = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo) });
+  const senco = await context.newPage();
+  try {
+    await signIn(senco, browser, testInfo, 'senco@example.org', 'Your caseload');
+    await settled(senco, testInfo);
+    const item = senco.locator('.portal-caseload-request').filter({ hasText: note });
+    await expect(item).toContainText('Consultation on a draft EHC plan');
+    await item.getByRole('link', { name: 'Read Draft EHC plan for Ellie Taylor' }).click();
+    await expect(senco.getByRole('heading', { level: 1 })).toHaveText('Draft EHC plan for Ellie Taylor');
+    await checkAccessibility(senco, testInfo);
+    await open(senco, '/professional', testInfo);
+    await senco.locator('.portal-caseload-request').filter({ hasText: note }).getByRole('button', { name: 'Answer the consultation' }).click();
+    await expect(senco.getByRole('heading', { level: 1 })).toHaveText('Consultation on a draft EHC plan');
+    await settled(senco, testInfo);
+    await senco.getByLabel('Your reasons').fill('We have a speech and language unit on site.');
+    await senco.getByRole('button', { name: 'Send your answer' }).click();
+    await expect(senco.locator('.govuk-error-summary')).toContainText('Choose whether Oakfield Primary School can meet the needs');
+    await expect(senco.getByLabel('Your reasons')).toHaveValue('We have a speech and language unit on site.');
+    await checkAccessibility(senco, testInfo);
+    await atPhoneWidth(senco, testInfo);
+    await senco.getByLabel('Can meet the needs').check();
+    await senco.getByRole('button', { name: 'Send your answer' }).click();
+    await expect(senco.getByRole('heading', { level: 1 })).toHaveText('Your caseload');
+    await expect(senco.locator('.portal-caseload-request').filter({ hasText: note })).toContainText('answered on');
+  } finally {
+    await context.close();
+  }
+
+  await open(page, caseUrl, testInfo);
+  const answered = page.locator('#consultations tr').filter({ hasText: 'We have a speech and language unit on site.' });
+  await expect(answered.first()).toContainText('Can meet the needs');
+  await checkAccessibility(page, testInfo);
+});

@@ -175,6 +175,11 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             "/advice/{request}/pick-up",
             post(app::caseload::post::pick_up),
         )
+        // A school or setting answers a consultation on a draft plan.
+        .route(
+            "/consultations/{consultation}/answer",
+            post(app::caseload::post::answer_consultation),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -471,3 +471,333 @@ async fn two_members_picking_up_at_once_get_one_draft_and_a_leaver_is_taken_over
         app.finish().await;
     }
 }
+
+/// Starts a form for the child as `client` and returns the draft's id.
+async fn start(app: &TestApp, client: &reqwest::Client, child: &str, form: &str) -> String {
+    let response = app
+        .call(client, "forms/start", &[("child", child), ("form", form)])
+        .await;
+    assert_eq!(response.status(), StatusCode::OK, "starting {form}");
+    response.json::<String>().await.unwrap()
+}
+
+/// The family's consent form sent, naming whom information may be shared with.
+async fn consent(app: &TestApp, parent: &reqwest::Client, child: &str, share_with: &[&str]) {
+    let mut answers = example_answers("e2-parental-consent");
+    answers["consent_to_share"][0]["share_with"] = serde_json::json!(share_with);
+    let draft = start(app, parent, child, "e2-parental-consent").await;
+    app.fill_in(parent, &draft, &answers).await;
+    app.submit(parent, &draft).await;
+}
+
+#[tokio::test]
+async fn the_familys_consent_decides_which_of_its_forms_a_professional_reads() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let staff = app.signed_in(CASEWORKER, PASSWORD).await;
+        let ellie = app.child_id("Ellie").await;
+        app.ask(&staff, &ellie, "psychological", PSYCHOLOGY).await;
+        let psychologist = app.signed_in(PSYCHOLOGIST, PASSWORD).await;
+        let (_, to) = app
+            .pick_up(
+                &psychologist,
+                &app.request_of(&ellie, "psychological").await,
+            )
+            .await;
+        let advice = draft_in(&to);
+        let parent = app.signed_in("parent@example.org", PASSWORD).await;
+        let views = start(&app, &parent, &ellie, "parent-carer-views").await;
+        app.fill_in(&parent, &views, &example_answers("parent-carer-views"))
+            .await;
+        let views = app.submit(&parent, &views).await;
+        let child = ellie.as_str();
+        let reads = |client: &reqwest::Client, submission: &str| {
+            let (client, submission) = (client.clone(), submission.to_owned());
+            let app = &app;
+            async move {
+                let (status, _) = app
+                    .page(&client, "forms/submission", &[("submission", &submission)])
+                    .await;
+                let listed: serde_json::Value = app
+                    .call(&client, "forms/child", &[("child", child)])
+                    .await
+                    .json()
+                    .await
+                    .unwrap();
+                let listed = listed["submitted"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|s| s["id"] == submission.as_str());
+                assert_eq!(
+                    listed,
+                    status == StatusCode::OK,
+                    "the list and the page agree"
+                );
+                status == StatusCode::OK
+            }
+        };
+        // No consent yet: the family's form is closed to the psychologist linked to Ellie.
+        assert!(!reads(&psychologist, &views).await, "{backend:?}");
+        // Consent for health only: still closed.
+        consent(&app, &parent, &ellie, &["health"]).await;
+        assert!(!reads(&psychologist, &views).await, "{backend:?}");
+        // Consent naming the educational psychology service: open to its linked members.
+        consent(
+            &app,
+            &parent,
+            &ellie,
+            &["education", "educational_psychology"],
+        )
+        .await;
+        assert!(reads(&psychologist, &views).await, "{backend:?}");
+        // The SENCo's school is covered too, and she is linked to Ellie; a colleague of the
+        // psychologist who is not linked to Ellie reads nothing.
+        let senco = app.signed_in(SENCO, PASSWORD).await;
+        assert!(reads(&senco, &views).await, "{backend:?}");
+        let colleague = app
+            .colleague("ep9@example.org", "Alex Moss", PSYCHOLOGY)
+            .await;
+        let (status, _) = app
+            .page(&colleague, "forms/submission", &[("submission", &views)])
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        // A later consent that leaves the service out closes it again; their own advice they
+        // always read.
+        consent(&app, &parent, &ellie, &["health"]).await;
+        assert!(!reads(&psychologist, &views).await, "{backend:?}");
+        app.fill_in(
+            &psychologist,
+            &advice,
+            &example_answers("advice-psychological"),
+        )
+        .await;
+        let sent = app.submit(&psychologist, &advice).await;
+        assert!(reads(&psychologist, &sent).await, "{backend:?}");
+        app.finish().await;
+    }
+}
+
+/// The public id of the child's shared document with this title.
+async fn document(app: &TestApp, title: &str) -> String {
+    sqlx::query_scalar("SELECT public_id FROM shared_documents WHERE title = $1")
+        .bind(title)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_school_consulted_on_the_draft_plan_reads_it_and_answers_once_with_reasons() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let staff = app.signed_in(CASEWORKER, PASSWORD).await;
+        let ellie = app.child_id("Ellie").await;
+        // The school is not yet involved with Ellie: the demo's link is removed.
+        sqlx::query(
+            "DELETE FROM child_links WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+        )
+        .bind(SENCO)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+        let plan = document(&app, "Draft EHC plan for Ellie Taylor").await;
+        let letter = document(&app, "Decision to carry out an EHC needs assessment").await;
+        let id_of = |name: &'static str| {
+            let app = &app;
+            async move {
+                let id: i64 = sqlx::query_scalar("SELECT id FROM organisations WHERE name = $1")
+                    .bind(name)
+                    .fetch_one(app.state.db.pool())
+                    .await
+                    .unwrap();
+                id.to_string()
+            }
+        };
+        let (school, psychology) = (
+            id_of("Oakfield Primary School").await,
+            id_of(PSYCHOLOGY).await,
+        );
+        let due = add_days(today(), 15);
+        let (day, month, year) = (
+            due.day.to_string(),
+            due.month.to_string(),
+            due.year.to_string(),
+        );
+        let consult = |organisation: &str, document: &str| {
+            vec![
+                ("consult-organisation".to_owned(), organisation.to_owned()),
+                ("consult-document".to_owned(), document.to_owned()),
+                ("consult-due-day".to_owned(), day.clone()),
+                ("consult-due-month".to_owned(), month.clone()),
+                ("consult-due-year".to_owned(), year.clone()),
+                (
+                    "consult-note".to_owned(),
+                    "The family asked for Oakfield.".to_owned(),
+                ),
+            ]
+        };
+        // Only a school or setting, and only the child's draft plan.
+        for (fields, message) in [
+            (
+                consult("", &plan),
+                "Choose the school or setting to consult",
+            ),
+            (
+                consult(&psychology, &plan),
+                "Choose the school or setting to consult",
+            ),
+            (consult(&school, &letter), "Choose the draft plan to send"),
+        ] {
+            let fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            app.case_action(&staff, &ellie, "consult-school", &fields)
+                .await;
+            let (_, html) = app.page(&staff, "staff/case", &[("child", &ellie)]).await;
+            assert!(html.contains(message), "{backend:?}: {message}");
+        }
+        let fields = consult(&school, &plan);
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        app.case_action(&staff, &ellie, "consult-school", &fields)
+            .await;
+        let (_, html) = app.page(&staff, "staff/case", &[("child", &ellie)]).await;
+        assert!(html.contains("Oakfield Primary School has been consulted on the draft plan"));
+        let table = &html[html.find("id=\"consultations\"").expect("the list")..];
+        assert!(table.contains("due in 15 days"), "{backend:?}");
+        let consultation: String = sqlx::query_scalar("SELECT public_id FROM consultations")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+
+        // The SENCo hears of it, finds it on the caseload and reads the draft plan, though not
+        // linked to Ellie; the psychologist, outside the school, does not.
+        let senco = app.signed_in(SENCO, PASSWORD).await;
+        let (_, inbox) = app.page(&senco, "messages/inbox", &[]).await;
+        assert!(inbox.contains("Consultation on a draft EHC plan for Oakfield Primary School"));
+        let caseload = app.caseload(&senco).await;
+        assert!(
+            caseload.contains("Ellie Taylor")
+                && caseload.contains("The family asked for Oakfield.")
+        );
+        assert!(caseload.contains(&format!("/consultations/{consultation}")));
+        let (status, page) = app
+            .page(&senco, "documents/view", &[("document", &plan)])
+            .await;
+        assert_eq!(status, StatusCode::OK, "{backend:?}");
+        assert!(page.contains("Back to your caseload"));
+        let (status, _) = app
+            .page(&senco, "documents/view", &[("document", &letter)])
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "only the plan consulted on");
+        let psychologist = app.signed_in(PSYCHOLOGIST, PASSWORD).await;
+        for page in [
+            app.page(&psychologist, "documents/view", &[("document", &plan)])
+                .await,
+            app.page(
+                &psychologist,
+                "professional/consultation",
+                &[("consultation", &consultation)],
+            )
+            .await,
+        ] {
+            assert_eq!(page.0, StatusCode::NOT_FOUND);
+        }
+        let path = format!("/consultations/{consultation}/answer");
+        let outsider = app
+            .post_form(
+                &psychologist,
+                &path,
+                &[("answer", "can_meet"), ("reasons", "x")],
+            )
+            .await;
+        assert_eq!(outsider.status(), StatusCode::NOT_FOUND);
+
+        // An answer without a choice comes back explained, the reasons kept.
+        let refused = app
+            .post_form(&senco, &path, &[("reasons", "We have no lift.")])
+            .await;
+        assert_eq!(location(&refused), format!("/consultations/{consultation}"));
+        let (_, page) = app
+            .page(
+                &senco,
+                "professional/consultation",
+                &[("consultation", &consultation)],
+            )
+            .await;
+        assert!(page.contains("Choose whether Oakfield Primary School can meet the needs"));
+        assert!(page.contains("We have no lift."));
+        let refused = app
+            .post_form(&senco, &path, &[("answer", "cannot_meet")])
+            .await;
+        assert_eq!(location(&refused), format!("/consultations/{consultation}"));
+        let (_, page) = app
+            .page(
+                &senco,
+                "professional/consultation",
+                &[("consultation", &consultation)],
+            )
+            .await;
+        assert!(page.contains("Give your reasons"));
+
+        // Answered once: the case shows it with the reasons; a second answer is refused.
+        let answered = app
+            .post_form(
+                &senco,
+                &path,
+                &[("answer", "cannot_meet"), ("reasons", "We have no lift.")],
+            )
+            .await;
+        assert_eq!(location(&answered), "/professional");
+        let (_, html) = app.page(&staff, "staff/case", &[("child", &ellie)]).await;
+        let table = &html[html.find("id=\"consultations\"").unwrap()..];
+        assert!(table.contains("Cannot meet the needs") && table.contains("We have no lift."));
+        assert!(table.contains("Priya Shah"), "{backend:?}");
+        let again = app
+            .post_form(
+                &senco,
+                &path,
+                &[("answer", "can_meet"), ("reasons", "Changed our mind.")],
+            )
+            .await;
+        assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(app.caseload(&senco).await.contains("answered on"));
+        let audited = app
+            .count(
+                "SELECT COUNT(*) FROM audit_log WHERE action = $1",
+                "consultation_answered",
+            )
+            .await;
+        assert_eq!(audited, 1);
+
+        // A draft plan never names a school.
+        let (_, html) = app.page(&staff, "staff/case", &[("child", &ellie)]).await;
+        let at = html.find("name=\"version\" value=\"").unwrap() + 22;
+        let version = html[at..].split('"').next().unwrap().to_owned();
+        let parent = app.user_id("parent@example.org").await;
+        let form = reqwest::multipart::Form::new()
+            .text("version", version)
+            .text("kind", "draft_plan")
+            .text("title", "Draft EHC plan, second version")
+            .text("body", "Section I: Oakfield primary school.")
+            .text("readers", parent.to_string());
+        let shared = staff
+            .post(app.url(&format!("/staff/cases/{ellie}/documents")))
+            .header("origin", app.address.clone())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(shared.status(), StatusCode::SEE_OTHER);
+        let (_, html) = app.page(&staff, "staff/case", &[("child", &ellie)]).await;
+        assert!(
+            html.contains("A draft plan must not name a school or setting, and this one names Oakfield Primary School"),
+            "{backend:?}"
+        );
+        app.finish().await;
+    }
+}

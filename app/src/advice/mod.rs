@@ -180,6 +180,63 @@ pub struct AdviceRequest {
     pub draft: Option<String>,
 }
 
+/// A consulted school or setting has 15 days to answer (Children and Families Act 2014, s39).
+pub const CONSULTATION_DAYS: i64 = 15;
+
+/// What a consulted school or setting answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConsultationAnswer {
+    CanMeet,
+    CannotMeet,
+}
+
+impl ConsultationAnswer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsultationAnswer::CanMeet => "can_meet",
+            ConsultationAnswer::CannotMeet => "cannot_meet",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<ConsultationAnswer> {
+        [ConsultationAnswer::CanMeet, ConsultationAnswer::CannotMeet]
+            .into_iter()
+            .find(|a| a.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ConsultationAnswer::CanMeet => "Can meet the needs",
+            ConsultationAnswer::CannotMeet => "Cannot meet the needs",
+        }
+    }
+}
+
+/// A school's or setting's answer: what, why, who and when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answered {
+    pub answer: ConsultationAnswer,
+    pub reasons: String,
+    pub by: Option<String>,
+    pub on: Date,
+}
+
+/// A consultation with a school or setting about a draft plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Consultation {
+    pub id: i64,
+    pub public_id: String,
+    pub child_id: i64,
+    pub organisation: String,
+    /// The draft plan sent: its address and title.
+    pub document: String,
+    pub document_title: String,
+    pub note: String,
+    pub asked_on: Date,
+    pub due_on: Date,
+    pub answered: Option<Answered>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,9 @@
 //! Advice requests in the database.
 
-use super::{AdviceKind, AdviceProgress, AdviceRequest, AdviceState};
+use super::{
+    AdviceKind, AdviceProgress, AdviceRequest, AdviceState, Answered, Consultation,
+    ConsultationAnswer,
+};
 use crate::{error::AppError, values::Date};
 
 #[derive(sqlx::FromRow)]
@@ -311,6 +314,8 @@ pub async fn insert_request(
 pub struct OrganisationChoice {
     pub id: i64,
     pub name: String,
+    /// `teams::OrganisationKind::as_str`.
+    pub kind: String,
     pub members: Vec<(i64, String)>,
 }
 
@@ -319,8 +324,10 @@ pub struct OrganisationChoice {
 pub async fn organisations_with_members(
     pool: &sqlx::AnyPool,
 ) -> Result<Vec<OrganisationChoice>, AppError> {
-    let rows: Vec<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(
-        "SELECT o.id, o.name, u.id, u.full_name FROM organisations o \
+    /// An organisation, with one member (or none) per row.
+    type Row = (i64, String, String, Option<i64>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT o.id, o.name, o.kind, u.id, u.full_name FROM organisations o \
          LEFT JOIN organisation_members m ON m.organisation_id = o.id \
          LEFT JOIN users u ON u.id = m.user_id AND u.deactivated_at IS NULL \
          ORDER BY o.name_key, o.id, lower(u.full_name)",
@@ -328,11 +335,12 @@ pub async fn organisations_with_members(
     .fetch_all(pool)
     .await?;
     let mut out: Vec<OrganisationChoice> = Vec::new();
-    for (id, name, user, user_name) in rows {
+    for (id, name, kind, user, user_name) in rows {
         if out.last().map(|last| last.id) != Some(id) {
             out.push(OrganisationChoice {
                 id,
                 name,
+                kind,
                 members: Vec::new(),
             });
         }
@@ -341,4 +349,181 @@ pub async fn organisations_with_members(
         }
     }
     Ok(out)
+}
+
+#[derive(sqlx::FromRow)]
+struct ConsultationRow {
+    id: i64,
+    public_id: String,
+    child_id: i64,
+    organisation: String,
+    document: String,
+    document_title: String,
+    note: String,
+    asked_on: String,
+    due_on: String,
+    answer: Option<String>,
+    reasons: Option<String>,
+    answered_by_name: Option<String>,
+    answered_at: Option<i64>,
+}
+
+const CONSULTATION_SELECT: &str =
+    "SELECT co.id, co.public_id, co.child_id, o.name AS organisation, \
+       d.public_id AS document, d.title AS document_title, co.note, co.asked_on, co.due_on, \
+       co.answer, co.reasons, u.full_name AS answered_by_name, co.answered_at \
+     FROM consultations co JOIN organisations o ON o.id = co.organisation_id \
+     JOIN shared_documents d ON d.id = co.document_id LEFT JOIN users u ON u.id = co.answered_by";
+
+/// Unanswered first, soonest due first.
+const CONSULTATION_ORDER: &str =
+    "ORDER BY CASE WHEN co.answer IS NULL THEN 0 ELSE 1 END, co.due_on, co.id";
+
+fn consultation_from(row: ConsultationRow) -> Result<Consultation, AppError> {
+    let date = |text: &str| {
+        Date::from_iso(text)
+            .ok_or_else(|| crate::error::internal(format!("bad date {text:?} in consultations")))
+    };
+    let answered = match (
+        row.answer.as_deref().and_then(ConsultationAnswer::parse),
+        row.answered_at,
+    ) {
+        (Some(answer), Some(at)) => Some(Answered {
+            answer,
+            reasons: row.reasons.unwrap_or_default(),
+            by: row.answered_by_name,
+            on: crate::clock::local_date(at),
+        }),
+        _ => None,
+    };
+    Ok(Consultation {
+        id: row.id,
+        public_id: row.public_id,
+        child_id: row.child_id,
+        organisation: row.organisation,
+        document: row.document,
+        document_title: row.document_title,
+        note: row.note,
+        asked_on: date(&row.asked_on)?,
+        due_on: date(&row.due_on)?,
+        answered,
+    })
+}
+
+/// The child's consultations, unanswered first.
+pub async fn consultations_for_child(
+    pool: &sqlx::AnyPool,
+    child_id: i64,
+) -> Result<Vec<Consultation>, AppError> {
+    let rows: Vec<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{CONSULTATION_SELECT} WHERE co.child_id = $1 {CONSULTATION_ORDER}"
+    )))
+    .bind(child_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(consultation_from).collect()
+}
+
+/// SQL: consultations with an organisation professional `$1` belongs to.
+pub const CONSULTED_USER: &str = "co.organisation_id IN (SELECT m.organisation_id FROM \
+     organisation_members m WHERE m.user_id = $1)";
+
+/// Every consultation with an organisation professional `user_id` belongs to.
+pub async fn consultations_for_professional(
+    pool: &sqlx::AnyPool,
+    user_id: i64,
+) -> Result<Vec<Consultation>, AppError> {
+    let rows: Vec<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{CONSULTATION_SELECT} WHERE {CONSULTED_USER} {CONSULTATION_ORDER}"
+    )))
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(consultation_from).collect()
+}
+
+/// The consultation, if professional `user_id` belongs to the organisation consulted; `None`
+/// for anyone else, exactly as for an id that does not exist.
+pub async fn find_consultation_for_professional(
+    pool: &sqlx::AnyPool,
+    user_id: i64,
+    public_id: &str,
+) -> Result<Option<Consultation>, AppError> {
+    let row: Option<ConsultationRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{CONSULTATION_SELECT} WHERE {CONSULTED_USER} AND co.public_id = $2"
+    )))
+    .bind(user_id)
+    .bind(public_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(consultation_from).transpose()
+}
+
+/// A new consultation.
+pub struct NewConsultation<'a> {
+    pub child_id: i64,
+    pub organisation_id: i64,
+    pub document_id: i64,
+    pub note: &'a str,
+    pub asked_on: Date,
+    pub due_on: Date,
+    pub asked_by: i64,
+    pub asked_at: i64,
+}
+
+pub async fn insert_consultation(
+    conn: &mut sqlx::AnyConnection,
+    new: &NewConsultation<'_>,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO consultations (public_id, child_id, organisation_id, document_id, note, \
+           asked_on, due_on, asked_by, asked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         RETURNING id",
+    )
+    .bind(crate::ids::token(12))
+    .bind(new.child_id)
+    .bind(new.organisation_id)
+    .bind(new.document_id)
+    .bind(new.note)
+    .bind(new.asked_on.iso())
+    .bind(new.due_on.iso())
+    .bind(new.asked_by)
+    .bind(new.asked_at)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Records the answer, unless the consultation was answered already: whether it was recorded.
+pub async fn answer_consultation(
+    conn: &mut sqlx::AnyConnection,
+    id: i64,
+    answer: ConsultationAnswer,
+    reasons: &str,
+    by: i64,
+    at: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE consultations SET answer = $1, reasons = $2, answered_by = $3, answered_at = $4 \
+         WHERE id = $5 AND answer IS NULL",
+    )
+    .bind(answer.as_str())
+    .bind(reasons)
+    .bind(by)
+    .bind(at)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The schools and early years settings a draft plan can go to for consultation, by name, with
+/// their active members' ids.
+pub async fn schools_and_settings(
+    pool: &sqlx::AnyPool,
+) -> Result<Vec<OrganisationChoice>, AppError> {
+    Ok(organisations_with_members(pool)
+        .await?
+        .into_iter()
+        .filter(|o| matches!(o.kind.as_str(), "school" | "early_years"))
+        .collect())
 }

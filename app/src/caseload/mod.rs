@@ -21,3 +21,13 @@ pub fn CaseloadHome() -> impl leptos::IntoView {
         pages::caseload(&state).await
     })
 }
+
+/// `/consultations/:consultation`: a school's or setting's consultation, and its answer.
+#[cfg(feature = "ssr")]
+#[leptos::component]
+pub fn ConsultationPage() -> impl leptos::IntoView {
+    let id = crate::components::param("consultation");
+    crate::components::server_page(format!("/consultations/{id}"), move |state| async move {
+        pages::consultation_page(&state, &id).await
+    })
+}

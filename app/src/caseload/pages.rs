@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::{store::CaseloadChild, FINISHED_SHOWN_DAYS};
 use crate::{
-    advice::{AdviceProgress, AdviceRequest, AdviceState},
+    advice::{AdviceProgress, AdviceRequest, AdviceState, Consultation},
     auth::{api::server::require_role, ssr::accounts::Account},
     components::ServerPage,
     error::AppError,
@@ -21,7 +21,9 @@ struct Entry {
     child: CaseloadChild,
     linked: bool,
     requests: Vec<AdviceRequest>,
-    /// The earliest due date among requests not yet received: the caseload's order.
+    consultations: Vec<Consultation>,
+    /// The earliest due date among requests not yet received and consultations not yet
+    /// answered: the caseload's order.
     first_due: Option<Date>,
 }
 
@@ -33,21 +35,38 @@ pub async fn caseload(state: &AppState) -> Result<ServerPage, AppError> {
     for request in crate::advice::store::requests_for_professional(pool, account.id, today).await? {
         requests.entry(request.child_id).or_default().push(request);
     }
+    let mut consultations: HashMap<i64, Vec<Consultation>> = HashMap::new();
+    for consultation in
+        crate::advice::store::consultations_for_professional(pool, account.id).await?
+    {
+        consultations
+            .entry(consultation.child_id)
+            .or_default()
+            .push(consultation);
+    }
     let linked = super::store::linked_children(pool, account.id).await?;
     let held_by_leavers = held_by_leavers(state, &requests, account.id).await?;
     let finished_after = unix_now() - FINISHED_SHOWN_DAYS * 86_400;
     let (mut active, mut finished): (Vec<Entry>, Vec<Entry>) = (Vec::new(), Vec::new());
     for child in super::store::children_of_professional(pool, account.id).await? {
         let requests = requests.remove(&child.id).unwrap_or_default();
+        let consultations = consultations.remove(&child.id).unwrap_or_default();
         let first_due = requests
             .iter()
             .filter(|r| !matches!(r.state, AdviceState::Received { .. }))
             .map(|r| r.due_on)
+            .chain(
+                consultations
+                    .iter()
+                    .filter(|c| c.answered.is_none())
+                    .map(|c| c.due_on),
+            )
             .min();
         let entry = Entry {
             linked: linked.contains(&child.id),
             child,
             requests,
+            consultations,
             first_due,
         };
         match entry.child.closed_at {
@@ -166,10 +185,13 @@ fn child_card(entry: &Entry, account: &Account, leavers: &HashSet<i64>, today: D
                         <dd class="govuk-summary-list__value">{stage}</dd>
                     </div>
                 </dl>
-                {if entry.requests.is_empty() {
+                {if entry.requests.is_empty() && entry.consultations.is_empty() {
                     view! { <p class="govuk-body">"No advice is asked of you about them."</p> }.into_any()
                 } else {
-                    entry.requests.iter().map(|r| request_item(r, account, leavers.contains(&r.id), today)).collect_view().into_any()
+                    view! {
+                        {entry.requests.iter().map(|r| request_item(r, account, leavers.contains(&r.id), today)).collect_view()}
+                        {entry.consultations.iter().map(|c| consultation_item(c, today)).collect_view()}
+                    }.into_any()
                 }}
             </div>
         </div>
@@ -247,6 +269,130 @@ fn request_item(
         </div>
     }
     .into_any()
+}
+
+fn consultation_item(c: &Consultation, today: Date) -> AnyView {
+    let state = match &c.answered {
+        Some(a) => view! {
+            <p class="govuk-body portal-caseload-request__progress">
+                {format!("{} answered on {}: {}", c.organisation, a.on.long(), a.answer.label().to_lowercase())}
+            </p>
+        }
+        .into_any(),
+        None => {
+            let class = if c.due_on < today { "govuk-tag govuk-tag--red" } else { "govuk-tag govuk-tag--grey" };
+            view! {
+                <p class="govuk-body govuk-!-margin-bottom-1">
+                    {format!("Answer by {} ", c.due_on.long())}<strong class=class>{due_phrase(c.due_on, today)}</strong>
+                </p>
+                <a class="govuk-button govuk-!-margin-bottom-2" role="button" draggable="false" href=format!("/consultations/{}", c.public_id)>
+                    "Answer the consultation"
+                </a>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div class="portal-caseload-request" id=format!("consultation-{}", c.public_id)>
+            <h4 class="govuk-heading-s govuk-!-margin-bottom-1">"Consultation on a draft EHC plan"</h4>
+            <p class="govuk-body govuk-!-margin-bottom-1">
+                {format!("{} is asked, on {}, whether it can meet their needs. ", c.organisation, c.asked_on.long())}
+                <a class="govuk-link" href=format!("/shared/{}", c.document)>{format!("Read {}", c.document_title)}</a>
+            </p>
+            {(!c.note.is_empty()).then(|| view! {
+                <div class="govuk-inset-text govuk-!-margin-top-1 govuk-!-margin-bottom-1">{c.note.clone()}</div>
+            })}
+            {state}
+        </div>
+    }
+    .into_any()
+}
+
+/// What a refused answer leaves in the session for the answer page: (answer, reasons, problems).
+pub const ANSWER_REFUSED_KEY: &str = "consultation_answer_refused";
+
+/// `/consultations/{id}`: a consultation with the school or setting, and its answer form.
+pub async fn consultation_page(state: &AppState, id: &str) -> Result<ServerPage, AppError> {
+    let (account, session) = require_role(state, &[Role::Professional]).await?;
+    let consultation =
+        crate::advice::store::find_consultation_for_professional(state.db.pool(), account.id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let child = crate::people::store::child_by_id(state.db.pool(), consultation.child_id).await?;
+    let (answer, reasons, problems) = crate::auth::api::server::take::<(
+        String,
+        String,
+        Vec<crate::error::FieldError>,
+    )>(&session, ANSWER_REFUSED_KEY)
+    .await?
+    .unwrap_or_default();
+    let today = crate::status::store::today();
+    let problems = crate::area::pages::Problems(&problems);
+    let error_list = (!problems.0.is_empty()).then(|| {
+        view! { <crate::components::ErrorSummaryList errors=problems.0.to_vec()/> }
+    });
+    let title = if problems.0.is_empty() {
+        "Consultation on a draft EHC plan"
+    } else {
+        "Error: Consultation on a draft EHC plan"
+    };
+    let body = view! {
+        <a class="govuk-back-link" href="/professional">"Back to your caseload"</a>
+        {error_list}
+        <span class="govuk-caption-l">{format!("{} {}", child.summary.first_name, child.summary.last_name)}</span>
+        <h1 class="govuk-heading-l">"Consultation on a draft EHC plan"</h1>
+        <p class="govuk-body">
+            {format!("The SEN team asks whether {} can meet the needs set out in the draft plan. ", consultation.organisation)}
+            <a class="govuk-link" href=format!("/shared/{}", consultation.document)>{format!("Read {}", consultation.document_title)}</a>
+        </p>
+        {(!consultation.note.is_empty()).then(|| view! { <div class="govuk-inset-text">{consultation.note.clone()}</div> })}
+        {match &consultation.answered {
+            Some(a) => view! {
+                <div class="govuk-panel govuk-panel--confirmation portal-answered">
+                    <h2 class="govuk-panel__title">{a.answer.label()}</h2>
+                    <div class="govuk-panel__body">{format!("Answered on {}{}", a.on.long(), a.by.as_ref().map(|b| format!(" by {b}")).unwrap_or_default())}</div>
+                </div>
+                <p class="govuk-body">{a.reasons.clone()}</p>
+            }.into_any(),
+            None => view! {
+                <p class="govuk-body">{format!("Answer by {} ({}).", consultation.due_on.long(), due_phrase(consultation.due_on, today))}</p>
+                <form method="post" action=format!("/consultations/{}/answer", consultation.public_id) novalidate>
+                    <div class=problems.group("answer")>
+                        <fieldset class="govuk-fieldset" aria-describedby="answer-hint">
+                            <legend class="govuk-fieldset__legend govuk-fieldset__legend--m">
+                                {format!("Can {} meet the needs in the draft plan?", consultation.organisation)}
+                            </legend>
+                            <div class="govuk-hint" id="answer-hint">"The SEN team names a school or setting in the final plan only after this answer."</div>
+                            {problems.message("answer")}
+                            <div class="govuk-radios" data-module="govuk-radios">
+                                {[crate::advice::ConsultationAnswer::CanMeet, crate::advice::ConsultationAnswer::CannotMeet].into_iter().map(|a| {
+                                    let id = format!("answer-{}", a.as_str());
+                                    view! {
+                                        <div class="govuk-radios__item">
+                                            <input class="govuk-radios__input" id=id.clone() name="answer" type="radio" value=a.as_str() checked=answer == a.as_str()/>
+                                            <label class="govuk-label govuk-radios__label" for=id>{a.label()}</label>
+                                        </div>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        </fieldset>
+                    </div>
+                    <div class=problems.group("reasons")>
+                        <label class="govuk-label govuk-label--s" for="reasons">"Your reasons"</label>
+                        <div class="govuk-hint" id="reasons-hint">"What in the draft plan you can or cannot provide, and why"</div>
+                        {problems.message("reasons")}
+                        <textarea class="govuk-textarea" id="reasons" name="reasons" rows="5" aria-describedby="reasons-hint">{reasons}</textarea>
+                    </div>
+                    <button type="submit" class="govuk-button">"Send your answer"</button>
+                </form>
+            }.into_any(),
+        }}
+    }
+    .into_any();
+    Ok(ServerPage {
+        title: title.into(),
+        body,
+    })
 }
 
 fn link_to(draft: &str, text: &'static str) -> AnyView {

@@ -158,3 +158,110 @@ async fn child_summary(
         date_of_birth,
     })
 }
+
+/// The consultation answer form, as posted.
+#[derive(serde::Deserialize)]
+pub struct AnswerPosted {
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    reasons: String,
+}
+
+/// `POST /consultations/{id}/answer`: a member of the school or setting consulted answers,
+/// once. A refused answer comes back to its page with what was typed.
+pub async fn answer_consultation(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    axum::extract::Form(posted): axum::extract::Form<AnswerPosted>,
+) -> Response {
+    let page = format!("/consultations/{id}");
+    match answer_inner(&state, &session, &id, &posted).await {
+        Ok(()) => Redirect::to("/professional").into_response(),
+        Err(AppError::SignInRequired) => Redirect::to(&sign_in_then(&page)).into_response(),
+        Err(AppError::Field { field, message }) => {
+            let problem = crate::error::FieldError {
+                target: if field == "answer" {
+                    "answer-can_meet".to_owned()
+                } else {
+                    field.clone()
+                },
+                field,
+                message,
+            };
+            let kept = (posted.answer, posted.reasons, vec![problem]);
+            match session.insert(super::pages::ANSWER_REFUSED_KEY, kept).await {
+                Ok(()) => Redirect::to(&page).into_response(),
+                Err(err) => crate::error::internal(err).into_response(),
+            }
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn answer_inner(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    posted: &AnswerPosted,
+) -> Result<(), AppError> {
+    let account = signed_in(state, session)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    if account.role != Role::Professional {
+        return Err(AppError::NotFound);
+    }
+    let consultation =
+        crate::advice::store::find_consultation_for_professional(state.db.pool(), account.id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    let answer = crate::advice::ConsultationAnswer::parse(&posted.answer).ok_or_else(|| {
+        AppError::field(
+            "answer",
+            format!(
+                "Choose whether {} can meet the needs",
+                consultation.organisation
+            ),
+        )
+    })?;
+    let reasons = posted.reasons.trim();
+    if reasons.is_empty() {
+        return Err(AppError::field(
+            "reasons",
+            "Give your reasons: the SEN team and the family rely on them",
+        ));
+    }
+    if reasons.chars().count() > 4000 {
+        return Err(AppError::field(
+            "reasons",
+            "Keep your reasons to 4,000 characters or fewer",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    if !crate::advice::store::answer_consultation(
+        &mut tx,
+        consultation.id,
+        answer,
+        reasons,
+        account.id,
+        unix_now(),
+    )
+    .await?
+    {
+        return Err(AppError::invalid(
+            "This consultation has already been answered: your caseload shows the answer.",
+        ));
+    }
+    Audit::of(Some(account.id), "consultation_answered", "")
+        .child(consultation.child_id)
+        .detail(&format!(
+            "{}: {}",
+            consultation.organisation,
+            answer.label()
+        ))
+        .write(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

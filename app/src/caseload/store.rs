@@ -1,6 +1,9 @@
 //! The caseload's children in the database.
 
-use crate::{advice::store::ASKED_OF_USER, error::AppError};
+use crate::{
+    advice::store::{ASKED_OF_USER, CONSULTED_USER},
+    error::AppError,
+};
 
 /// A child on a professional's caseload.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -15,7 +18,8 @@ pub struct CaseloadChild {
     pub closed_at: Option<i64>,
 }
 
-/// Every child professional `user_id` is linked to or asked for advice about.
+/// Every child professional `user_id` is linked to, asked for advice about, or whose school or
+/// setting is consulted on.
 pub async fn children_of_professional(
     pool: &sqlx::AnyPool,
     user_id: i64,
@@ -24,7 +28,8 @@ pub async fn children_of_professional(
         "SELECT c.id, c.public_id, c.first_name, c.last_name, c.date_of_birth, cs.stage, cs.closed_at \
          FROM children c LEFT JOIN cases cs ON cs.child_id = c.id \
          WHERE c.id IN (SELECT l.child_id FROM child_links l WHERE l.user_id = $1 \
-                        UNION SELECT a.child_id FROM advice_requests a WHERE {ASKED_OF_USER}) \
+                        UNION SELECT a.child_id FROM advice_requests a WHERE {ASKED_OF_USER} \
+                        UNION SELECT co.child_id FROM consultations co WHERE {CONSULTED_USER}) \
          ORDER BY lower(c.last_name), lower(c.first_name), c.id"
     )))
     .bind(user_id)

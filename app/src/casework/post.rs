@@ -216,6 +216,15 @@ async fn act(
             };
             store::ask_advice(change, &asked, today).await
         }
+        "consult-school" => {
+            let consulting = store::Consulting {
+                organisation: f.id("consult-organisation"),
+                document: &f.get("consult-document"),
+                due_on: f.date("consult-due"),
+                note: &f.get("consult-note"),
+            };
+            store::consult_school(change, &consulting, today).await
+        }
         "accept" | "reject" => {
             let submission =
                 store::find_case_submission(state.db.pool(), case.child_id, &f.get("submission"))

@@ -17,11 +17,30 @@ pub async fn document_page(state: &AppState, document: &str) -> Result<ServerPag
     let document = find_document_for_user(state.db.pool(), account.id, document)
         .await?
         .ok_or(AppError::NotFound)?;
-    let child = crate::people::store::children_of(state.db.pool(), account.id)
+    // Those linked to the child go back to the child's page; a school consulted on a draft
+    // plan (not linked) to its caseload.
+    let linked = crate::people::store::children_of(state.db.pool(), account.id)
         .await?
         .into_iter()
-        .find(|c| c.id == document.child_id)
-        .ok_or(AppError::NotFound)?;
+        .find(|c| c.id == document.child_id);
+    let back = linked.as_ref().map_or_else(
+        || {
+            (
+                "/professional".to_owned(),
+                "Back to your caseload".to_owned(),
+            )
+        },
+        |c| {
+            (
+                format!("/children/{}/forms", c.summary.id),
+                format!("Back to {}’s page", c.summary.first_name),
+            )
+        },
+    );
+    let child = match linked {
+        Some(child) => child,
+        None => crate::people::store::child_by_id(state.db.pool(), document.child_id).await?,
+    };
     let ip = crate::auth::api::server::client_ip().await;
     crate::auth::ssr::accounts::audit(
         state,
@@ -34,7 +53,7 @@ pub async fn document_page(state: &AppState, document: &str) -> Result<ServerPag
         crate::documents::files::files_of_shared_document(state.db.pool(), document.id).await?;
     Ok(ServerPage {
         title: document.title.clone(),
-        body: document_body(&document, &child.summary, &files),
+        body: document_body(&document, &child.summary, &files, back),
     })
 }
 
@@ -42,14 +61,13 @@ fn document_body(
     document: &Document,
     child: &crate::people::ChildSummary,
     files: &[AttachmentInfo],
+    (back, back_text): (String, String),
 ) -> AnyView {
     let paragraphs = crate::components::paragraphs(&document.body);
     let kind = document.kind.map_or("Document", DocumentKind::label);
     {
         view! {
-            <a class="govuk-back-link" href=format!("/children/{}/forms", child.id)>
-                {format!("Back to {}’s page", child.first_name)}
-            </a>
+            <a class="govuk-back-link" href=back>{back_text}</a>
             <span class="govuk-caption-l">{format!("{kind} for {}", child.full_name())}</span>
             <h1 class="govuk-heading-l">{document.title.clone()}</h1>
             <dl class="govuk-summary-list govuk-summary-list--no-border">

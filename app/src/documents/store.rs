@@ -148,10 +148,13 @@ pub async fn record_document(
     Ok(public_id)
 }
 
-/// Who sees what: the readers chosen when it was shared, while they are linked to the child.
-pub const READABLE_BY_USER: &str = "EXISTS (SELECT 1 FROM shared_document_readers r \
+/// Who sees what: the readers chosen when it was shared, while they are linked to the child;
+/// and the members of a school or setting consulted on it (a draft plan).
+pub const READABLE_BY_USER: &str = "(EXISTS (SELECT 1 FROM shared_document_readers r \
      JOIN child_links l ON l.child_id = d.child_id AND l.user_id = r.user_id \
-     WHERE r.document_id = d.id AND r.user_id = $1)";
+     WHERE r.document_id = d.id AND r.user_id = $1) \
+     OR EXISTS (SELECT 1 FROM consultations co JOIN organisation_members cm \
+       ON cm.organisation_id = co.organisation_id WHERE co.document_id = d.id AND cm.user_id = $1))";
 
 /// A shared document as listed, with its sharer's name.
 #[derive(sqlx::FromRow)]

@@ -6,6 +6,8 @@ pub mod autosave;
 pub mod browser;
 pub mod checks;
 #[cfg(feature = "ssr")]
+pub mod consent;
+#[cfg(feature = "ssr")]
 pub mod fields;
 #[cfg(feature = "ssr")]
 pub mod files;

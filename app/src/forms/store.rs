@@ -180,6 +180,16 @@ pub async fn submit_draft(
         crate::status::store::today(),
     )
     .await?;
+    // The family's consent decides which professionals read the family's forms.
+    if draft.form_id == crate::forms::consent::CONSENT_FORM
+        && matches!(
+            crate::people::store::relationship_to(&mut *tx, draft.child_id, draft.owner_id).await?,
+            Some(crate::people::Relationship::ParentCarer | crate::people::Relationship::Myself)
+        )
+    {
+        crate::forms::consent::record_consent(&mut *tx, draft.child_id, &draft.answers, now)
+            .await?;
+    }
     sqlx::query("UPDATE attachments SET submission_id = $1, draft_id = NULL WHERE draft_id = $2")
         .bind(submission_id)
         .bind(draft.id)
@@ -258,16 +268,23 @@ const SUBMISSION_COLUMNS: &str =
 
 /// SQL: whether the user whose id is the parameter `user` (`$1`, say) may read submission `s`.
 /// While linked to its child: the person who sent it, and the family (parents, carers, the
-/// young person). A professional linked to the child does not read what the family sent: it
-/// reaches them only as a document the SEN team shares with them (what a family agreed to share
-/// is recorded per kind of professional, which accounts do not have yet). The SEN team reads
-/// every submission through its own pages.
+/// young person). A professional linked to the child reads what the family sent only where the
+/// family's consent (`forms::consent`) names the kind of an organisation they belong to;
+/// otherwise it reaches them only as a document the SEN team shares with them. Their own
+/// advice they always read. The SEN team reads every submission through its own pages.
 pub fn submission_readable_by(user: &str) -> String {
+    let citizen = crate::role::Role::Citizen.as_str();
+    let professional = crate::role::Role::Professional.as_str();
     format!(
         "EXISTS (SELECT 1 FROM child_links rl JOIN users ru ON ru.id = rl.user_id \
          WHERE rl.child_id = s.child_id AND rl.user_id = {user} \
-         AND (ru.role = '{}' OR s.submitted_by = {user}))",
-        crate::role::Role::Citizen.as_str()
+         AND (ru.role = '{citizen}' OR s.submitted_by = {user} \
+           OR (ru.role = '{professional}' \
+             AND EXISTS (SELECT 1 FROM users su WHERE su.id = s.submitted_by AND su.role = '{citizen}') \
+             AND EXISTS (SELECT 1 FROM child_sharing cs \
+               JOIN organisations so ON so.kind = cs.organisation_kind \
+               JOIN organisation_members sm ON sm.organisation_id = so.id \
+               WHERE cs.child_id = s.child_id AND sm.user_id = {user}))))"
     )
 }
 

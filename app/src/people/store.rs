@@ -130,6 +130,19 @@ pub async fn find_child_for_user(
     Ok(row.map(child_from))
 }
 
+/// A child by row id, for a caller that has already decided the person may see them (a school
+/// consulted on their draft plan, say).
+pub async fn child_by_id(pool: &sqlx::AnyPool, child_id: i64) -> Result<Child, AppError> {
+    let row: ChildRow = sqlx::query_as(
+        "SELECT c.id, c.public_id, c.first_name, c.last_name, c.date_of_birth FROM children c \
+         WHERE c.id = $1",
+    )
+    .bind(child_id)
+    .fetch_one(pool)
+    .await?;
+    Ok(child_from(row))
+}
+
 /// The children linked to a person, youngest first.
 pub async fn children_of(pool: &sqlx::AnyPool, user_id: i64) -> Result<Vec<Child>, AppError> {
     let rows: Vec<ChildRow> = sqlx::query_as(

@@ -463,6 +463,7 @@ impl TestApp {
             "staff/new-case" => "/staff/cases/new".to_owned(),
             "messages/home" => "/home".to_owned(),
             "professional/caseload" => "/professional".to_owned(),
+            "professional/consultation" => format!("/consultations/{}", arg("consultation")),
             "messages/inbox" => "/messages".to_owned(),
             "messages/message" => format!("/messages/{}", arg("message")),
             "people/area" => "/send".to_owned(),

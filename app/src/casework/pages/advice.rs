@@ -6,8 +6,14 @@ use leptos::prelude::*;
 
 use super::{date_input, field_error, form_problem, group_class, scroll_table, version_input};
 use crate::{
-    advice::{store::OrganisationChoice, AdviceKind, AdviceRequest, AdviceState, DUE_AFTER_DAYS},
-    casework::{post::Flash, store::Case},
+    advice::{
+        store::OrganisationChoice, AdviceKind, AdviceRequest, AdviceState, Consultation,
+        CONSULTATION_DAYS, DUE_AFTER_DAYS,
+    },
+    casework::{
+        post::Flash,
+        store::{Case, CaseDocument},
+    },
     status::timeline::{add_days, due_phrase},
     values::Date,
 };
@@ -134,6 +140,119 @@ pub(super) fn advice_section(
     view! {
         <h2 class="govuk-heading-m" id="advice-asked-section">"Advice asked for"</h2>
         <p class="govuk-body">"Advice is due 6 weeks after it is asked for."</p>
+        {list}
+        {form}
+    }
+    .into_any()
+}
+
+/// Consultation with schools and settings on the draft plan: each one asked, its date to answer
+/// by, and its answer with reasons; and the form that consults.
+pub(super) fn consultation_section(
+    case: &Case,
+    flash: &Flash,
+    consultations: &[Consultation],
+    schools: &[OrganisationChoice],
+    documents: &[CaseDocument],
+    today: Date,
+) -> AnyView {
+    const FORM: &str = "consult-school";
+    let kept = |field: &str| flash.kept(FORM, field).unwrap_or_default();
+    let (kept_school, kept_document) = (kept("consult-organisation"), kept("consult-document"));
+    let plans: Vec<&CaseDocument> = documents
+        .iter()
+        .filter(|d| d.kind == "draft_plan")
+        .collect();
+    let list = if consultations.is_empty() {
+        view! { <p class="govuk-body">"No school or setting has been consulted yet."</p> }
+            .into_any()
+    } else {
+        let rows = consultations.iter().map(|c| {
+            let answer = match &c.answered {
+                Some(a) => view! {
+                    <strong>{a.answer.label()}</strong>
+                    <span class="portal-cell-detail">
+                        {format!("{} – {}{}", a.reasons, a.on.long(), a.by.as_ref().map(|b| format!(", {b}")).unwrap_or_default())}
+                    </span>
+                }.into_any(),
+                None => {
+                    let class = if c.due_on < today { "govuk-tag govuk-tag--red" } else { "govuk-tag govuk-tag--grey" };
+                    view! { "Not yet " <strong class=class>{due_phrase(c.due_on, today)}</strong> }.into_any()
+                }
+            };
+            view! {
+                <tr class="govuk-table__row">
+                    <td class="govuk-table__cell">{c.organisation.clone()}</td>
+                    <td class="govuk-table__cell">{c.document_title.clone()}</td>
+                    <td class="govuk-table__cell">{c.asked_on.long()}</td>
+                    <td class="govuk-table__cell">{c.due_on.long()}</td>
+                    <td class="govuk-table__cell">{answer}</td>
+                </tr>
+            }
+        }).collect_view();
+        scroll_table(
+            "Schools and settings consulted, unanswered first",
+            &[
+                ("School or setting", false),
+                ("Draft plan", false),
+                ("Consulted on", false),
+                ("Answer by", false),
+                ("Answer", false),
+            ],
+            "consultations",
+            rows.into_any(),
+        )
+    };
+    let form = if schools.is_empty() {
+        view! {
+            <p class="govuk-body">"To consult a school or setting, an administrator first adds it as an organisation."</p>
+        }
+        .into_any()
+    } else if plans.is_empty() {
+        view! {
+            <p class="govuk-body">"To consult a school or setting, first share the draft EHC plan (below)."</p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <form method="post" action=format!("/staff/cases/{}/consult-school", case.child.id) novalidate>
+                {version_input(case)}
+                <h3 class="govuk-heading-s">"Consult a school or setting"</h3>
+                {form_problem(flash, FORM)}
+                <div class=group_class(flash, FORM, "consult-organisation")>
+                    <label class="govuk-label" for="consult-organisation">"School or setting the family asked for"</label>
+                    {field_error(flash, FORM, "consult-organisation")}
+                    <select class="govuk-select" id="consult-organisation" name="consult-organisation">
+                        <option value="">"Choose"</option>
+                        {schools.iter().map(|o| view! {
+                            <option value=o.id.to_string() selected=kept_school == o.id.to_string()>{o.name.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class=group_class(flash, FORM, "consult-document")>
+                    <label class="govuk-label" for="consult-document">"Draft plan to send"</label>
+                    {field_error(flash, FORM, "consult-document")}
+                    <select class="govuk-select" id="consult-document" name="consult-document">
+                        {plans.iter().map(|d| view! {
+                            <option value=d.public_id.clone() selected=kept_document == d.public_id>{d.title.clone()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                {date_input(flash, FORM, "consult-due", "Answer by", add_days(today, CONSULTATION_DAYS))}
+                <div class="govuk-form-group">
+                    <label class="govuk-label" for="consult-note">"Message (optional)"</label>
+                    <textarea class="govuk-textarea" id="consult-note" name="consult-note" rows="3">{kept("consult-note")}</textarea>
+                </div>
+                <button type="submit" class="govuk-button">"Consult"</button>
+            </form>
+        }
+        .into_any()
+    };
+    view! {
+        <h2 class="govuk-heading-m" id="consultation-section">"Consultation with schools"</h2>
+        <p class="govuk-body">
+            "When the family asks for a school or setting, send it the draft plan: it has 15 days to say whether it can meet the needs, with its reasons."
+        </p>
         {list}
         {form}
     }

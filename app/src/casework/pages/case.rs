@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::super::store::{self};
 use super::{
-    advice::advice_section,
+    advice::{advice_section, consultation_section},
     field_error, flash_banner, form_problem, group_class,
     links::people_section,
     requests::requests_section,
@@ -43,6 +43,8 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
     let organisations = crate::advice::store::organisations_with_members(pool).await?;
     let caseworkers = store::caseworkers(pool).await?;
     let documents = store::shared_documents(pool, case.child_id).await?;
+    let consultations = crate::advice::store::consultations_for_child(pool, case.child_id).await?;
+    let schools = crate::advice::store::schools_and_settings(pool).await?;
     crate::auth::ssr::accounts::audit(
         state,
         Audit::of(Some(account.id), "case_viewed", "")
@@ -107,6 +109,7 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
                     <li><a class="govuk-link" href="#advice-asked-section" rel="external">"Advice asked for"</a></li>
                     <li><a class="govuk-link" href="#stage-section" rel="external">"Statutory clock"</a></li>
                     <li><a class="govuk-link" href="#share-section" rel="external">"Shared documents"</a></li>
+                    <li><a class="govuk-link" href="#consultation-section" rel="external">"Consultation with schools"</a></li>
                     <li><a class="govuk-link" href="#history" rel="external">"Case history"</a></li>
                 </ul>
             </nav>
@@ -133,6 +136,7 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
             {advice_section(&case, &flash, &advice, &organisations, today)}
             {clock_section(&case, &flash, &timeline, next, earliest_request, today)}
             {share_section(&case, &flash, &people, &documents)}
+            {consultation_section(&case, &flash, &consultations, &schools, &documents, today)}
 
             <h2 class="govuk-heading-m" id="history">"Case history"</h2>
             <p class="govuk-body">"Everything done on this case, newest first."</p>

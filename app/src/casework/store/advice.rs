@@ -4,7 +4,10 @@
 use super::case::{claim_version, Change};
 use crate::{
     advice::{
-        store::{insert_request, organisations_with_members, NewRequest},
+        store::{
+            insert_consultation, insert_request, organisations_with_members, schools_and_settings,
+            NewConsultation, NewRequest,
+        },
         AdviceKind,
     },
     auth::ssr::accounts::Audit,
@@ -134,6 +137,118 @@ pub async fn ask_advice(
     Ok(format!(
         "{} has been asked of {of}, due by {}",
         kind.label(),
+        due_on.long()
+    ))
+}
+
+/// What the SEN officer typed to consult a school or setting.
+pub struct Consulting<'a> {
+    pub organisation: Option<i64>,
+    /// The public id of the draft plan to send.
+    pub document: &'a str,
+    pub due_on: Result<Date, String>,
+    pub note: &'a str,
+}
+
+/// Consults a school or setting on the child's draft plan: its members can read the plan and
+/// answer on their caseload, and each hears of it by message and email. The banner's words.
+pub async fn consult_school(
+    change: &Change<'_>,
+    consulting: &Consulting<'_>,
+    today: Date,
+) -> Result<String, AppError> {
+    let (state, staff, case, version) = change.parts();
+    let schools = schools_and_settings(state.db.pool()).await?;
+    let school = consulting
+        .organisation
+        .and_then(|id| schools.iter().find(|o| o.id == id))
+        .ok_or_else(|| {
+            AppError::field(
+                "consult-organisation",
+                "Choose the school or setting to consult",
+            )
+        })?;
+    let document: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM shared_documents WHERE public_id = $1 AND child_id = $2 AND kind = 'draft_plan'",
+    )
+    .bind(consulting.document)
+    .bind(case.child_id)
+    .fetch_optional(state.db.pool())
+    .await?;
+    let document = document
+        .ok_or_else(|| AppError::field("consult-document", "Choose the draft plan to send"))?;
+    let due_on = consulting
+        .due_on
+        .clone()
+        .map_err(|m| AppError::field("consult-due-day", m))?;
+    if due_on < today {
+        return Err(AppError::field(
+            "consult-due-day",
+            "The date to answer by must be today or later",
+        ));
+    }
+    if school.members.is_empty() {
+        return Err(AppError::field(
+            "consult-organisation",
+            format!(
+                "Nobody at {} has an account yet: ask an administrator to add its staff first",
+                school.name
+            ),
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    claim_version(&mut tx, case.child_id, version, staff.id).await?;
+    insert_consultation(
+        &mut tx,
+        &NewConsultation {
+            child_id: case.child_id,
+            organisation_id: school.id,
+            document_id: document,
+            note: consulting.note.trim(),
+            asked_on: today,
+            due_on,
+            asked_by: staff.id,
+            asked_at: unix_now(),
+        },
+    )
+    .await?;
+    Audit::of(None, "school_consulted", "")
+        .by(staff.id)
+        .child(case.child_id)
+        .detail(&format!("{}, answer due {}", school.name, due_on.long()))
+        .write(&mut tx)
+        .await?;
+    let mut emails = Vec::new();
+    for (member, _) in &school.members {
+        let (_, email) = write_message(
+            &mut tx,
+            state,
+            &NewMessage {
+                recipient_id: *member,
+                sender_id: Some(staff.id),
+                child_id: None,
+                subject: format!("Consultation on a draft EHC plan for {}", school.name),
+                body: format!(
+                    "The SEN team asks whether {} can meet the needs of a child or young person, \
+                     and would like your answer by {}. Read the draft plan and answer from your \
+                     caseload: {}/professional",
+                    school.name,
+                    due_on.long(),
+                    state.runtime.base_url
+                ),
+                action: None,
+            },
+        )
+        .await?;
+        emails.push(email);
+    }
+    tx.commit().await?;
+    for email in emails {
+        email.wake();
+    }
+    Ok(format!(
+        "{} has been consulted on the draft plan, with an answer due by {}",
+        school.name,
         due_on.long()
     ))
 }

@@ -61,6 +61,9 @@ pub async fn share(
             "Choose who can read the document",
         ));
     }
+    if kind == DocumentKind::DraftPlan {
+        draft_plan_names_no_school(state, title, body).await?;
+    }
     let people = linked_people(state.db.pool(), case.child_id).await?;
     if readers
         .iter()
@@ -125,5 +128,31 @@ pub(super) fn lower_first(text: &str) -> String {
     match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+/// A draft plan leaves its placement (section I) empty: the family names the school or setting
+/// they want once they have read it. One that names a school or setting the portal knows is
+/// refused (typed files are not read).
+async fn draft_plan_names_no_school(
+    state: &crate::platform::AppState,
+    title: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    let text = format!("{title}\n{body}").to_lowercase();
+    let named = crate::advice::store::schools_and_settings(state.db.pool())
+        .await?
+        .into_iter()
+        .find(|o| text.contains(&o.name.to_lowercase()));
+    match named {
+        Some(school) => Err(AppError::field(
+            "body",
+            format!(
+                "A draft plan must not name a school or setting, and this one names {}: leave \
+                 the placement (section I) empty until the final plan",
+                school.name
+            ),
+        )),
+        None => Ok(()),
     }
 }
