@@ -67,6 +67,7 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/reset-password/done") view=ResetDonePage ssr=SsrMode::Async/>
                     <Route path=path!("/home") view=CitizenHome ssr=SsrMode::Async/>
                     <Route path=path!("/professional") view=ProfessionalHome ssr=SsrMode::Async/>
+                    <Route path=path!("/professional/request") view=crate::caseload::SettingRequestPage ssr=SsrMode::Async/>
                     <Route path=path!("/consultations/:consultation") view=crate::caseload::ConsultationPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/cases/new") view=NewCasePage ssr=SsrMode::Async/>

@@ -408,3 +408,58 @@ test('a caseworker consults a school on the draft plan; the SENCo reads it and a
   await expect(answered.first()).toContainText('Can meet the needs');
   await checkAccessibility(page, testInfo);
 });
+
+test('a SENCo asks for an assessment for a new pupil; the case starts and the parent is asked for consent', async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const first = jsEnabled(testInfo) ? 'Noah' : 'Nia';
+  await signIn(page, browser, testInfo, 'senco@example.org', 'Your caseload');
+  await settled(page, testInfo);
+  await page.getByRole('button', { name: 'Ask for an EHC needs assessment' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ask for an EHC needs assessment');
+  await settled(page, testInfo);
+  await page.getByLabel('First name').fill(first);
+  await page.getByRole('button', { name: 'Start the request' }).click();
+  await settled(page, testInfo);
+  await expect(page.locator('.govuk-error-summary')).toContainText('Enter their last name');
+  await expect(page.locator('.govuk-error-summary')).toContainText('Choose which request you are making');
+  await expect(page.getByLabel('First name')).toHaveValue(first);
+  await checkAccessibility(page, testInfo);
+  await atPhoneWidth(page, testInfo);
+  await page.getByLabel('Last name').fill('Patel');
+  await page.getByLabel('Day', { exact: true }).fill('1');
+  await page.getByLabel('Month', { exact: true }).fill('9');
+  await page.getByLabel('Year', { exact: true }).fill('2016');
+  await page.getByLabel("Their parent's or carer's email address").fill('parent@example.org');
+  await page.getByLabel(/^School Request/).check();
+  await page.getByRole('button', { name: 'Start the request' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('School Request for EHC Assessment');
+  await expect(page.getByRole('heading', { level: 2, name: 'Your school' })).toBeVisible();
+  await checkAccessibility(page, testInfo);
+
+  // The parent, in a browser of their own, is asked for consent and starts E2 for the pupil.
+  const context = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo) });
+  const parent = await context.newPage();
+  try {
+    await signIn(parent, browser, testInfo);
+    await open(parent, '/messages', testInfo);
+    await parent.getByRole('link', { name: `Your consent for an EHC needs assessment for ${first}` }).click();
+    await checkAccessibility(parent, testInfo);
+    await parent.getByRole('button', { name: /^(Start|Continue) E2 Parental Consent/ }).click();
+    await expect(parent.getByRole('heading', { level: 1 })).toHaveText('E2 Parental Consent');
+  } finally {
+    await context.close();
+  }
+
+  // The SEN team sees the new case, its clock not yet started.
+  const staffContext = await browser.newContext({ javaScriptEnabled: jsEnabled(testInfo) });
+  const staff = await staffContext.newPage();
+  try {
+    await signIn(staff, browser, testInfo, CASEWORKER, 'Cases');
+    await staff.getByLabel('Name, date of birth or reference').fill(first);
+    await staff.getByRole('button', { name: 'Find cases' }).click();
+    await expect(staff.locator('#cases')).toContainText(`${first} Patel`);
+    await expect(staff.locator('#cases')).toContainText('Request not yet recorded');
+  } finally {
+    await staffContext.close();
+  }
+});

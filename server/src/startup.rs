@@ -175,6 +175,11 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             "/advice/{request}/pick-up",
             post(app::caseload::post::pick_up),
         )
+        // A school or setting asks for an assessment.
+        .route(
+            "/professional/request",
+            post(app::caseload::post::start_setting_request),
+        )
         // A school or setting answers a consultation on a draft plan.
         .route(
             "/consultations/{consultation}/answer",

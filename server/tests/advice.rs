@@ -801,3 +801,181 @@ async fn a_school_consulted_on_the_draft_plan_reads_it_and_answers_once_with_rea
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_school_asks_for_an_assessment_which_starts_the_case_and_asks_the_parent_for_consent() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let senco = app.signed_in(SENCO, PASSWORD).await;
+        let request = |fields: Vec<(&'static str, &'static str)>| {
+            let senco = senco.clone();
+            let app = &app;
+            async move {
+                app.post_form(&senco, "/professional/request", &fields)
+                    .await
+            }
+        };
+        let page = || async {
+            let response = senco
+                .get(app.url("/professional/request"))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            response.text().await.unwrap()
+        };
+        assert!(app
+            .caseload(&senco)
+            .await
+            .contains("href=\"/professional/request\""));
+
+        // Nothing typed: every problem named; then a professional's address refused, the rest kept.
+        let refused = request(vec![]).await;
+        assert_eq!(location(&refused), "/professional/request");
+        let html = page().await;
+        for message in [
+            "Enter their first name",
+            "Enter their date of birth",
+            "Enter their parent's or carer's email address",
+            "Choose which request you are making",
+        ] {
+            assert!(html.contains(message), "{backend:?}: {message}");
+        }
+        request(vec![
+            ("first_name", "Noah"),
+            ("last_name", "Patel"),
+            ("day", "1"),
+            ("month", "9"),
+            ("year", "2016"),
+            ("parent_email", PSYCHOLOGIST),
+            ("form", "school-request"),
+        ])
+        .await;
+        let html = page().await;
+        assert!(html.contains("belongs to a professional"), "{backend:?}");
+        assert!(html.contains("value=\"Noah\"") && html.contains("value=\"2016\""));
+        let children: i64 = app
+            .count(
+                "SELECT COUNT(*) FROM children WHERE first_name = $1",
+                "Noah",
+            )
+            .await;
+        assert_eq!(children, 0, "nothing recorded while refused");
+
+        // Made: the school request opens, Noah's details filled in.
+        let made = request(vec![
+            ("first_name", "Noah"),
+            ("last_name", "Patel"),
+            ("day", "1"),
+            ("month", "9"),
+            ("year", "2016"),
+            ("parent_email", "Parent@Example.org"),
+            ("form", "school-request"),
+        ])
+        .await;
+        assert_eq!(made.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        let draft = draft_in(&location(&made));
+        let stored = app.stored_draft(&draft).await;
+        assert_eq!(stored["form"]["id"], "school-request");
+        assert_eq!(stored["answers"]["child"][0]["first_name"], "Noah");
+        let noah = stored["child"]["id"].as_str().unwrap().to_owned();
+        // The SENCo and the parent are linked (the parent unconfirmed, as after Add Person);
+        // the case is on the dashboard with its clock not yet started.
+        let links: Vec<(String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT u.email, l.relationship, l.verified_at FROM child_links l JOIN users u ON u.id = l.user_id \
+             JOIN children c ON c.id = l.child_id WHERE c.public_id = $1 ORDER BY u.email",
+        )
+        .bind(&noah)
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(links.len(), 2, "{links:?}");
+        assert_eq!(
+            (links[0].0.as_str(), links[0].1.as_str(), links[0].2),
+            ("parent@example.org", "parent_carer", None)
+        );
+        assert_eq!(
+            (links[1].0.as_str(), links[1].1.as_str()),
+            (SENCO, "professional")
+        );
+        let staff = app.signed_in(CASEWORKER, PASSWORD).await;
+        let (_, dashboard) = app.page(&staff, "staff/dashboard", &[("q", "Noah")]).await;
+        assert!(
+            dashboard.contains("Noah Patel") && dashboard.contains("Request not yet recorded"),
+            "{backend:?}"
+        );
+        // The parent is asked for consent, and the message's button opens E2 for Noah.
+        let parent = app.signed_in("parent@example.org", PASSWORD).await;
+        let (_, inbox) = app.page(&parent, "messages/inbox", &[]).await;
+        assert!(
+            inbox.contains("Your consent for an EHC needs assessment for Noah"),
+            "{backend:?}"
+        );
+        let message: String = sqlx::query_scalar(
+            "SELECT m.public_id FROM messages m JOIN children c ON c.id = m.child_id WHERE c.public_id = $1",
+        )
+        .bind(&noah)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+        let opened = app
+            .post_form(&parent, &format!("/messages/{message}/form"), &[])
+            .await;
+        let consent = draft_in(&location(&opened));
+        assert_eq!(
+            app.stored_draft(&consent).await["form"]["id"],
+            "e2-parental-consent"
+        );
+        // The school sends its request.
+        app.fill_in(&senco, &draft, &example_answers("school-request"))
+            .await;
+        app.submit(&senco, &draft).await;
+        let (_, dashboard) = app.page(&staff, "staff/dashboard", &[("q", "Noah")]).await;
+        let row = &dashboard[dashboard.find("Noah Patel").unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(row.contains(">1</td>"), "the request awaits review: {row}");
+
+        // A parent without an account is invited to register instead.
+        request(vec![
+            ("first_name", "Ava"),
+            ("last_name", "Brown"),
+            ("day", "3"),
+            ("month", "2"),
+            ("year", "2022"),
+            ("parent_email", "new.parent@example.org"),
+            ("form", "early-years-request"),
+        ])
+        .await;
+        let invitation = app
+            .last_email_to("new.parent@example.org")
+            .await
+            .expect("an invitation");
+        assert!(invitation.text.contains("/register"));
+        let invited = app
+            .count(
+                "SELECT COUNT(*) FROM invitations WHERE email = $1",
+                "new.parent@example.org",
+            )
+            .await;
+        assert_eq!(invited, 1);
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM audit_log WHERE action = $1",
+                "assessment_requested_by_setting"
+            )
+            .await,
+            2
+        );
+        // Nobody but a professional may ask this way.
+        let by_parent = app
+            .post_form(&parent, "/professional/request", &[("first_name", "X")])
+            .await;
+        assert_eq!(by_parent.status(), StatusCode::NOT_FOUND);
+        let anonymous = app
+            .post_form(&browser(), "/professional/request", &[])
+            .await;
+        assert!(location(&anonymous).starts_with("/sign-in"));
+        app.finish().await;
+    }
+}

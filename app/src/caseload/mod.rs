@@ -31,3 +31,12 @@ pub fn ConsultationPage() -> impl leptos::IntoView {
         pages::consultation_page(&state, &id).await
     })
 }
+
+/// `/professional/request`: a school or setting asks for an assessment.
+#[cfg(feature = "ssr")]
+#[leptos::component]
+pub fn SettingRequestPage() -> impl leptos::IntoView {
+    crate::components::server_page("/professional/request".into(), |state| async move {
+        pages::request_page(&state).await
+    })
+}

@@ -96,6 +96,9 @@ pub async fn caseload(state: &AppState) -> Result<ServerPage, AppError> {
             "The children and young people you are involved with, and the advice the SEN team has asked of you \
              or of your organisation. Anyone in your organisation can pick a request up."
         </p>
+        <a class="govuk-button govuk-button--secondary" role="button" draggable="false" href="/professional/request">
+            "Ask for an EHC needs assessment"
+        </a>
         <h2 class="govuk-heading-m" id="active-heading">{format!("Active ({})", active.len())}</h2>
         {if active.is_empty() {
             view! { <p class="govuk-body">"Nothing is asked of you or your organisation at the moment."</p> }.into_any()
@@ -400,4 +403,101 @@ fn link_to(draft: &str, text: &'static str) -> AnyView {
         <a class="govuk-button govuk-!-margin-bottom-2" role="button" draggable="false" href=format!("/drafts/{draft}")>{text}</a>
     }
     .into_any()
+}
+
+/// What the "Ask for an assessment" form posts: the child, the parent's email, and which request.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct SettingRequest {
+    pub first_name: String,
+    pub last_name: String,
+    pub day: String,
+    pub month: String,
+    pub year: String,
+    pub parent_email: String,
+    pub form: String,
+}
+
+/// The requests a school or setting may make, as (form id, words).
+pub const SETTING_FORMS: [(&str, &str); 2] = [
+    (
+        "early-years-request",
+        "Early Years Setting Request: a child under compulsory school age",
+    ),
+    (
+        "school-request",
+        "School Request: a pupil or student of school age or older",
+    ),
+];
+
+/// What a refused "Ask for an assessment" leaves in the session.
+pub const REQUEST_REFUSED_KEY: &str = "setting_request_refused";
+
+/// `/professional/request`: a school or setting asks for an assessment for a child the portal
+/// may not know yet.
+pub async fn request_page(state: &AppState) -> Result<ServerPage, AppError> {
+    let (_, session) = require_role(state, &[Role::Professional]).await?;
+    let (typed, problems) = crate::auth::api::server::take::<(
+        SettingRequest,
+        Vec<crate::error::FieldError>,
+    )>(&session, REQUEST_REFUSED_KEY)
+    .await?
+    .unwrap_or_default();
+    let p = crate::area::pages::Problems(&problems);
+    let person = crate::people::PersonAnswers {
+        who: "child".into(),
+        first_name: typed.first_name.clone(),
+        last_name: typed.last_name.clone(),
+        day: typed.day.clone(),
+        month: typed.month.clone(),
+        year: typed.year.clone(),
+    };
+    let title = if problems.is_empty() {
+        "Ask for an EHC needs assessment"
+    } else {
+        "Error: Ask for an EHC needs assessment"
+    };
+    let body = view! {
+        <a class="govuk-back-link" href="/professional">"Back to your caseload"</a>
+        {(!problems.is_empty()).then(|| view! { <crate::components::ErrorSummaryList errors=problems.clone()/> })}
+        <h1 class="govuk-heading-l">"Ask for an EHC needs assessment"</h1>
+        <p class="govuk-body">
+            "For a child or young person at your school or setting. The request starts their case with the SEN team; \
+             their parent or carer is asked, through the portal, for their consent (form E2). \
+             The SEN team's 6 weeks to decide start when it records the request."
+        </p>
+        <form method="post" action="/professional/request" novalidate>
+            {crate::area::pages::person_fields(&person, &p)}
+            <div class=p.group("parent_email")>
+                <label class="govuk-label govuk-label--s" for="parent_email">"Their parent's or carer's email address"</label>
+                <div class="govuk-hint" id="parent_email-hint">"They are asked for their consent through the portal; without an account they are invited to register."</div>
+                {p.message("parent_email")}
+                <input class=p.input_class("parent_email", "govuk-!-width-two-thirds") id="parent_email" name="parent_email" type="email"
+                    value=typed.parent_email.clone() spellcheck="false" autocomplete="off" aria-describedby=p.described("parent_email", Some("parent_email-hint"))/>
+            </div>
+            <div class=p.group("form")>
+                <fieldset class="govuk-fieldset" aria-describedby=p.described("form", None)>
+                    <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">"Which request"</legend>
+                    {p.message("form")}
+                    <div class="govuk-radios" data-module="govuk-radios">
+                        {SETTING_FORMS.into_iter().enumerate().map(|(i, (id, words))| {
+                            let input = if i == 0 { "form".to_owned() } else { format!("form-{id}") };
+                            view! {
+                                <div class="govuk-radios__item">
+                                    <input class="govuk-radios__input" id=input.clone() name="form" type="radio" value=id checked=typed.form == id/>
+                                    <label class="govuk-label govuk-radios__label" for=input>{words}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+            </div>
+            <button type="submit" class="govuk-button">"Start the request"</button>
+        </form>
+    }
+    .into_any();
+    Ok(ServerPage {
+        title: title.into(),
+        body,
+    })
 }

@@ -265,3 +265,200 @@ async fn answer_inner(
     tx.commit().await?;
     Ok(())
 }
+
+/// `POST /professional/request`: a school or setting asks for an assessment. In one transaction:
+/// the child is recorded and linked to them, the case starts (on the dashboard, its clock not
+/// yet started), the parent's account is linked (unconfirmed, as a parent's own Add Person is)
+/// and asked for consent (E2) by a portal message and email, or an address without an account
+/// is invited to register; then the request form opens, the child's details filled in. A
+/// refused request comes back with what was typed.
+pub async fn start_setting_request(
+    State(state): State<AppState>,
+    session: Session,
+    axum::extract::Form(typed): axum::extract::Form<super::pages::SettingRequest>,
+) -> Response {
+    match setting_request_inner(&state, &session, &typed).await {
+        Ok(Ok(draft)) => Redirect::to(&format!("/drafts/{draft}")).into_response(),
+        Ok(Err(problems)) => refused(&session, typed, problems).await,
+        Err(AppError::SignInRequired) => {
+            Redirect::to(&sign_in_then("/professional/request")).into_response()
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn refused(
+    session: &Session,
+    typed: super::pages::SettingRequest,
+    problems: Vec<crate::error::FieldError>,
+) -> Response {
+    match session
+        .insert(super::pages::REQUEST_REFUSED_KEY, (typed, problems))
+        .await
+    {
+        Ok(()) => Redirect::to("/professional/request").into_response(),
+        Err(err) => crate::error::internal(err).into_response(),
+    }
+}
+
+async fn setting_request_inner(
+    state: &AppState,
+    session: &Session,
+    typed: &super::pages::SettingRequest,
+) -> Result<Result<String, Vec<crate::error::FieldError>>, AppError> {
+    let account = signed_in(state, session)
+        .await?
+        .ok_or(AppError::SignInRequired)?;
+    if account.role != Role::Professional {
+        return Err(AppError::NotFound);
+    }
+    let today = crate::status::store::today();
+    let person = crate::people::PersonAnswers {
+        who: "child".into(),
+        first_name: typed.first_name.clone(),
+        last_name: typed.last_name.clone(),
+        day: typed.day.clone(),
+        month: typed.month.clone(),
+        year: typed.year.clone(),
+    };
+    let mut problems = match crate::people::NewPerson::parse(&person, today) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems,
+    };
+    let email = typed.parent_email.trim().to_lowercase();
+    let problem = |field: &str, message: &str| crate::error::FieldError {
+        field: field.into(),
+        target: field.into(),
+        message: message.into(),
+    };
+    if email.is_empty() {
+        problems.push(problem(
+            "parent_email",
+            "Enter their parent's or carer's email address",
+        ));
+    } else if crate::values::EmailAddress::parse(&email).is_err() {
+        problems.push(problem(
+            "parent_email",
+            "Enter an email address in the correct format, like name@example.com",
+        ));
+    }
+    let form = super::pages::SETTING_FORMS
+        .iter()
+        .find(|(id, _)| *id == typed.form)
+        .and_then(|(id, _)| state.forms.latest(id));
+    if form.is_none() {
+        problems.push(problem("form", "Choose which request you are making"));
+    }
+    let parent = crate::auth::ssr::accounts::find_account_by_email(state, &email).await?;
+    if parent.as_ref().is_some_and(|p| p.role != Role::Citizen) {
+        problems.push(problem(
+            "parent_email",
+            "That address belongs to a professional's or the council's account: enter the parent's own",
+        ));
+    }
+    let (Some(form), Ok(child), true) = (
+        form,
+        crate::people::NewPerson::parse(&person, today),
+        problems.is_empty(),
+    ) else {
+        return Ok(Err(problems));
+    };
+    let mut tx = state.db.begin().await?;
+    let record = crate::people::store::insert_child(
+        &mut tx,
+        &child.first_name,
+        &child.last_name,
+        &child.date_of_birth.iso(),
+        Some(account.id),
+    )
+    .await?;
+    crate::people::store::link_child(
+        &mut tx,
+        record.id,
+        account.id,
+        Relationship::Professional,
+        true,
+    )
+    .await?;
+    crate::status::store::ensure_case(&mut tx, record.id).await?;
+    let first = &child.first_name;
+    let email_out = match &parent {
+        Some(parent) => {
+            crate::people::store::link_child(
+                &mut tx,
+                record.id,
+                parent.id,
+                Relationship::ParentCarer,
+                false,
+            )
+            .await?;
+            let (_, queued) = crate::messages::store::write_message(
+                &mut tx,
+                state,
+                &crate::messages::store::NewMessage {
+                    recipient_id: parent.id,
+                    sender_id: Some(account.id),
+                    child_id: Some(record.id),
+                    subject: format!("Your consent for an EHC needs assessment for {first}"),
+                    body: format!(
+                        "{} is asking the council for an Education, Health and Care needs assessment for {first}. \
+                         The council needs your consent, and would like to know who it may ask for advice: \
+                         please fill in E2 Parental Consent with the button below.",
+                        account.full_name
+                    ),
+                    action: Some(crate::messages::store::FormRequest {
+                        form_id: crate::forms::consent::CONSENT_FORM.to_owned(),
+                        due_on: crate::status::timeline::add_days(today, 14),
+                    }),
+                },
+            )
+            .await?;
+            queued
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO invitations (email, child_id, relationship, invited_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&email)
+            .bind(record.id)
+            .bind(Relationship::ParentCarer.as_str())
+            .bind(account.id)
+            .bind(unix_now())
+            .execute(&mut *tx)
+            .await?;
+            state
+                .outbox
+                .write(&mut tx, &crate::platform::Email {
+                    to: email.clone(),
+                    subject: format!("{}: you are invited to the SEND portal", state.site.council_name),
+                    text: format!(
+                        "{} has asked the council for an Education, Health and Care needs assessment for {first}.\n\n\
+                         Register with this email address ({email}) at {}/register . Once you have confirmed your address, \
+                         {first} will be in your SEND area, and the SEN team will ask for your consent there.\n\n\
+                         If you did not expect this email, you can ignore it.\n",
+                        account.full_name, state.runtime.base_url
+                    ),
+                })
+                .await?
+        }
+    };
+    let draft = crate::forms::store::insert_draft(
+        &mut *tx,
+        record.id,
+        account.id,
+        &form.id,
+        form.version,
+        &form.steps[0].id,
+        &crate::forms::api::server::prefilled(&form, &record.summary),
+    )
+    .await?;
+    Audit::of(Some(account.id), "assessment_requested_by_setting", "")
+        .child(record.id)
+        .detail(&form.title)
+        .write(&mut tx)
+        .await?;
+    tx.commit().await?;
+    email_out.wake();
+    Ok(Ok(draft))
+}

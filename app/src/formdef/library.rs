@@ -30,6 +30,10 @@ const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../forms/early-years-request.v1.toml"),
     ),
     (
+        "school-request.v1.toml",
+        include_str!("../../forms/school-request.v1.toml"),
+    ),
+    (
         "advice-educational.v1.toml",
         include_str!("../../forms/advice-educational.v1.toml"),
     ),

@@ -181,7 +181,7 @@ fn the_shipped_definitions_load_and_the_library_finds_versions() {
         .repeat
         .as_ref()
         .is_some_and(|r| r.item == "parent or carer")));
-    assert_eq!(library.all_latest().len(), 10);
+    assert_eq!(library.all_latest().len(), 11);
     assert!(library.get("e2-parental-consent", 99).is_none());
 
     let v2 = SMALL.replace("version = 1", "version = 2");
