@@ -979,3 +979,56 @@ async fn a_school_asks_for_an_assessment_which_starts_the_case_and_asks_the_pare
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_closed_case_is_finished_on_the_caseload_for_18_months_then_drops_off() {
+    for backend in backends() {
+        let app = TestApp::spawn(backend).await;
+        let senco = app.signed_in(SENCO, PASSWORD).await;
+        let ellie = app.child_id("Ellie").await;
+        let close = |days_ago: i64| {
+            let (app, ellie) = (&app, ellie.clone());
+            async move {
+                let at = app::platform::db::unix_now() - days_ago * 86_400;
+                sqlx::query(
+                    "UPDATE cases SET closed_at = $1 WHERE child_id = (SELECT id FROM children WHERE public_id = $2)",
+                )
+                .bind(at)
+                .bind(&ellie)
+                .execute(app.state.db.pool())
+                .await
+                .unwrap();
+            }
+        };
+        let section = |html: &str, id: &str| -> String {
+            html.find(&format!("id=\"{id}\""))
+                .map(|at| {
+                    let rest = &html[at..];
+                    rest[..rest.find("<h2").unwrap_or(rest.len())].to_owned()
+                })
+                .unwrap_or_default()
+        };
+        // The SENCo is linked to Ellie: active while her case is open.
+        let html = app.caseload(&senco).await;
+        assert!(
+            section(&html, "caseload-active").contains("Ellie Taylor"),
+            "{backend:?}"
+        );
+        close(30).await;
+        let html = app.caseload(&senco).await;
+        assert!(!section(&html, "caseload-active").contains("Ellie Taylor"));
+        assert!(
+            section(&html, "caseload-finished").contains("Ellie Taylor"),
+            "{backend:?}"
+        );
+        assert!(html.contains("Finished in the last 18 months (1)"));
+        close(600).await;
+        let html = app.caseload(&senco).await;
+        assert!(
+            !html.contains("Ellie Taylor"),
+            "{backend:?}: dropped off after 18 months"
+        );
+        assert!(html.contains("Finished in the last 18 months (0)"));
+        app.finish().await;
+    }
+}
