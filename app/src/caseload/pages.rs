@@ -418,6 +418,20 @@ pub struct SettingRequest {
     pub form: String,
 }
 
+impl SettingRequest {
+    /// The child's part, as Add Person takes it (the same checks and the same fields).
+    pub fn person(&self) -> crate::people::PersonAnswers {
+        crate::people::PersonAnswers {
+            who: "child".into(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            day: self.day.clone(),
+            month: self.month.clone(),
+            year: self.year.clone(),
+        }
+    }
+}
+
 /// The requests a school or setting may make, as (form id, words).
 pub const SETTING_FORMS: [(&str, &str); 2] = [
     (
@@ -444,14 +458,7 @@ pub async fn request_page(state: &AppState) -> Result<ServerPage, AppError> {
     .await?
     .unwrap_or_default();
     let p = crate::area::pages::Problems(&problems);
-    let person = crate::people::PersonAnswers {
-        who: "child".into(),
-        first_name: typed.first_name.clone(),
-        last_name: typed.last_name.clone(),
-        day: typed.day.clone(),
-        month: typed.month.clone(),
-        year: typed.year.clone(),
-    };
+    let person = typed.person();
     let title = if problems.is_empty() {
         "Ask for an EHC needs assessment"
     } else {

@@ -313,18 +313,8 @@ async fn setting_request_inner(
         return Err(AppError::NotFound);
     }
     let today = crate::status::store::today();
-    let person = crate::people::PersonAnswers {
-        who: "child".into(),
-        first_name: typed.first_name.clone(),
-        last_name: typed.last_name.clone(),
-        day: typed.day.clone(),
-        month: typed.month.clone(),
-        year: typed.year.clone(),
-    };
-    let mut problems = match crate::people::NewPerson::parse(&person, today) {
-        Ok(_) => Vec::new(),
-        Err(problems) => problems,
-    };
+    let child = crate::people::NewPerson::parse(&typed.person(), today);
+    let mut problems = child.as_ref().err().cloned().unwrap_or_default();
     let email = typed.parent_email.trim().to_lowercase();
     let problem = |field: &str, message: &str| crate::error::FieldError {
         field: field.into(),
@@ -356,11 +346,7 @@ async fn setting_request_inner(
             "That address belongs to a professional's or the council's account: enter the parent's own",
         ));
     }
-    let (Some(form), Ok(child), true) = (
-        form,
-        crate::people::NewPerson::parse(&person, today),
-        problems.is_empty(),
-    ) else {
+    let (Some(form), Ok(child), true) = (form, child, problems.is_empty()) else {
         return Ok(Err(problems));
     };
     let mut tx = state.db.begin().await?;

@@ -13,7 +13,7 @@ use crate::{
     auth::ssr::accounts::Audit,
     error::AppError,
     messages::store::{write_message, NewMessage},
-    platform::db::unix_now,
+    platform::{db::unix_now, outbox::Queued},
     values::Date,
 };
 
@@ -106,34 +106,27 @@ pub async fn ask_advice(
         None => chosen.members.iter().map(|(id, _)| *id).collect(),
     };
     let note = asked.note.trim();
-    let mut emails = Vec::new();
-    for recipient in recipients {
-        let (_, email) = write_message(
-            &mut tx,
-            state,
-            &NewMessage {
-                recipient_id: recipient,
-                sender_id: Some(staff.id),
-                child_id: None,
-                subject: format!("{} asked of {of}", kind.label()),
-                body: format!(
-                    "The SEN team has asked {of} for {} for an EHC needs assessment, due by {}.{}\n\n\
-                     Anyone at {organisation} can pick it up from their caseload: {}/professional",
-                    kind.label().to_lowercase(),
-                    due_on.long(),
-                    if note.is_empty() { String::new() } else { format!("\n\n{note}") },
-                    state.runtime.base_url
-                ),
-                action: None,
+    let emails = tell_professionals(
+        &mut tx,
+        change,
+        &recipients,
+        format!("{} asked of {of}", kind.label()),
+        format!(
+            "The SEN team has asked {of} for {} for an EHC needs assessment, due by {}.{}\n\n\
+             Anyone at {organisation} can pick it up from their caseload: {}/professional",
+            kind.label().to_lowercase(),
+            due_on.long(),
+            if note.is_empty() {
+                String::new()
+            } else {
+                format!("\n\n{note}")
             },
-        )
-        .await?;
-        emails.push(email);
-    }
+            state.runtime.base_url
+        ),
+    )
+    .await?;
     tx.commit().await?;
-    for email in emails {
-        email.wake();
-    }
+    emails.into_iter().for_each(Queued::wake);
     Ok(format!(
         "{} has been asked of {of}, due by {}",
         kind.label(),
@@ -218,37 +211,58 @@ pub async fn consult_school(
         .detail(&format!("{}, answer due {}", school.name, due_on.long()))
         .write(&mut tx)
         .await?;
+    let members: Vec<i64> = school.members.iter().map(|(id, _)| *id).collect();
+    let emails = tell_professionals(
+        &mut tx,
+        change,
+        &members,
+        format!("Consultation on a draft EHC plan for {}", school.name),
+        format!(
+            "The SEN team asks whether {} can meet the needs of a child or young person, \
+             and would like your answer by {}. Read the draft plan and answer from your \
+             caseload: {}/professional",
+            school.name,
+            due_on.long(),
+            state.runtime.base_url
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    emails.into_iter().for_each(Queued::wake);
+    Ok(format!(
+        "{} has been consulted on the draft plan, with an answer due by {}",
+        school.name,
+        due_on.long()
+    ))
+}
+
+/// The same message, in the caller's transaction, to each professional asked for something on
+/// their caseload (a portal message and an email). It names no child: they may not be linked
+/// to one yet. The emails to announce once the transaction has committed.
+async fn tell_professionals(
+    tx: &mut sqlx::AnyConnection,
+    change: &Change<'_>,
+    recipients: &[i64],
+    subject: String,
+    body: String,
+) -> Result<Vec<Queued>, AppError> {
+    let (state, staff, _, _) = change.parts();
     let mut emails = Vec::new();
-    for (member, _) in &school.members {
+    for recipient in recipients {
         let (_, email) = write_message(
-            &mut tx,
+            &mut *tx,
             state,
             &NewMessage {
-                recipient_id: *member,
+                recipient_id: *recipient,
                 sender_id: Some(staff.id),
                 child_id: None,
-                subject: format!("Consultation on a draft EHC plan for {}", school.name),
-                body: format!(
-                    "The SEN team asks whether {} can meet the needs of a child or young person, \
-                     and would like your answer by {}. Read the draft plan and answer from your \
-                     caseload: {}/professional",
-                    school.name,
-                    due_on.long(),
-                    state.runtime.base_url
-                ),
+                subject: subject.clone(),
+                body: body.clone(),
                 action: None,
             },
         )
         .await?;
         emails.push(email);
     }
-    tx.commit().await?;
-    for email in emails {
-        email.wake();
-    }
-    Ok(format!(
-        "{} has been consulted on the draft plan, with an answer due by {}",
-        school.name,
-        due_on.long()
-    ))
+    Ok(emails)
 }
