@@ -25,6 +25,8 @@ pub mod messages;
 #[cfg(feature = "ssr")]
 pub mod pages;
 pub mod people;
+#[cfg(feature = "ssr")]
+pub mod reminders;
 pub mod role;
 #[cfg(feature = "ssr")]
 pub mod routes;

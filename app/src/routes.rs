@@ -27,10 +27,10 @@ use crate::{
     },
     layout::Layout,
     mailbox::MailboxPage,
-    messages::{InboxPage, MessagePage},
+    messages::{InboxPage, MessagePage, StaffMessagePage, WriteMessagePage},
     pages::{AccessibilityPage, CitizenHome, HomePage, PrivacyPage, ProfessionalHome},
     site::{SiteInfo, SERVICE_NAME},
-    status::StatusPage,
+    status::{SeenPage, StatusPage},
     teams::pages::{NewOrganisationPage, OrganisationPage, OrganisationsPage},
 };
 
@@ -74,11 +74,14 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/staff/cases/:child") view=CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/cases/:child/submissions/:submission") view=CaseSubmissionPage ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view=InboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/messages/new") view=WriteMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/messages/:message") view=MessagePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/messages/:message") view=StaffMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/send") view=SendAreaPage ssr=SsrMode::Async/>
                     <Route path=path!("/send/add-person") view=AddPersonPage ssr=SsrMode::Async/>
                     <Route path=path!("/children/:child/forms") view=ChildFormsPage ssr=SsrMode::Async/>
                     <Route path=path!("/children/:child/status") view=StatusPage ssr=SsrMode::Async/>
+                    <Route path=path!("/children/:child/seen") view=SeenPage ssr=SsrMode::Async/>
                     <Route path=path!("/shared/:document") view=SharedDocumentPage ssr=SsrMode::Async/>
                     <Route path=path!("/drafts/:draft") view=DraftPage ssr=SsrMode::Async/>
                     <Route path=path!("/drafts/:draft/:step") view=DraftPage ssr=SsrMode::Async/>

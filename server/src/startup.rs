@@ -99,6 +99,7 @@ pub async fn build_state(settings: &Settings) -> anyhow::Result<AppState> {
             hashing: tokio::sync::Semaphore::new(app::platform::state::hashing_turns()),
             trusted_proxies: settings.trusted_proxies.clone(),
             clean_up_every: settings.clean_up_every,
+            reminders_every: settings.reminders_every,
         }),
     })
 }
@@ -169,6 +170,20 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route(
             "/messages/{message}/form",
             post(app::messages::post::open_form),
+        )
+        // Conversations: a reply (either side), a new message to the SEN team, and the SEN
+        // team's plain message from the case page. Each may carry files.
+        .route(
+            "/messages/{message}/replies",
+            post(app::messages::post::reply).layer(upload_limit),
+        )
+        .route(
+            "/messages",
+            post(app::messages::post::write).layer(upload_limit),
+        )
+        .route(
+            "/staff/cases/{child}/messages",
+            post(app::casework::post::send_message).layer(upload_limit),
         )
         // A professional picks an advice request up from their caseload.
         .route(
@@ -297,6 +312,11 @@ impl Background {
                 state.storage.clone(),
                 holder_name(),
                 state.runtime.clean_up_every,
+            )),
+            tokio::spawn(app::reminders::run_scheduled(
+                state.clone(),
+                holder_name(),
+                state.runtime.reminders_every,
             )),
         ])
     }

@@ -949,6 +949,7 @@ async fn parallel_changes_that_read_before_writing_all_commit_beside_the_sender(
                         recipient_id: parent,
                         sender_id: None,
                         child_id: None,
+                        case_child_id: None,
                         subject: format!("Parallel {n}"),
                         body: "A plain message".into(),
                         action: None,

@@ -56,6 +56,7 @@ impl TestApp {
                 recipient_id: to,
                 sender_id: Some(self.user_id("caseworker@example.org").await),
                 child_id: child,
+                case_child_id: None,
                 subject: subject.into(),
                 body: format!("{subject}: private details about the family."),
                 action: action.map(|(form, due_in)| FormRequest {
@@ -244,6 +245,7 @@ async fn messages_count_as_unread_until_opened_and_an_action_message_opens_its_f
                 recipient_id: parent_id,
                 sender_id: None,
                 child_id: Some(stranger_child.0),
+                case_child_id: None,
                 subject: "Wrong child".into(),
                 body: String::new(),
                 action: None,

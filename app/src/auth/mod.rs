@@ -74,6 +74,13 @@ pub fn describe_action(action: &str) -> &'static str {
         "submission_reviewed" => "Looked at a form to review it",
         "stage_recorded" => "Recorded a stage of the assessment",
         "advice_requested" => "Recorded that advice was requested",
+        "advice_picked_up" => "Picked up a request for advice",
+        "school_consulted" => "Consulted a school or setting",
+        "consultation_answered" => "Answered a consultation",
+        "assessment_requested_by_setting" => "Asked for an assessment (school or setting)",
+        "message_replied" => "Replied to a message",
+        "message_written" => "Wrote to the SEN team",
+        "conversation_read" => "Read a conversation",
         _ => "Account activity",
     }
 }

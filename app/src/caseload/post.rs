@@ -385,6 +385,7 @@ async fn setting_request_inner(
                     recipient_id: parent.id,
                     sender_id: Some(account.id),
                     child_id: Some(record.id),
+                    case_child_id: None,
                     subject: format!("Your consent for an EHC needs assessment for {first}"),
                     body: format!(
                         "{} is asking the council for an Education, Health and Care needs assessment for {first}. \

@@ -337,6 +337,65 @@ pub async fn share_document(
     .await
 }
 
+/// `POST /staff/cases/{child}/messages`: a plain message (asking for no form) to someone linked
+/// to the child, which opens a conversation (a multipart form: it may carry files).
+pub async fn send_message(
+    State(state): State<AppState>,
+    session: Session,
+    Path(child): Path<String>,
+    body: Multipart,
+) -> Response {
+    let case_path = format!("/staff/cases/{child}");
+    let mut kept = Vec::new();
+    let result = async {
+        let staff = require_staff(&state, &session).await?;
+        let case = store::find_case(state.db.pool(), &child).await?;
+        let (pairs, uploads) =
+            crate::forms::files::read_multipart(body, state.storage.max_upload_bytes).await?;
+        kept = pairs.clone();
+        let f = Fields(pairs);
+        let mut files = Vec::new();
+        for upload in uploads {
+            let content = upload
+                .content
+                .map_err(|m| AppError::field("message-file", m))?;
+            files.push((upload.name, content));
+        }
+        let recipient = f
+            .id("message-to")
+            .ok_or_else(|| AppError::field("message-to", "Choose who the message is for"))?;
+        let person = store::linked_people(state.db.pool(), case.child_id)
+            .await?
+            .into_iter()
+            .find(|p| p.user_id == recipient)
+            .ok_or_else(|| AppError::field("message-to", "Choose someone linked to the child"))?;
+        crate::messages::thread::open_conversation(
+            &state,
+            crate::messages::thread::Opening {
+                recipient_id: person.user_id,
+                author: staff.id,
+                child_id: case.child_id,
+                subject: f.get("message-subject"),
+                body: f.get("message-body"),
+                files,
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            AppError::Field { field, message } => {
+                AppError::field(&format!("message-{field}"), message)
+            }
+            other => other,
+        })?;
+        Ok(format!("Message sent to {}", person.name))
+    }
+    .await;
+    finish(
+        &session, &child, "message", result, kept, &case_path, &case_path,
+    )
+    .await
+}
+
 /// `POST /staff/cases`: adds a child and opens their case.
 pub async fn new_case(
     State(state): State<AppState>,

@@ -384,6 +384,7 @@ async fn seed_assessments(
                 recipient_id: parent,
                 sender_id: Some(caseworker),
                 child_id,
+                case_child_id: None,
                 subject: subject.into(),
                 body: body.into(),
                 action: action.map(|(form_id, due_in): (&str, i64)| FormRequest {

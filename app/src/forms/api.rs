@@ -41,6 +41,9 @@ pub struct ChildFormsData {
     pub shared: Vec<crate::documents::SharedListing>,
     /// Whether the SEN team has started an assessment (so the status diagram can be shown).
     pub assessment_started: bool,
+    /// Whether the reader is the child's family (a parent, carer or the young person), who may
+    /// see who else has opened the record.
+    pub family: bool,
 }
 
 /// What a posted step came to, for the page's scripts.
@@ -287,6 +290,7 @@ pub async fn child_forms(child: String) -> Result<ChildFormsData, AppError> {
                 submitted,
                 shared,
                 assessment_started,
+                family: account.role == crate::role::Role::Citizen,
             })
         }
         .await,

@@ -39,6 +39,7 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
         submitted,
         shared,
         assessment_started,
+        family,
     } = forms;
     let query = use_query_map();
     let search = query.read_untracked().get("q").unwrap_or_default();
@@ -76,6 +77,7 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
         .collect_view();
     let history_empty = drafts.is_empty() && submitted.is_empty() && shared.is_empty();
     let status_link = format!("/children/{}/status", child.id);
+    let seen_link = format!("/children/{}/seen", child.id);
     view! {
         <Title text=format!("Forms for {name}")/>
         {move || start_error().map(|e| view! { <ErrorSummary error=e field_id="search"/> })}
@@ -91,6 +93,11 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
         {assessment_started.then(|| view! {
             <p class="govuk-body">
                 <a class="govuk-link govuk-!-font-weight-bold" href=status_link>"See where the EHC needs assessment has got to"</a>
+            </p>
+        })}
+        {family.then(|| view! {
+            <p class="govuk-body">
+                <a class="govuk-link" href=seen_link>"Who has seen this record"</a>
             </p>
         })}
 

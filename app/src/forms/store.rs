@@ -384,11 +384,13 @@ pub async fn find_file_for_user(
            (a.draft_id IS NOT NULL AND dr.owner_id = $1 AND EXISTS ( \
               SELECT 1 FROM child_links l WHERE l.child_id = a.child_id AND l.user_id = $1)) OR \
            (a.submission_id IS NOT NULL AND {}) OR \
-           (a.shared_document_id IS NOT NULL AND {}){})",
+           (a.shared_document_id IS NOT NULL AND {}) OR \
+           (a.message_id IS NOT NULL AND EXISTS ( \
+              SELECT 1 FROM messages m WHERE m.id = a.message_id AND m.recipient_id = $1)){})",
         submission_readable_by("$1"),
         crate::documents::store::READABLE_BY_USER,
         if staff {
-            " OR a.submission_id IS NOT NULL OR a.shared_document_id IS NOT NULL"
+            " OR a.submission_id IS NOT NULL OR a.shared_document_id IS NOT NULL OR a.message_id IS NOT NULL"
         } else {
             ""
         }

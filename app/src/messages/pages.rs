@@ -4,11 +4,15 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use super::store::{find_message_for_user, mark_read, messages_for, unread_count, Message};
+use super::{
+    store::{find_message_for_user, mark_read, messages_for, unread_count, Message},
+    thread::{thread_of, Reply, MAX_FILES},
+};
 use crate::{
     auth::{api::server::require_role, ssr::accounts::Account},
     clock,
     components::ServerPage,
+    documents::AttachmentInfo,
     error::AppError,
     forms::store,
     people::{access::FORM_ROLES, ChildSummary},
@@ -135,7 +139,11 @@ fn message_item(message: &Message, children: &HashMap<i64, ChildSummary>, today:
             <br/>
             <span class="portal-secondary-text">
                 {about}
-                {format!("Sent {}", clock::date(message.sent_at))}
+                {if message.last_at > message.sent_at {
+                    format!("Last reply {}", clock::date(message.last_at))
+                } else {
+                    format!("Sent {}", clock::date(message.sent_at))
+                }}
                 {due_text(message, today).map(|(due, overdue)| view! {
                     " · "
                     <span class=if overdue { "portal-overdue" } else { "" }>{format!("Due {due}")}</span>
@@ -157,6 +165,7 @@ pub async fn inbox(state: &AppState) -> Result<ServerPage, AppError> {
         view! {
             <a class="govuk-back-link" href=account.role.home_path()>"Back to home"</a>
             <h1 class="govuk-heading-l">"Messages"</h1>
+            <a class="govuk-button govuk-button--secondary" href="/messages/new" role="button" draggable="false">"Write to the SEN team"</a>
             <p class="govuk-body">
                 {match (messages.len(), unread) {
                     (0, _) => "You have no messages yet. The SEN team will message you here when they need something from you.".to_owned(),
@@ -194,11 +203,12 @@ enum Progress {
 /// `/messages/:message`: the message (marked read), and for an action message the form to
 /// start or continue.
 pub async fn message(state: &AppState, id: &str) -> Result<ServerPage, AppError> {
-    let (account, _) = require_role(state, &FORM_ROLES).await?;
+    let (account, session) = require_role(state, &FORM_ROLES).await?;
     let message = find_message_for_user(state.db.pool(), account.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
     mark_read(state.db.pool(), message.id).await?;
+    let refused = take_refused(&session, &message.public_id).await?;
     let children = children_by_id(state, &account).await?;
     let child = child_of(&message, &children).cloned();
     let child_row = match message.child_id {
@@ -244,15 +254,27 @@ pub async fn message(state: &AppState, id: &str) -> Result<ServerPage, AppError>
     };
     let today = today();
     let paragraphs = crate::components::paragraphs(&message.body);
+    let from = if message.from_recipient() {
+        "You".to_owned()
+    } else {
+        message
+            .sender
+            .clone()
+            .unwrap_or_else(|| "The SEN team".into())
+    };
+    let thread = thread_of(state.db.pool(), message.clone()).await?;
+    let title = refused_title(&refused, &message.subject);
+    let action = format!("/messages/{}/replies", message.public_id);
     let body = {
         view! {
             <a class="govuk-back-link" href="/messages">"Back to messages"</a>
+            {refused_summary(&refused)}
             <span class="govuk-caption-l">"Message"</span>
             <h1 class="govuk-heading-l">{message.subject.clone()}</h1>
             <dl class="govuk-summary-list govuk-summary-list--no-border">
                 <div class="govuk-summary-list__row">
                     <dt class="govuk-summary-list__key">"From"</dt>
-                    <dd class="govuk-summary-list__value">{message.sender.clone().unwrap_or_else(|| "The SEN team".into())}</dd>
+                    <dd class="govuk-summary-list__value">{from}</dd>
                 </div>
                 <div class="govuk-summary-list__row">
                     <dt class="govuk-summary-list__key">"Sent"</dt>
@@ -268,6 +290,7 @@ pub async fn message(state: &AppState, id: &str) -> Result<ServerPage, AppError>
                 })}
             </dl>
             {paragraphs.into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
+            {file_list(&thread.files)}
             {request.map(|(title, due, progress)| {
                 let child_name = child.as_ref().map(|c| c.full_name()).unwrap_or_default();
                 view! {
@@ -314,11 +337,329 @@ pub async fn message(state: &AppState, id: &str) -> Result<ServerPage, AppError>
                     </div>
                 }
             })}
+            {replies_view(&thread.replies, Side::Recipient)}
+            {reply_form(&action, &refused, "Reply to the SEN team")}
         }
         .into_any()
     };
-    Ok(ServerPage {
-        title: message.subject.clone(),
-        body,
+    Ok(ServerPage { title, body })
+}
+
+/// A refused reply or message, kept for the page it goes back to: what was typed, and why.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct Refused {
+    pub fields: Vec<(String, String)>,
+    /// The field the problem is about ("" for the form as a whole).
+    pub field: String,
+    pub message: String,
+}
+
+impl Refused {
+    fn kept(&self, field: &str) -> String {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == field)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    fn error(&self, field: &str) -> Option<String> {
+        (self.field == field).then(|| self.message.clone())
+    }
+}
+
+/// Where a refusal waits for its page: a conversation's public id, or "new" for a new message.
+pub fn refused_key(scope: &str) -> String {
+    format!("message_refused:{scope}")
+}
+
+async fn take_refused(
+    session: &tower_sessions::Session,
+    scope: &str,
+) -> Result<Option<Refused>, AppError> {
+    session
+        .remove::<Refused>(&refused_key(scope))
+        .await
+        .map_err(crate::error::internal)
+}
+
+fn refused_title(refused: &Option<Refused>, title: &str) -> String {
+    match refused {
+        Some(_) => format!("Error: {title}"),
+        None => title.to_owned(),
+    }
+}
+
+fn refused_summary(refused: &Option<Refused>) -> Option<AnyView> {
+    refused.as_ref().map(|r| {
+        let target = if r.field.is_empty() {
+            "body".to_owned()
+        } else {
+            r.field.clone()
+        };
+        view! {
+            <crate::components::ErrorSummaryList errors=vec![crate::error::FieldError {
+                field: r.field.clone(),
+                target,
+                message: r.message.clone(),
+            }]/>
+        }
+        .into_any()
     })
+}
+
+fn group_class(refused: &Option<Refused>, field: &str) -> &'static str {
+    match refused.as_ref().and_then(|r| r.error(field)) {
+        Some(_) => "govuk-form-group govuk-form-group--error",
+        None => "govuk-form-group",
+    }
+}
+
+fn field_error(refused: &Option<Refused>, field: &str) -> Option<AnyView> {
+    refused.as_ref().and_then(|r| r.error(field)).map(|m| {
+        view! {
+            <p class="govuk-error-message" id=format!("{field}-error")>
+                <span class="govuk-visually-hidden">"Error: "</span>{m}
+            </p>
+        }
+        .into_any()
+    })
+}
+
+fn kept(refused: &Option<Refused>, field: &str) -> String {
+    refused.as_ref().map(|r| r.kept(field)).unwrap_or_default()
+}
+
+/// The files of a message or reply, each a link to download it.
+fn file_list(files: &[AttachmentInfo]) -> Option<AnyView> {
+    (!files.is_empty()).then(|| {
+        view! {
+            <ul class="govuk-list portal-message-files">
+                {files.iter().map(|f| view! {
+                    <li><a class="govuk-link" href=format!("/files/{}", f.id) download="">{f.describe()}</a></li>
+                }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    })
+}
+
+/// Whose page the conversation is on: its recipient's, or the SEN team's.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Recipient,
+    Team,
+}
+
+/// The replies, oldest first, each saying who wrote it and when.
+fn replies_view(replies: &[Reply], side: Side) -> AnyView {
+    if replies.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <h2 class="govuk-heading-m" id="replies">"Replies"</h2>
+        <ol class="portal-replies">
+            {replies.iter().map(|r| {
+                let who = match (side, r.from_team) {
+                    (Side::Recipient, false) | (Side::Team, true) => format!("{} (you)", r.author.clone().unwrap_or_else(|| "You".into())),
+                    (Side::Recipient, true) => format!("{}, SEN team", r.author.clone().unwrap_or_else(|| "The SEN team".into())),
+                    (Side::Team, false) => r.author.clone().unwrap_or_else(|| "Account removed".into()),
+                };
+                let class = if r.from_team { "portal-reply portal-reply--team" } else { "portal-reply" };
+                view! {
+                    <li class=class id=format!("reply-{}", r.public_id)>
+                        <p class="govuk-body-s portal-reply__meta">
+                            <strong>{who}</strong>
+                            {format!(" · {}", clock::date_time(r.sent_at))}
+                        </p>
+                        {crate::components::paragraphs(&r.body).into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
+                        {file_list(&r.files)}
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+/// The reply form: the text and up to `MAX_FILES` files (a plain multipart form, the same
+/// with or without JavaScript).
+fn reply_form(action: &str, refused: &Option<Refused>, heading: &'static str) -> AnyView {
+    view! {
+        <form method="post" action=action.to_owned() enctype="multipart/form-data" novalidate id="reply-form" class="portal-reply-form">
+            <h2 class="govuk-heading-m">{heading}</h2>
+            <div class=group_class(refused, "body")>
+                <label class="govuk-label" for="body">"Your reply"</label>
+                {field_error(refused, "body")}
+                <textarea class="govuk-textarea" id="body" name="body" rows="5">{kept(refused, "body")}</textarea>
+            </div>
+            {file_input(refused)}
+            <button type="submit" class="govuk-button">"Send reply"</button>
+        </form>
+    }
+    .into_any()
+}
+
+fn file_input(refused: &Option<Refused>) -> AnyView {
+    view! {
+        <div class=group_class(refused, "file")>
+            <label class="govuk-label" for="file">"Files (optional)"</label>
+            <div class="govuk-hint" id="file-hint">
+                {format!("Up to {MAX_FILES}: PDFs, Word documents or photos. Choose them again if the page shows a problem.")}
+            </div>
+            {field_error(refused, "file")}
+            <input class="govuk-file-upload" id="file" name="file" type="file" multiple aria-describedby="file-hint"/>
+        </div>
+    }
+    .into_any()
+}
+
+/// `/staff/messages/:message`: a conversation as the SEN team sees it, marked read by the team.
+pub async fn staff_message(state: &AppState, id: &str) -> Result<ServerPage, AppError> {
+    let (account, session) = require_role(state, &crate::role::Role::STAFF).await?;
+    let message = super::thread::find_message(state.db.pool(), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::thread::mark_team_read(state.db.pool(), message.id).await?;
+    let refused = take_refused(&session, &message.public_id).await?;
+    let child = match message.case_child_id {
+        Some(child_id) => {
+            crate::auth::ssr::accounts::audit(
+                state,
+                crate::auth::ssr::accounts::Audit::of(Some(account.id), "conversation_read", "")
+                    .child(child_id)
+                    .detail(&message.public_id),
+            )
+            .await?;
+            Some(
+                crate::people::store::child_by_id(state.db.pool(), child_id)
+                    .await?
+                    .summary,
+            )
+        }
+        None => None,
+    };
+    let from = if message.from_recipient() {
+        format!("{} (wrote to the SEN team)", message.recipient)
+    } else {
+        message
+            .sender
+            .clone()
+            .unwrap_or_else(|| "The SEN team".into())
+    };
+    let thread = thread_of(state.db.pool(), message.clone()).await?;
+    let title = refused_title(&refused, &message.subject);
+    let action = format!("/messages/{}/replies", message.public_id);
+    let (back, back_text) = match &child {
+        Some(c) => (
+            format!("/staff/cases/{}#message-section", c.id),
+            "Back to the case",
+        ),
+        None => ("/staff".to_owned(), "Back to cases"),
+    };
+    let heading = if message.from_recipient() {
+        "Reply"
+    } else {
+        "Reply to them"
+    };
+    let body = view! {
+        <a class="govuk-back-link" href=back>{back_text}</a>
+        {refused_summary(&refused)}
+        <span class="govuk-caption-l">"Conversation"</span>
+        <h1 class="govuk-heading-l">{message.subject.clone()}</h1>
+        <dl class="govuk-summary-list govuk-summary-list--no-border">
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">"From"</dt>
+                <dd class="govuk-summary-list__value">{from}</dd>
+            </div>
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">"With"</dt>
+                <dd class="govuk-summary-list__value">{message.recipient.clone()}</dd>
+            </div>
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">"Sent"</dt>
+                <dd class="govuk-summary-list__value">{clock::date_time(message.sent_at)}</dd>
+            </div>
+            {child.map(|c| view! {
+                <div class="govuk-summary-list__row">
+                    <dt class="govuk-summary-list__key">"About"</dt>
+                    <dd class="govuk-summary-list__value">
+                        <a class="govuk-link" href=format!("/staff/cases/{}", c.id)>{c.full_name()}</a>
+                    </dd>
+                </div>
+            })}
+        </dl>
+        {crate::components::paragraphs(&message.body).into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
+        {file_list(&thread.files)}
+        {replies_view(&thread.replies, Side::Team)}
+        {reply_form(&action, &refused, heading)}
+    }
+    .into_any();
+    Ok(ServerPage { title, body })
+}
+
+/// `/messages/new`: writing to the SEN team about a child the person is linked to.
+pub async fn write_page(state: &AppState) -> Result<ServerPage, AppError> {
+    let (account, session) = require_role(state, &FORM_ROLES).await?;
+    let refused = take_refused(&session, "new").await?;
+    let children = crate::people::store::children_of(state.db.pool(), account.id).await?;
+    let chosen = kept(&refused, "child");
+    let title = refused_title(&refused, "Write to the SEN team");
+    let body = view! {
+        <a class="govuk-back-link" href="/messages">"Back to messages"</a>
+        {refused_summary(&refused)}
+        <h1 class="govuk-heading-l">"Write to the SEN team"</h1>
+        {if children.is_empty() {
+            view! {
+                <p class="govuk-body">"You can write to the SEN team about a child or young person linked to your account. Add them in the SEND area first."</p>
+                <p class="govuk-body"><a class="govuk-link" href="/send">"Go to the SEND area"</a></p>
+            }.into_any()
+        } else {
+            view! {
+                <p class="govuk-body">"Your message goes to the SEN team, who answer here. We email you when they reply, without any detail."</p>
+                <form method="post" action="/messages" enctype="multipart/form-data" novalidate>
+                    {if children.len() == 1 {
+                        view! {
+                            <input type="hidden" name="child" value=children[0].summary.id.clone()/>
+                            <p class="govuk-body">{format!("About {}", children[0].summary.full_name())}</p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <div class=group_class(&refused, "child")>
+                                <fieldset class="govuk-fieldset">
+                                    <legend class="govuk-fieldset__legend govuk-fieldset__legend--s">"Who is it about?"</legend>
+                                    {field_error(&refused, "child")}
+                                    <div class="govuk-radios govuk-radios--small">
+                                        {children.iter().enumerate().map(|(i, c)| {
+                                            let id = if i == 0 { "child".to_owned() } else { format!("child-{i}") };
+                                            view! {
+                                                <div class="govuk-radios__item">
+                                                    <input class="govuk-radios__input" id=id.clone() name="child" type="radio" value=c.summary.id.clone() checked=chosen == c.summary.id/>
+                                                    <label class="govuk-label govuk-radios__label" for=id>{c.summary.full_name()}</label>
+                                                </div>
+                                            }
+                                        }).collect_view()}
+                                    </div>
+                                </fieldset>
+                            </div>
+                        }.into_any()
+                    }}
+                    <div class=group_class(&refused, "subject")>
+                        <label class="govuk-label" for="subject">"Subject"</label>
+                        {field_error(&refused, "subject")}
+                        <input class="govuk-input" id="subject" name="subject" type="text" value=kept(&refused, "subject")/>
+                    </div>
+                    <div class=group_class(&refused, "body")>
+                        <label class="govuk-label" for="body">"Your message"</label>
+                        {field_error(&refused, "body")}
+                        <textarea class="govuk-textarea" id="body" name="body" rows="6">{kept(&refused, "body")}</textarea>
+                    </div>
+                    {file_input(&refused)}
+                    <button type="submit" class="govuk-button">"Send message"</button>
+                </form>
+            }.into_any()
+        }}
+    }
+    .into_any();
+    Ok(ServerPage { title, body })
 }

@@ -16,6 +16,9 @@ pub struct NewMessage {
     pub recipient_id: i64,
     pub sender_id: Option<i64>,
     pub child_id: Option<i64>,
+    /// The child whose case the conversation belongs to, when the message cannot name them to
+    /// its recipient (an advice request to a professional not yet linked); `child_id` otherwise.
+    pub case_child_id: Option<i64>,
     pub subject: String,
     pub body: String,
     pub action: Option<FormRequest>,
@@ -33,34 +36,59 @@ pub struct FormRequest {
 pub struct Message {
     pub id: i64,
     pub public_id: String,
+    pub recipient_id: i64,
+    pub recipient: String,
+    pub sender_id: Option<i64>,
     pub sender: Option<String>,
     pub child_id: Option<i64>,
+    pub case_child_id: Option<i64>,
     pub subject: String,
     pub body: String,
     pub action: Option<FormRequest>,
     pub sent_at: i64,
+    /// When the recipient last read the conversation; `None` when something is new to them.
     pub read_at: Option<i64>,
+    /// When the SEN team last read it; `None` when the recipient has written since.
+    pub team_read_at: Option<i64>,
+    /// When the newest reply (or the message) was written.
+    pub last_at: i64,
+}
+
+impl Message {
+    /// Whether the recipient opened the conversation by writing to the SEN team.
+    pub fn from_recipient(&self) -> bool {
+        self.sender_id == Some(self.recipient_id)
+    }
 }
 
 /// A message with its sender's name.
 #[derive(sqlx::FromRow)]
-struct MessageRow {
+pub(super) struct MessageRow {
     id: i64,
     public_id: String,
+    recipient_id: i64,
+    recipient_name: String,
+    sender_id: Option<i64>,
     sender_name: Option<String>,
     child_id: Option<i64>,
+    case_child_id: Option<i64>,
     subject: String,
     body: String,
     form_id: Option<String>,
     due_on: Option<String>,
     sent_at: i64,
     read_at: Option<i64>,
+    team_read_at: Option<i64>,
+    last_at: Option<i64>,
 }
 
-const MESSAGE_COLUMNS: &str = "m.id, m.public_id, s.full_name AS sender_name, m.child_id, m.subject, m.body, \
-     m.form_id, m.due_on, m.sent_at, m.read_at FROM messages m LEFT JOIN users s ON s.id = m.sender_id";
+pub(super) const MESSAGE_COLUMNS: &str =
+    "m.id, m.public_id, m.recipient_id, r.full_name AS recipient_name, \
+     m.sender_id, s.full_name AS sender_name, m.child_id, m.case_child_id, m.subject, m.body, \
+     m.form_id, m.due_on, m.sent_at, m.read_at, m.team_read_at, m.last_at FROM messages m \
+     JOIN users r ON r.id = m.recipient_id LEFT JOIN users s ON s.id = m.sender_id";
 
-fn message_from(row: MessageRow) -> Message {
+pub(super) fn message_from(row: MessageRow) -> Message {
     let action = match (row.form_id, row.due_on.as_deref().and_then(Date::from_iso)) {
         (Some(form_id), Some(due_on)) => Some(FormRequest { form_id, due_on }),
         _ => None,
@@ -68,13 +96,19 @@ fn message_from(row: MessageRow) -> Message {
     Message {
         id: row.id,
         public_id: row.public_id,
+        recipient_id: row.recipient_id,
+        recipient: row.recipient_name,
+        sender_id: row.sender_id,
         sender: row.sender_name,
         child_id: row.child_id,
+        case_child_id: row.case_child_id,
         subject: row.subject,
         body: row.body,
         action,
         sent_at: row.sent_at,
         read_at: row.read_at,
+        team_read_at: row.team_read_at,
+        last_at: row.last_at.unwrap_or(row.sent_at),
     }
 }
 
@@ -86,8 +120,8 @@ pub async fn insert_message(
 ) -> Result<String, AppError> {
     let public_id = ids::token(12);
     sqlx::query(
-        "INSERT INTO messages (public_id, recipient_id, sender_id, child_id, subject, body, form_id, due_on, sent_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO messages (public_id, recipient_id, sender_id, child_id, subject, body, form_id, due_on, sent_at, \
+         case_child_id, team_read_at, last_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $9)",
     )
     .bind(&public_id)
     .bind(message.recipient_id)
@@ -98,6 +132,7 @@ pub async fn insert_message(
     .bind(message.action.as_ref().map(|a| a.form_id.clone()))
     .bind(message.action.as_ref().map(|a| a.due_on.iso()))
     .bind(sent_at)
+    .bind(message.case_child_id.or(message.child_id))
     .execute(conn)
     .await?;
     Ok(public_id)
@@ -160,7 +195,7 @@ pub async fn write_message(
     if let Some(sender) = message.sender_id {
         audit = audit.by(sender);
     }
-    if let Some(child_id) = message.child_id {
+    if let Some(child_id) = message.case_child_id.or(message.child_id) {
         audit = audit.child(child_id);
     }
     audit.write(&mut *conn).await?;
@@ -254,7 +289,7 @@ pub async fn messages_for(
     limit: Option<i64>,
 ) -> Result<Vec<Message>, AppError> {
     let rows: Vec<MessageRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT {MESSAGE_COLUMNS} WHERE m.recipient_id = $1 ORDER BY m.sent_at DESC, m.id DESC LIMIT $2"
+        "SELECT {MESSAGE_COLUMNS} WHERE m.recipient_id = $1 ORDER BY m.last_at DESC, m.id DESC LIMIT $2"
     )))
     .bind(user_id)
     .bind(limit.unwrap_or(i64::MAX))

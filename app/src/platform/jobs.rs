@@ -44,7 +44,7 @@ pub struct CleanUp {
 
 /// Milliseconds since the Unix epoch: lease times are kept to the millisecond, since in
 /// whole seconds two servers' runs a fraction of a second apart fall either side of one.
-fn unix_millis() -> i64 {
+pub fn unix_millis() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
@@ -70,7 +70,7 @@ pub async fn take_lease(db: &Db, name: &str, holder: &str, now: i64) -> Result<b
 /// run is due an interval later, whichever server takes it. The interval is shortened by a
 /// tenth (a second at most) so that the same server's next tick, woken a little early or late,
 /// still finds it due.
-async fn finish_lease(
+pub async fn finish_lease(
     db: &Db,
     name: &str,
     holder: &str,
@@ -176,7 +176,7 @@ async fn remove_loose_files(db: &Db, storage: &Storage, before: i64) -> Result<u
     let pool = db.pool();
     let loose: Vec<LooseFile> = sqlx::query_as(
         "SELECT id, storage_key FROM attachments WHERE draft_id IS NULL AND submission_id IS NULL \
-         AND shared_document_id IS NULL AND created_at < $1",
+         AND shared_document_id IS NULL AND message_id IS NULL AND created_at < $1",
     )
     .bind(before)
     .fetch_all(pool)

@@ -47,6 +47,8 @@ pub struct Runtime {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How often the scheduled clean-up runs (`PORTAL_CLEAN_UP_SECS`; 10 minutes).
     pub clean_up_every: std::time::Duration,
+    /// How often the reminders run (`PORTAL_REMINDERS_SECS`; an hour).
+    pub reminders_every: std::time::Duration,
 }
 
 /// How many argon2 hashes run at once: one core is always left for everything else.

@@ -7,6 +7,8 @@ pub mod diagram;
 #[cfg(feature = "ssr")]
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod seen;
+#[cfg(feature = "ssr")]
 pub mod store;
 pub mod timeline;
 
@@ -25,4 +27,15 @@ pub fn StatusPage() -> impl leptos::IntoView {
         format!("/children/{child}/status"),
         move |state| async move { pages::status_page(&state, &child).await },
     )
+}
+
+/// `/children/:child/seen`: who outside the family has opened or changed the child's record.
+#[cfg(feature = "ssr")]
+#[leptos::component]
+pub fn SeenPage() -> impl leptos::IntoView {
+    let child = crate::components::param("child");
+    let page = crate::components::query("page");
+    crate::components::server_page(format!("/children/{child}/seen"), move |state| async move {
+        seen::seen_page(&state, &child, &page).await
+    })
 }

@@ -37,6 +37,8 @@ pub struct Settings {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// How often the scheduled clean-up runs (`PORTAL_CLEAN_UP_SECS`), on one server at a time.
     pub clean_up_every: std::time::Duration,
+    /// How often the reminders run (`PORTAL_REMINDERS_SECS`), on one server at a time.
+    pub reminders_every: std::time::Duration,
     pub log_filter: String,
     pub log_json: bool,
 }
@@ -177,6 +179,19 @@ impl Settings {
         if !(1..=86_400).contains(&clean_up_secs) {
             problems.push(problem(
                 "PORTAL_CLEAN_UP_SECS",
+                "must be between 1 and 86400 (a day)".into(),
+            ));
+        }
+        let reminders_secs: u64 = parse_or(
+            &get,
+            &mut problems,
+            "PORTAL_REMINDERS_SECS",
+            app::reminders::EVERY.as_secs(),
+            "a whole number of seconds",
+        );
+        if !(1..=86_400).contains(&reminders_secs) {
+            problems.push(problem(
+                "PORTAL_REMINDERS_SECS",
                 "must be between 1 and 86400 (a day)".into(),
             ));
         }
@@ -352,6 +367,7 @@ impl Settings {
             service_tiles,
             trusted_proxies,
             clean_up_every: std::time::Duration::from_secs(clean_up_secs),
+            reminders_every: std::time::Duration::from_secs(reminders_secs),
             log_filter,
             log_json,
         })

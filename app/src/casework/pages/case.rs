@@ -8,6 +8,7 @@ use super::{
     advice::{advice_section, consultation_section},
     field_error, flash_banner, form_problem, group_class,
     links::people_section,
+    messages::message_section,
     requests::requests_section,
     review::submissions_section,
     scroll_table,
@@ -45,6 +46,7 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
     let documents = store::shared_documents(pool, case.child_id).await?;
     let consultations = crate::advice::store::consultations_for_child(pool, case.child_id).await?;
     let schools = crate::advice::store::schools_and_settings(pool).await?;
+    let threads = crate::messages::thread::threads_for_case(pool, case.child_id).await?;
     crate::auth::ssr::accounts::audit(
         state,
         Audit::of(Some(account.id), "case_viewed", "")
@@ -104,6 +106,7 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
             <nav class="portal-contents" aria-label="On this page">
                 <ul class="govuk-list">
                     <li><a class="govuk-link" href="#link-section" rel="external">"People linked"</a></li>
+                    <li><a class="govuk-link" href="#message-section" rel="external">"Messages"</a></li>
                     <li><a class="govuk-link" href="#submissions" rel="external">"Forms sent"</a></li>
                     <li><a class="govuk-link" href="#request-section" rel="external">"Forms asked for"</a></li>
                     <li><a class="govuk-link" href="#advice-asked-section" rel="external">"Advice asked for"</a></li>
@@ -131,6 +134,7 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
             </form>
 
             {people_section(&case, &flash, &people, &invitations)}
+            {message_section(&case, &flash, &people, &threads)}
             {submissions_section(&case, &submissions)}
             {requests_section(&case, &flash, &people, &requests, &forms, today)}
             {advice_section(&case, &flash, &advice, &organisations, today)}

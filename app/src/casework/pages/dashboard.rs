@@ -19,12 +19,87 @@ use crate::{
     values::Date,
 };
 
+/// How many conversations with replies to read the dashboard lists (the longest waiting).
+const REPLIES_SHOWN: i64 = 10;
+
+/// "Replies to read": conversations where a family or professional has written since the SEN
+/// team last read them, the longest waiting first.
+fn replies_panel(count: i64, replies: &[crate::messages::thread::ToRead]) -> AnyView {
+    view! {
+        <section class="portal-panel" aria-labelledby="replies-heading" id="replies-to-read">
+            <h2 class="govuk-heading-m" id="replies-heading">
+                {format!("Replies to read ({count})")}
+            </h2>
+            {if replies.is_empty() {
+                view! { <p class="govuk-body">"Nobody is waiting for an answer."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="govuk-list portal-message-list">
+                        {replies.iter().map(|r| {
+                            let about = r.child.as_ref().map(|(_, name)| format!("{name} · ")).unwrap_or_default();
+                            view! {
+                                <li class="portal-message-list__item portal-message-list__item--unread">
+                                    <a class="govuk-link" href=format!("/staff/messages/{}", r.message.public_id)>{r.message.subject.clone()}</a>
+                                    <br/>
+                                    <span class="portal-secondary-text">
+                                        {format!("{about}{} · waiting since {} {}", r.message.recipient,
+                                            crate::clock::date(r.message.last_at), crate::clock::time_of_day(r.message.last_at))}
+                                    </span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {(count > replies.len() as i64).then(|| view! {
+                        <p class="govuk-body">{format!("And {} more: each case lists its own.", count - replies.len() as i64)}</p>
+                    })}
+                }
+                .into_any()
+            }}
+        </section>
+    }
+    .into_any()
+}
+
+/// "Overdue": forms and advice past their due date and not answered, the longest overdue
+/// first, with whether the reminder has gone.
+fn overdue_panel(count: usize, overdue: &[crate::reminders::Overdue], today: Date) -> AnyView {
+    if count == 0 {
+        return ().into_any();
+    }
+    view! {
+        <section class="portal-panel" aria-labelledby="overdue-heading" id="overdue-requests">
+            <h2 class="govuk-heading-m" id="overdue-heading">{format!("Overdue requests ({count})")}</h2>
+            <ul class="govuk-list portal-message-list">
+                {overdue.iter().map(|o| view! {
+                    <li class="portal-message-list__item">
+                        <a class="govuk-link" href=format!("/staff/cases/{}", o.child.0)>{format!("{}: {}", o.child.1, o.what)}</a>
+                        <br/>
+                        <span class="portal-secondary-text">
+                            {format!("Asked of {} · ", o.of)}
+                            <span class="portal-overdue">{format!("due {} – {}", o.due_on.long(), due_phrase(o.due_on, today))}</span>
+                            {if o.reminded { " · reminder sent" } else { " · no reminder sent" }}
+                        </span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {(count > overdue.len()).then(|| view! {
+                <p class="govuk-body">{format!("And {} more: each case lists its own.", count - overdue.len())}</p>
+            })}
+        </section>
+    }
+    .into_any()
+}
+
 /// `/staff`.
 pub async fn dashboard(state: &AppState, filter: &CaseFilter) -> Result<ServerPage, AppError> {
     let (account, _) = require_role(state, &Role::STAFF).await?;
     let today = today();
     let (rows, total) = store::dashboard(state.db.pool(), filter, today).await?;
     let caseworkers = store::caseworkers(state.db.pool()).await?;
+    let (to_read, replies) =
+        crate::messages::thread::replies_to_read(state.db.pool(), REPLIES_SHOWN).await?;
+    let (overdue_count, overdue) =
+        crate::reminders::overdue(state, today, REPLIES_SHOWN as usize).await?;
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
     let page = filter.page.clamp(1, pages);
     let link = |page: i64| {
@@ -68,6 +143,8 @@ pub async fn dashboard(state: &AppState, filter: &CaseFilter) -> Result<ServerPa
             <span class="govuk-caption-l">{format!("SEN team – {}", account.full_name)}</span>
             <h1 class="govuk-heading-l">"Cases"</h1>
             <a class="govuk-button govuk-button--secondary" href="/staff/cases/new" role="button" draggable="false">"Add a case"</a>
+            {replies_panel(to_read, &replies)}
+            {overdue_panel(overdue_count, &overdue, today)}
             <form method="get" action="/staff" class="portal-filters" role="search" aria-label="Find cases">
                 <div class="govuk-form-group">
                     <label class="govuk-label govuk-label--s" for="q">"Name, date of birth or reference"</label>

@@ -4,6 +4,7 @@ mod advice;
 mod case;
 mod dashboard;
 mod links;
+mod messages;
 mod requests;
 mod review;
 mod sharing;

@@ -238,7 +238,7 @@ pub async fn consult_school(
 
 /// The same message, in the caller's transaction, to each professional asked for something on
 /// their caseload (a portal message and an email). It names no child: they may not be linked
-/// to one yet. The emails to announce once the transaction has committed.
+/// to one yet; the conversation still belongs to the case, for the SEN team. The emails to announce once the transaction has committed.
 async fn tell_professionals(
     tx: &mut sqlx::AnyConnection,
     change: &Change<'_>,
@@ -246,7 +246,7 @@ async fn tell_professionals(
     subject: String,
     body: String,
 ) -> Result<Vec<Queued>, AppError> {
-    let (state, staff, _, _) = change.parts();
+    let (state, staff, case, _) = change.parts();
     let mut emails = Vec::new();
     for recipient in recipients {
         let (_, email) = write_message(
@@ -256,6 +256,7 @@ async fn tell_professionals(
                 recipient_id: *recipient,
                 sender_id: Some(staff.id),
                 child_id: None,
+                case_child_id: Some(case.child_id),
                 subject: subject.clone(),
                 body: body.clone(),
                 action: None,

@@ -157,6 +157,7 @@ pub async fn link_by_email(
                     recipient_id: account.id,
                     sender_id: Some(staff.id),
                     child_id: Some(case.child_id),
+                    case_child_id: None,
                     subject: format!("{first} has been added to your SEND area"),
                     body: format!(
                         "The SEN team has linked {} to your account.\n\nYou can now see {first}’s forms, what the SEN team shares and where the assessment has got to: choose {first} in your SEND area.",

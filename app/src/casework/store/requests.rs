@@ -112,6 +112,7 @@ pub async fn request_form(
             recipient_id: person.user_id,
             sender_id: Some(staff.id),
             child_id: Some(case.child_id),
+            case_child_id: None,
             subject: format!("Please fill in {} for {first}", form.title),
             body,
             action: Some(FormRequest {

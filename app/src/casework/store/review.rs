@@ -205,6 +205,7 @@ pub(super) async fn tell_sender(
             recipient_id: submission.submitted_by_id,
             sender_id: Some(staff.id),
             child_id: Some(case.child_id),
+            case_child_id: None,
             subject,
             body,
             action,

@@ -102,6 +102,7 @@ pub async fn share(
                 recipient_id: *reader,
                 sender_id: Some(staff.id),
                 child_id: Some(case.child_id),
+                case_child_id: None,
                 subject: format!("New {what} for {first}: {title}"),
                 body: format!(
                     "The SEN team has shared a {what} with you: {title}.\n\nRead it in {first}’s History: choose {first} in your SEND area, then View Shared Form.",
