@@ -41,13 +41,13 @@ test('a caseworker and a parent take a request from Parent/Carer Views to a shar
   // The caseworker's dashboard.
   await signIn(page, browser, testInfo, CASEWORKER, 'Cases');
   await expect(page.locator('#case-count')).toContainText(/open cases?/);
-  await expect(page.getByRole('link', { name: 'Max Taylor' })).toBeVisible();
+  await expect(page.locator('#cases').getByRole('link', { name: 'Max Taylor' })).toBeVisible();
   await checkAccessibility(page, testInfo);
   await atPhoneWidth(page, testInfo);
   await page.getByLabel('Show').selectOption({ label: 'Overdue only' });
   await page.getByRole('button', { name: 'Find cases' }).click();
-  await expect(page.getByRole('link', { name: 'Max Taylor' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Ellie Taylor' })).toHaveCount(0);
+  await expect(page.locator('#cases').getByRole('link', { name: 'Max Taylor' })).toBeVisible();
+  await expect(page.locator('#cases').getByRole('link', { name: 'Ellie Taylor' })).toHaveCount(0);
   await checkAccessibility(page, testInfo);
 
   // A new case, with a mistake explained first.
@@ -203,7 +203,7 @@ async function psychologyReceived(parent: Page) {
 test('a caseworker asks for advice; a psychologist picks it up, writes it over two sittings and sends it; it is returned, changed and accepted; the family sees it received', async ({ page, browser }, testInfo) => {
   test.setTimeout(180_000);
   await signIn(page, browser, testInfo, CASEWORKER, 'Cases');
-  await page.getByRole('link', { name: 'Ellie Taylor' }).click();
+  await page.locator('#cases').getByRole('link', { name: 'Ellie Taylor' }).click();
   await settled(page, testInfo);
   const caseUrl = new URL(page.url()).pathname;
   const child = caseUrl.split('/').pop();
@@ -359,7 +359,7 @@ test('a caseworker consults a school on the draft plan; the SENCo reads it and a
   test.setTimeout(120_000);
   const note = `The family asked for Oakfield (${testInfo.project.name})`;
   await signIn(page, browser, testInfo, CASEWORKER, 'Cases');
-  await page.getByRole('link', { name: 'Ellie Taylor' }).click();
+  await page.locator('#cases').getByRole('link', { name: 'Ellie Taylor' }).click();
   await settled(page, testInfo);
   const caseUrl = new URL(page.url()).pathname;
   await page.getByRole('link', { name: 'Consultation with schools' }).click();

@@ -28,7 +28,7 @@ test('a caseworker and a parent hold a conversation, with a file, and the parent
 
   // The caseworker writes to Max's parent from the case page.
   await signIn(page, browser, testInfo, CASEWORKER, 'Cases');
-  await page.getByRole('link', { name: 'Max Taylor' }).click();
+  await page.locator('#cases').getByRole('link', { name: 'Max Taylor' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Max Taylor');
   await settled(page, testInfo);
   const caseUrl = new URL(page.url()).pathname;
@@ -87,7 +87,7 @@ test('a caseworker and a parent hold a conversation, with a file, and the parent
 
     // The parent sees the answer, marked unread.
     await open(parent, '/messages', testInfo);
-    await expect(parent.locator('.portal-message-list__item--unread')).toContainText(subject);
+    await expect(parent.locator('.portal-message-list__item--unread').filter({ hasText: subject })).toHaveCount(1);
     await parent.getByRole('link', { name: subject }).click();
     await expect(parent.locator('.portal-replies')).toContainText('See you at 10 on Tuesday.');
     await expect(parent.locator('.portal-replies')).toContainText('Chris Walker, SEN team');

@@ -59,6 +59,8 @@ const SHIPPED: &[(&str, &str)] = &[
 #[derive(Debug, Default)]
 pub struct FormLibrary {
     forms: BTreeMap<(String, u32), Arc<FormDefinition>>,
+    /// The same forms in a young person's own voice (see `voice`), made once at start.
+    voiced: BTreeMap<(String, u32), Arc<FormDefinition>>,
 }
 
 impl FormLibrary {
@@ -82,6 +84,9 @@ impl FormLibrary {
                     form.version
                 );
             }
+            library
+                .voiced
+                .insert(key.clone(), Arc::new(form.in_own_voice()));
             library.forms.insert(key, Arc::new(form));
         }
         Ok(library)
@@ -89,6 +94,17 @@ impl FormLibrary {
 
     pub fn get(&self, id: &str, version: u32) -> Option<Arc<FormDefinition>> {
         self.forms.get(&(id.to_owned(), version)).cloned()
+    }
+
+    /// The form as `get` has it, or in a young person's own voice when `own_voice`.
+    pub fn get_voiced(
+        &self,
+        id: &str,
+        version: u32,
+        own_voice: bool,
+    ) -> Option<Arc<FormDefinition>> {
+        let forms = if own_voice { &self.voiced } else { &self.forms };
+        forms.get(&(id.to_owned(), version)).cloned()
     }
 
     /// The newest version of a form: the one new drafts start on.

@@ -9,6 +9,7 @@ pub mod example;
 pub mod library;
 pub mod schema;
 pub mod validate;
+pub mod voice;
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests;

@@ -92,9 +92,13 @@ pub(crate) mod server {
         let draft = store::find_draft_for_user(state.db.pool(), account.id, draft)
             .await?
             .ok_or(AppError::NotFound)?;
+        // A young person filling in a form for themself reads it in their own voice.
+        let own_voice =
+            crate::people::store::acts_for_self(state.db.pool(), draft.child_id, account.id)
+                .await?;
         let form = state
             .forms
-            .get(&draft.form_id, draft.form_version)
+            .get_voiced(&draft.form_id, draft.form_version, own_voice)
             .ok_or_else(|| {
                 crate::error::internal(format!(
                     "draft {} is on form {} v{}, which is not in the library",

@@ -293,9 +293,11 @@ async fn submission_page(
     let found = store::find_submission_for_user(state.db.pool(), account.id, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let own_voice =
+        crate::people::store::acts_for_self(state.db.pool(), found.child_id, account.id).await?;
     let form = state
         .forms
-        .get(&found.form_id, found.form_version)
+        .get_voiced(&found.form_id, found.form_version, own_voice)
         .ok_or_else(|| crate::error::internal("submission on a form not in the library"))?;
     let child = children_of(state.db.pool(), account.id)
         .await?

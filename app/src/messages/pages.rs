@@ -224,6 +224,12 @@ pub async fn message(state: &AppState, id: &str) -> Result<ServerPage, AppError>
         )
         .await?;
     }
+    let own_voice = match child_row {
+        Some(child_id) => {
+            crate::people::store::acts_for_self(state.db.pool(), child_id, account.id).await?
+        }
+        None => false,
+    };
     let request = match (&message.action, child_row) {
         (Some(action), Some(child_id)) => {
             let form = state.forms.latest(&action.form_id);
@@ -292,11 +298,14 @@ pub async fn message(state: &AppState, id: &str) -> Result<ServerPage, AppError>
             {paragraphs.into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
             {file_list(&thread.files)}
             {request.map(|(title, due, progress)| {
-                let child_name = child.as_ref().map(|c| c.full_name()).unwrap_or_default();
+                let for_whom = match &child {
+                    Some(c) if !own_voice => format!(" for {}", c.full_name()),
+                    _ => String::new(),
+                };
                 view! {
                     <div class="portal-action">
                         <h2 class="govuk-heading-m">"What you need to do"</h2>
-                        <p class="govuk-body">{format!("Fill in the {title} for {child_name}.")}</p>
+                        <p class="govuk-body">{format!("Fill in the {title}{for_whom}.")}</p>
                         {match progress {
                             Progress::Sent { reference, id, on } => view! {
                                 <p class="govuk-body">

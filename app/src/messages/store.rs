@@ -160,19 +160,25 @@ pub async fn write_message(
     let recipient = crate::auth::ssr::accounts::find_account_in(&mut *conn, message.recipient_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let child = match message.child_id {
+    // Whether the message is about a child, and the child's first name for the email: none
+    // for a young person acting for themself, who is not told about themself by name.
+    let (about_child, child) = match message.child_id {
         Some(child_id) => {
-            let linked = crate::people::store::relationship_to(&mut *conn, child_id, recipient.id)
-                .await?
-                .is_some();
-            if !linked {
-                return Err(AppError::invalid(
+            let relationship =
+                crate::people::store::relationship_to(&mut *conn, child_id, recipient.id)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::invalid(
                     "Link the child to this person before sending them a message about the child",
-                ));
+                )
+                    })?;
+            if relationship == crate::people::Relationship::Myself {
+                (true, None)
+            } else {
+                (true, Some(child_first_name(&mut *conn, child_id).await?))
             }
-            Some(child_first_name(&mut *conn, child_id).await?)
         }
-        None => None,
+        None => (false, None),
     };
     let form_title = match &message.action {
         Some(action) => {
@@ -181,7 +187,7 @@ pub async fn write_message(
                 .latest(&action.form_id)
                 .filter(|f| f.audience.iter().any(|a| a.includes(recipient.role)))
                 .ok_or_else(|| AppError::invalid("That form is not one this person can fill in"))?;
-            if child.is_none() {
+            if !about_child {
                 return Err(AppError::invalid("Say which child the form is for"));
             }
             Some(form.title.clone())
@@ -248,6 +254,14 @@ pub fn message_email(
             format!("Action needed by {}: a form for {child}", due.long()),
             format!(
                 "The {council} SEN team asks you to fill in a form for {child} in the SEND portal: {form}.\n\n\
+                 Please send it by {}.",
+                due.long()
+            ),
+        ),
+        (Some((form, due)), None) => (
+            format!("Action needed by {}: a form to fill in", due.long()),
+            format!(
+                "The {council} SEN team asks you to fill in a form in the SEND portal: {form}.\n\n\
                  Please send it by {}.",
                 due.long()
             ),

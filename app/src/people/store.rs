@@ -171,6 +171,16 @@ pub async fn relationship_to<'c>(
     Ok(row.and_then(|r| Relationship::parse(&r)))
 }
 
+/// Whether the person is the young person themself (aged 16 to 25, acting for themself):
+/// forms, messages and the plan then say "you", not "your child".
+pub async fn acts_for_self(
+    pool: &sqlx::AnyPool,
+    child_id: i64,
+    user_id: i64,
+) -> Result<bool, AppError> {
+    Ok(relationship_to(pool, child_id, user_id).await? == Some(Relationship::Myself))
+}
+
 /// The children linked to a person with how they are linked, youngest first.
 pub async fn links_of(
     pool: &sqlx::AnyPool,

@@ -94,9 +94,14 @@ pub async fn request_form(
             "The due date must be today or later",
         ));
     }
-    let first = &case.child.first_name;
+    // A young person acting for themself is asked in their own voice.
+    let for_whom = if person.relationship == crate::people::Relationship::Myself {
+        String::new()
+    } else {
+        format!(" for {}", case.child.first_name)
+    };
     let mut body = format!(
-        "Please fill in {} for {first} in the SEND portal by {}.",
+        "Please fill in {}{for_whom} in the SEND portal by {}.",
         form.title,
         due_on.long()
     );
@@ -113,7 +118,7 @@ pub async fn request_form(
             sender_id: Some(staff.id),
             child_id: Some(case.child_id),
             case_child_id: None,
-            subject: format!("Please fill in {} for {first}", form.title),
+            subject: format!("Please fill in {}{for_whom}", form.title),
             body,
             action: Some(FormRequest {
                 form_id: form.id.clone(),
