@@ -65,6 +65,12 @@ test('a caseworker and a parent hold a conversation, with a file, and the parent
     await expect(replies.getByRole('link', { name: /GP letter\.pdf/ })).toBeVisible();
     await checkAccessibility(parent, testInfo);
     await atPhoneWidth(parent, testInfo, 'conversation');
+    // Printed, the conversation keeps its words and drops the reply form and the buttons.
+    await parent.emulateMedia({ media: 'print' });
+    await expect(parent.locator('.portal-replies')).toBeVisible();
+    await expect(parent.locator('#reply-form')).toBeHidden();
+    await expect(parent.locator('.govuk-back-link')).toBeHidden();
+    await parent.emulateMedia({ media: 'screen' });
 
     // The caseworker: "Replies to read" on the dashboard, the file on the conversation.
     await open(page, '/staff', testInfo);
