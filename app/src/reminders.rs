@@ -65,6 +65,9 @@ struct FormAsked {
     public_id: String,
     email: String,
     first_name: String,
+    /// How the recipient is linked to the child: "self" for a young person acting for
+    /// themself, who is not told about themself by name.
+    relationship: Option<String>,
     form_id: String,
     due_on: String,
     sent_at: i64,
@@ -90,8 +93,9 @@ pub async fn send_due(state: &AppState, today: Date) -> Result<Sent, AppError> {
     let mut sent = Sent::default();
     // Forms asked of someone (action messages) and not sent since.
     let forms: Vec<FormAsked> = sqlx::query_as(
-        "SELECT m.id, m.public_id, u.email, c.first_name, m.form_id, m.due_on, m.sent_at \
+        "SELECT m.id, m.public_id, u.email, c.first_name, l.relationship, m.form_id, m.due_on, m.sent_at \
          FROM messages m JOIN users u ON u.id = m.recipient_id JOIN children c ON c.id = m.child_id \
+         LEFT JOIN child_links l ON l.child_id = m.child_id AND l.user_id = m.recipient_id \
          WHERE m.form_id IS NOT NULL AND m.due_on >= $1 AND m.due_on <= $2 \
          AND u.deactivated_at IS NULL \
          AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.child_id = m.child_id \
@@ -210,19 +214,22 @@ fn form_email(state: &AppState, form: &FormAsked, title: &str, due: Date, which:
         state.runtime.base_url,
         sign_in_then(&format!("/messages/{}", form.public_id))
     );
-    let child = &form.first_name;
+    let for_child = match form.relationship.as_deref() {
+        Some("self") => String::new(),
+        _ => format!(" for {}", form.first_name),
+    };
     let (subject, lead) = match which {
         Which::Before => (
-            format!("Reminder: a form for {child} is due by {}", due.long()),
+            format!("Reminder: a form{for_child} is due by {}", due.long()),
             format!(
-                "This is a reminder that the SEN team asked you to fill in a form for {child} in the SEND portal: {title}. Please send it by {}.",
+                "This is a reminder that the SEN team asked you to fill in a form{for_child} in the SEND portal: {title}. Please send it by {}.",
                 due.long()
             ),
         ),
         Which::Overdue => (
-            format!("Overdue: a form for {child} was due on {}", due.long()),
+            format!("Overdue: a form{for_child} was due on {}", due.long()),
             format!(
-                "The form the SEN team asked you to fill in for {child} ({title}) was due on {}. Please send it as soon as you can, or reply to the message if you need more time.",
+                "The form the SEN team asked you to fill in{for_child} ({title}) was due on {}. Please send it as soon as you can, or reply to the message if you need more time.",
                 due.long()
             ),
         ),

@@ -274,6 +274,20 @@ async fn a_reply_with_a_file_reaches_the_case_page_and_the_teams_answer_reaches_
         assert!(!email.text.contains("Tuesday"));
         assert!(!app.unread_in_inbox(&parent, subject).await);
 
+        // Unlinked from Max, the parent can no longer answer a message about him.
+        sqlx::query(
+            "DELETE FROM child_links WHERE user_id = $1 AND child_id = (SELECT id FROM children WHERE public_id = $2)",
+        )
+        .bind(parent_id)
+        .bind(&max)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+        let response = app
+            .post_multipart(&parent, &path, reply("Are you still there?", None))
+            .await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{backend:?}");
+
         // Both replies are on the record.
         assert_eq!(
             app.scalar(

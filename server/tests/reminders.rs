@@ -10,6 +10,7 @@ use common::{backends, test_settings, TestApp};
 const PASSWORD: &str = "demo-portal-2026";
 const PARENT: &str = "parent@example.org";
 const PSYCHOLOGIST: &str = "psychologist@example.org";
+const YOUNG: &str = "young.person@example.org";
 
 impl TestApp {
     async fn exec(&self, sql: &str, args: &[&str]) {
@@ -70,6 +71,35 @@ async fn each_reminder_goes_once_however_many_servers_run_it() {
         )
         .await;
 
+        // The young person is asked for the E1 too: their reminder names no child.
+        let young = app.user_id(YOUNG).await;
+        let jordan: i64 = sqlx::query_scalar("SELECT id FROM children WHERE first_name = 'Jordan'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        app::messages::store::send_message(
+            &app.state,
+            &app::messages::store::NewMessage {
+                recipient_id: young,
+                sender_id: None,
+                child_id: Some(jordan),
+                case_child_id: None,
+                subject: "Please fill in the E1".into(),
+                body: "Please fill in the E1.".into(),
+                action: Some(app::messages::store::FormRequest {
+                    form_id: "e1-parent-request".into(),
+                    due_on: add_days(today, 1),
+                }),
+            },
+        )
+        .await
+        .unwrap();
+        app.exec(
+            &format!("UPDATE messages SET sent_at = {ten_days_ago} WHERE recipient_id = {young} AND form_id = 'e1-parent-request'"),
+            &[],
+        )
+        .await;
+
         // A second server on the same database, and many runs at once on both.
         let settings = test_settings(&app.db, &app.address, &[]).unwrap();
         let second = server::build_state(&settings).await.unwrap();
@@ -85,7 +115,7 @@ async fn each_reminder_goes_once_however_many_servers_run_it() {
         let sent = runs.join_all().await;
         let forms: u64 = sent.iter().map(|s| s.forms).sum();
         let advice_sent: u64 = sent.iter().map(|s| s.advice).sum();
-        assert_eq!((forms, advice_sent), (1, 1), "{backend:?}");
+        assert_eq!((forms, advice_sent), (2, 1), "{backend:?}");
         assert_eq!(
             app.reminders_to(PARENT, "Reminder: a form for Max").await,
             1
@@ -93,6 +123,13 @@ async fn each_reminder_goes_once_however_many_servers_run_it() {
         let email = app.last_email_to(PARENT).await.unwrap();
         assert!(email.text.contains("Parent/Carer Views"), "{}", email.text);
         assert!(email.text.contains("/messages/"));
+        let email = app.last_email_to(YOUNG).await.unwrap();
+        assert!(
+            email.subject.starts_with("Reminder: a form is due by"),
+            "{}",
+            email.subject
+        );
+        assert!(!email.text.contains("Jordan"));
         // Advice asked of anyone at the service: each member hears, naming no child.
         assert_eq!(
             app.reminders_to(PSYCHOLOGIST, "Reminder: advice is due by")
@@ -142,7 +179,10 @@ async fn each_reminder_goes_once_however_many_servers_run_it() {
         let sent = app::reminders::send_due(&app.state, add_days(today, 4))
             .await
             .unwrap();
-        assert_eq!(sent.forms, 0, "{backend:?}");
+        // Only the young person's form, still not sent, is reminded of again.
+        assert_eq!(sent.forms, 1, "{backend:?}");
+        assert_eq!(app.reminders_to(PARENT, "Overdue: a form for Max").await, 1);
+        assert_eq!(app.reminders_to(YOUNG, "Overdue: a form was due").await, 2);
 
         // The dashboard lists the overdue advice, with its reminder (sent again by the last
         // run, the rows having been deleted).

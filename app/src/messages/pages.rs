@@ -618,7 +618,11 @@ pub async fn write_page(state: &AppState) -> Result<ServerPage, AppError> {
         <a class="govuk-back-link" href="/messages">"Back to messages"</a>
         {refused_summary(&refused)}
         <h1 class="govuk-heading-l">"Write to the SEN team"</h1>
-        {if children.is_empty() {
+        {if children.is_empty() && account.role == crate::role::Role::Professional {
+            view! {
+                <p class="govuk-body">"You can write to the SEN team about a child or young person linked to you. Children appear here once you pick up a request for advice about them, or ask for an assessment. To answer a request, reply to its message."</p>
+            }.into_any()
+        } else if children.is_empty() {
             view! {
                 <p class="govuk-body">"You can write to the SEN team about a child or young person linked to your account. Add them in the SEND area first."</p>
                 <p class="govuk-body"><a class="govuk-link" href="/send">"Go to the SEND area"</a></p>

@@ -280,6 +280,16 @@ pub async fn reply(
         return Err(AppError::NotFound);
     }
     let from_team = Role::STAFF.contains(&author.role);
+    // A message about a child is answered only while the person is still linked to them (the
+    // page no longer shows the child to someone unlinked).
+    if let (false, Some(child)) = (from_team, message.child_id) {
+        if crate::people::store::relationship_to(state.db.pool(), child, author.id)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::NotFound);
+        }
+    }
     let body = checked_text("body", body, "reply")?;
     checked_files(&files, message.case_child_id)?;
     let stored = store_files(&state.storage, &files)
