@@ -35,16 +35,6 @@ impl TestApp {
             .expect("multipart post")
     }
 
-    async fn html(&self, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
-        let response = client
-            .get(self.url(path))
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap();
-        (response.status(), response.text().await.unwrap())
-    }
-
     async fn message_id(&self, subject: &str) -> String {
         sqlx::query_scalar("SELECT public_id FROM messages WHERE subject = $1")
             .bind(subject)

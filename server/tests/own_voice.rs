@@ -13,19 +13,9 @@ const YOUNG: &str = "young.person@example.org";
 const E1: &str = "e1-parent-request";
 
 impl TestApp {
-    async fn get_html(&self, client: &reqwest::Client, path: &str) -> (StatusCode, String) {
-        let response = client
-            .get(self.url(path))
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap();
-        (response.status(), response.text().await.unwrap())
-    }
-
     /// The SEN team asks `recipient` for the E1 for the child.
     async fn ask_for_e1(&self, staff: &reqwest::Client, child: &str, recipient: i64) {
-        let (_, html) = self.get_html(staff, &format!("/staff/cases/{child}")).await;
+        let (_, html) = self.html(staff, &format!("/staff/cases/{child}")).await;
         let at = html.find("name=\"version\" value=\"").expect("a version") + 22;
         let version = html[at..].split('"').next().unwrap().to_owned();
         let due = add_days(today(), 14);
@@ -58,7 +48,7 @@ impl TestApp {
         .fetch_one(self.state.db.pool())
         .await
         .unwrap();
-        let (status, html) = self.get_html(client, &format!("/messages/{message}")).await;
+        let (status, html) = self.html(client, &format!("/messages/{message}")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(html.contains("What you need to do"));
         let response = self
@@ -107,20 +97,16 @@ async fn a_young_person_is_asked_and_shown_their_form_as_you() {
         // The young person's form says "you"; the parent's "your child".
         let draft = app.open_request(&young, YOUNG).await;
         assert!(draft.starts_with("/drafts/"), "{backend:?}: {draft}");
-        let (status, html) = app
-            .get_html(&young, &format!("{draft}/about-the-child"))
-            .await;
+        let (status, html) = app.html(&young, &format!("{draft}/about-the-child")).await;
         assert_eq!(status, StatusCode::OK, "{backend:?}");
         assert!(html.contains("About you"), "{backend:?}");
-        let (_, needs) = app.get_html(&young, &format!("{draft}/needs")).await;
+        let (_, needs) = app.html(&young, &format!("{draft}/needs")).await;
         assert!(needs.contains("Your needs"), "{backend:?}");
         assert!(needs.contains("Which areas do you need help with?"));
         assert!(!needs.to_lowercase().contains("your child"), "{backend:?}");
 
         let parent_draft = app.open_request(&parent, "parent@example.org").await;
-        let (_, needs) = app
-            .get_html(&parent, &format!("{parent_draft}/needs"))
-            .await;
+        let (_, needs) = app.html(&parent, &format!("{parent_draft}/needs")).await;
         assert!(needs.contains("Your child&#x27;s needs") || needs.contains("Your child's needs"));
         assert!(needs.contains("Which areas does your child need help with?"));
         app.finish().await;

@@ -11,13 +11,8 @@ const PASSWORD: &str = "demo-portal-2026";
 
 impl TestApp {
     async fn seen(&self, client: &reqwest::Client, child: &str, page: i64) -> (StatusCode, String) {
-        let response = client
-            .get(self.url(&format!("/children/{child}/seen?page={page}")))
-            .header("accept", "text/html")
-            .send()
+        self.html(client, &format!("/children/{child}/seen?page={page}"))
             .await
-            .unwrap();
-        (response.status(), response.text().await.unwrap())
     }
 }
 

@@ -301,15 +301,14 @@ pub async fn share_document(
     let result = async {
         let staff = require_staff(&state, &session).await?;
         let case = store::find_case(state.db.pool(), &child).await?;
-        let (pairs, uploads) =
-            crate::forms::files::read_multipart(body, state.storage.max_upload_bytes).await?;
-        kept = pairs.clone();
-        let f = Fields(pairs);
-        let mut files = Vec::new();
-        for upload in uploads {
-            let content = upload.content.map_err(|m| AppError::field("file", m))?;
-            files.push((upload.name, content));
-        }
+        let files = crate::forms::files::read_form_with_files(
+            body,
+            state.storage.max_upload_bytes,
+            "file",
+            &mut kept,
+        )
+        .await?;
+        let f = Fields(kept.clone());
         let readers = f
             .all("readers")
             .iter()
@@ -350,17 +349,14 @@ pub async fn send_message(
     let result = async {
         let staff = require_staff(&state, &session).await?;
         let case = store::find_case(state.db.pool(), &child).await?;
-        let (pairs, uploads) =
-            crate::forms::files::read_multipart(body, state.storage.max_upload_bytes).await?;
-        kept = pairs.clone();
-        let f = Fields(pairs);
-        let mut files = Vec::new();
-        for upload in uploads {
-            let content = upload
-                .content
-                .map_err(|m| AppError::field("message-file", m))?;
-            files.push((upload.name, content));
-        }
+        let files = crate::forms::files::read_form_with_files(
+            body,
+            state.storage.max_upload_bytes,
+            "message-file",
+            &mut kept,
+        )
+        .await?;
+        let f = Fields(kept.clone());
         let recipient = f
             .id("message-to")
             .ok_or_else(|| AppError::field("message-to", "Choose who the message is for"))?;

@@ -41,8 +41,9 @@ pub async fn share_document(
     Ok(public_id)
 }
 
-/// Checks and stores a document's files, before the transaction that records it (a file left
-/// by a transaction that did not commit is removed by the clean-up).
+/// Checks and stores a document's or message's files, before the transaction that records them
+/// (a file left by a transaction that did not commit is removed by the clean-up). A refused
+/// file is a problem with the `file` field.
 pub async fn store_files(
     storage: &crate::platform::storage::Storage,
     files: &[(String, Bytes)],
@@ -54,10 +55,10 @@ pub async fn store_files(
         if let Some(reason) =
             crate::documents::files::refusal(&name, content.len() as u64, limit, content)
         {
-            return Err(AppError::invalid(reason));
+            return Err(AppError::field("file", reason));
         }
         let content_type = crate::documents::files::sniff(content)
-            .ok_or_else(|| AppError::invalid("That type of file cannot be shared"))?;
+            .ok_or_else(|| AppError::field("file", "That type of file cannot be shared"))?;
         let key = storage.put(content.clone()).await?;
         stored.push((name, content_type, content.len() as i64, key));
     }
@@ -81,6 +82,50 @@ async fn check_readers(
                 "Each reader must be linked to the child before a document is shared with them",
             ));
         }
+    }
+    Ok(())
+}
+
+/// What holds stored files: a shared document, or a message (its opening, or one reply).
+#[derive(Clone, Copy, Debug)]
+pub enum FileHolder {
+    Document(i64),
+    Message { message: i64, reply: Option<i64> },
+}
+
+/// Writes the attachment rows of files stored by `store_files`, in the caller's transaction.
+pub async fn record_files(
+    tx: &mut sqlx::AnyConnection,
+    stored: &[StoredFile],
+    holder: FileHolder,
+    child_id: i64,
+    by: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let (document, message, reply, path) = match holder {
+        FileHolder::Document(id) => (Some(id), None, None, "shared"),
+        FileHolder::Message { message, reply } => (None, Some(message), reply, "message"),
+    };
+    for (name, content_type, size, key) in stored {
+        sqlx::query(
+            "INSERT INTO attachments (public_id, shared_document_id, message_id, reply_id, child_id, uploaded_by, \
+             answer_path, file_name, content_type, size_bytes, storage_key, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(ids::token(12))
+        .bind(document)
+        .bind(message)
+        .bind(reply)
+        .bind(child_id)
+        .bind(by)
+        .bind(path)
+        .bind(name)
+        .bind(*content_type)
+        .bind(*size)
+        .bind(key)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     }
     Ok(())
 }
@@ -117,23 +162,15 @@ pub async fn record_document(
         .execute(&mut *tx)
         .await?;
     }
-    for (name, content_type, size, key) in stored {
-        sqlx::query(
-            "INSERT INTO attachments (public_id, shared_document_id, child_id, uploaded_by, answer_path, file_name, content_type, size_bytes, storage_key, created_at) \
-             VALUES ($1, $2, $3, $4, 'shared', $5, $6, $7, $8, $9)",
-        )
-        .bind(ids::token(12))
-        .bind(id)
-        .bind(document.child_id)
-        .bind(document.shared_by)
-        .bind(name)
-        .bind(*content_type)
-        .bind(*size)
-        .bind(key)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
+    record_files(
+        &mut *tx,
+        stored,
+        FileHolder::Document(id),
+        document.child_id,
+        document.shared_by,
+        now,
+    )
+    .await?;
     let detail = format!(
         "{}: {} ({public_id})",
         document.kind.label(),

@@ -282,6 +282,29 @@ pub async fn read_multipart(
     Ok((pairs, uploads))
 }
 
+/// Reads a plain multipart form (a message, a shared document): its text fields, and its files
+/// as (name, content). A file refused as it was read (too big, the wrong type) is a problem
+/// with `file_field`. The text fields are given to `kept` as soon as they are read, so a
+/// refusal can give back what was typed.
+pub async fn read_form_with_files(
+    body: Multipart,
+    limit: u64,
+    file_field: &str,
+    kept: &mut Vec<(String, String)>,
+) -> Result<Vec<(String, Bytes)>, AppError> {
+    let (pairs, uploads) = read_multipart(body, limit).await?;
+    *kept = pairs;
+    uploads
+        .into_iter()
+        .map(|upload| {
+            upload
+                .content
+                .map(|content| (upload.name, content))
+                .map_err(|m| AppError::field(file_field, m))
+        })
+        .collect()
+}
+
 #[derive(serde::Serialize)]
 struct UploadReply {
     #[serde(skip_serializing_if = "Option::is_none")]

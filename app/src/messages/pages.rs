@@ -277,24 +277,12 @@ pub async fn message(state: &AppState, id: &str) -> Result<ServerPage, AppError>
             {refused_summary(&refused)}
             <span class="govuk-caption-l">"Message"</span>
             <h1 class="govuk-heading-l">{message.subject.clone()}</h1>
-            <dl class="govuk-summary-list govuk-summary-list--no-border">
-                <div class="govuk-summary-list__row">
-                    <dt class="govuk-summary-list__key">"From"</dt>
-                    <dd class="govuk-summary-list__value">{from}</dd>
-                </div>
-                <div class="govuk-summary-list__row">
-                    <dt class="govuk-summary-list__key">"Sent"</dt>
-                    <dd class="govuk-summary-list__value">{clock::date_time(message.sent_at)}</dd>
-                </div>
-                {child.clone().map(|c| view! {
-                    <div class="govuk-summary-list__row">
-                        <dt class="govuk-summary-list__key">"About"</dt>
-                        <dd class="govuk-summary-list__value">
-                            <a class="govuk-link" href=format!("/children/{}/forms", c.id)>{c.full_name()}</a>
-                        </dd>
-                    </div>
-                })}
-            </dl>
+            {message_header(
+                from,
+                None,
+                message.sent_at,
+                child.as_ref().map(|c| (format!("/children/{}/forms", c.id), c.full_name())),
+            )}
             {paragraphs.into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
             {file_list(&thread.files)}
             {request.map(|(title, due, progress)| {
@@ -439,6 +427,33 @@ fn kept(refused: &Option<Refused>, field: &str) -> String {
     refused.as_ref().map(|r| r.kept(field)).unwrap_or_default()
 }
 
+/// Who a message is from (and, for the SEN team, with), when it was sent, and the child it is
+/// about, linked to their page.
+fn message_header(
+    from: String,
+    with: Option<String>,
+    sent_at: i64,
+    about: Option<(String, String)>,
+) -> AnyView {
+    let row = |key: &'static str, value: AnyView| {
+        view! {
+            <div class="govuk-summary-list__row">
+                <dt class="govuk-summary-list__key">{key}</dt>
+                <dd class="govuk-summary-list__value">{value}</dd>
+            </div>
+        }
+    };
+    view! {
+        <dl class="govuk-summary-list govuk-summary-list--no-border">
+            {row("From", from.into_any())}
+            {with.map(|w| row("With", w.into_any()))}
+            {row("Sent", clock::date_time(sent_at).into_any())}
+            {about.map(|(href, name)| row("About", view! { <a class="govuk-link" href=href>{name}</a> }.into_any()))}
+        </dl>
+    }
+    .into_any()
+}
+
 /// The files of a message or reply, each a link to download it.
 fn file_list(files: &[AttachmentInfo]) -> Option<AnyView> {
     (!files.is_empty()).then(|| {
@@ -576,28 +591,12 @@ pub async fn staff_message(state: &AppState, id: &str) -> Result<ServerPage, App
         {refused_summary(&refused)}
         <span class="govuk-caption-l">"Conversation"</span>
         <h1 class="govuk-heading-l">{message.subject.clone()}</h1>
-        <dl class="govuk-summary-list govuk-summary-list--no-border">
-            <div class="govuk-summary-list__row">
-                <dt class="govuk-summary-list__key">"From"</dt>
-                <dd class="govuk-summary-list__value">{from}</dd>
-            </div>
-            <div class="govuk-summary-list__row">
-                <dt class="govuk-summary-list__key">"With"</dt>
-                <dd class="govuk-summary-list__value">{message.recipient.clone()}</dd>
-            </div>
-            <div class="govuk-summary-list__row">
-                <dt class="govuk-summary-list__key">"Sent"</dt>
-                <dd class="govuk-summary-list__value">{clock::date_time(message.sent_at)}</dd>
-            </div>
-            {child.map(|c| view! {
-                <div class="govuk-summary-list__row">
-                    <dt class="govuk-summary-list__key">"About"</dt>
-                    <dd class="govuk-summary-list__value">
-                        <a class="govuk-link" href=format!("/staff/cases/{}", c.id)>{c.full_name()}</a>
-                    </dd>
-                </div>
-            })}
-        </dl>
+        {message_header(
+            from,
+            Some(message.recipient.clone()),
+            message.sent_at,
+            child.map(|c| (format!("/staff/cases/{}", c.id), c.full_name())),
+        )}
         {crate::components::paragraphs(&message.body).into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
         {file_list(&thread.files)}
         {replies_view(&thread.replies, Side::Team)}

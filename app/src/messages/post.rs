@@ -6,7 +6,6 @@ use axum::{
     extract::{Multipart, Path, State},
     response::{IntoResponse, Redirect, Response},
 };
-use bytes::Bytes;
 use tower_sessions::Session;
 
 use super::{
@@ -17,27 +16,10 @@ use super::{
 use crate::{
     auth::{api::server::signed_in, return_path::sign_in_then, ssr::accounts::Account},
     error::AppError,
+    forms::files::read_form_with_files,
     platform::AppState,
     role::Role,
 };
-
-/// The text fields and files of a multipart form; a file refused as it was read is a problem
-/// with the `file` field.
-async fn read_form(
-    state: &AppState,
-    body: Multipart,
-    kept: &mut Vec<(String, String)>,
-) -> Result<Vec<(String, Bytes)>, AppError> {
-    let (pairs, uploads) =
-        crate::forms::files::read_multipart(body, state.storage.max_upload_bytes).await?;
-    *kept = pairs;
-    let mut files = Vec::new();
-    for upload in uploads {
-        let content = upload.content.map_err(|m| AppError::field("file", m))?;
-        files.push((upload.name, content));
-    }
-    Ok(files)
-}
 
 fn field(kept: &[(String, String)], name: &str) -> String {
     kept.iter()
@@ -101,7 +83,8 @@ pub async fn reply(
             find_message_for_user(state.db.pool(), account.id, &message_id).await?
         }
         .ok_or(AppError::NotFound)?;
-        let files = read_form(&state, body, &mut kept).await?;
+        let files =
+            read_form_with_files(body, state.storage.max_upload_bytes, "file", &mut kept).await?;
         let reply = thread::reply(&state, &account, &message, &field(&kept, "body"), files).await?;
         Ok(format!("{page}#reply-{reply}"))
     }
@@ -119,7 +102,8 @@ pub async fn write(State(state): State<AppState>, session: Session, body: Multip
         if !crate::people::access::FORM_ROLES.contains(&account.role) {
             return Err(AppError::NotFound);
         }
-        let files = read_form(&state, body, &mut kept).await?;
+        let files =
+            read_form_with_files(body, state.storage.max_upload_bytes, "file", &mut kept).await?;
         let chosen = field(&kept, "child");
         let child = crate::people::store::children_of(state.db.pool(), account.id)
             .await?

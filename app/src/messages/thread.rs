@@ -9,7 +9,10 @@ use bytes::Bytes;
 use super::store::{message_from, MessageRow, MESSAGE_COLUMNS};
 use crate::{
     auth::{return_path::sign_in_then, ssr::accounts::Account, ssr::accounts::Audit},
-    documents::{store::store_files, AttachmentInfo},
+    documents::{
+        store::{store_files, FileHolder, StoredFile},
+        AttachmentInfo,
+    },
     error::AppError,
     ids,
     platform::{db::unix_now, AppState, Email},
@@ -228,38 +231,31 @@ fn checked_files(files: &[(String, Bytes)], case_child_id: Option<i64>) -> Resul
     Ok(())
 }
 
-/// Writes the files of a message or reply in the caller's transaction.
+/// Writes the files of a message or reply in the caller's transaction (a conversation about
+/// no child carries none: `checked_files` refuses them).
 async fn record_files(
     tx: &mut sqlx::AnyConnection,
-    stored: &[crate::documents::store::StoredFile],
-    message_id: i64,
-    reply_id: Option<i64>,
+    stored: &[StoredFile],
+    message: i64,
+    reply: Option<i64>,
     child_id: Option<i64>,
     by: i64,
     now: i64,
 ) -> Result<(), AppError> {
-    let Some(child_id) = child_id else {
-        return Ok(());
-    };
-    for (name, content_type, size, key) in stored {
-        sqlx::query(
-            "INSERT INTO attachments (public_id, message_id, reply_id, child_id, uploaded_by, answer_path, file_name, content_type, size_bytes, storage_key, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 'message', $6, $7, $8, $9, $10)",
-        )
-        .bind(ids::token(12))
-        .bind(message_id)
-        .bind(reply_id)
-        .bind(child_id)
-        .bind(by)
-        .bind(name)
-        .bind(*content_type)
-        .bind(*size)
-        .bind(key)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    match child_id {
+        Some(child_id) => {
+            crate::documents::store::record_files(
+                tx,
+                stored,
+                FileHolder::Message { message, reply },
+                child_id,
+                by,
+                now,
+            )
+            .await
+        }
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Whether `account` may take part in the conversation: its recipient, or the SEN team.
@@ -292,12 +288,7 @@ pub async fn reply(
     }
     let body = checked_text("body", body, "reply")?;
     checked_files(&files, message.case_child_id)?;
-    let stored = store_files(&state.storage, &files)
-        .await
-        .map_err(|e| match e {
-            AppError::Invalid(m) => AppError::field("file", m),
-            other => other,
-        })?;
+    let stored = store_files(&state.storage, &files).await?;
     let now = unix_now();
     let public_id = ids::token(12);
     let mut tx = state.db.begin().await?;
@@ -466,12 +457,7 @@ pub async fn open_conversation(state: &AppState, opening: Opening) -> Result<Str
     }
     let body = checked_text("body", &opening.body, "message")?;
     checked_files(&opening.files, Some(opening.child_id))?;
-    let stored = store_files(&state.storage, &opening.files)
-        .await
-        .map_err(|e| match e {
-            AppError::Invalid(m) => AppError::field("file", m),
-            other => other,
-        })?;
+    let stored = store_files(&state.storage, &opening.files).await?;
     let from_recipient = opening.author == opening.recipient_id;
     let mut tx = state.db.begin().await?;
     let message = super::store::NewMessage {

@@ -489,6 +489,21 @@ impl TestApp {
         (status, blank_nonces(&html))
     }
 
+    /// Any page of the site by its address, as a browser asks for it: (status, html).
+    pub async fn html(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+    ) -> (reqwest::StatusCode, String) {
+        let response = client
+            .get(self.url(path))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .expect("GET a page");
+        (response.status(), response.text().await.unwrap())
+    }
+
     /// The titles in a child's "Shared with you", as `client` sees them.
     pub async fn shared_titles(&self, client: &reqwest::Client, child: &str) -> Vec<String> {
         let forms: serde_json::Value = self
