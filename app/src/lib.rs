@@ -14,6 +14,8 @@ pub mod caseload;
 pub mod casework;
 pub mod clock;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod copies;
 pub mod documents;
 pub mod error;
 pub mod formdef;
@@ -25,6 +27,7 @@ pub mod messages;
 #[cfg(feature = "ssr")]
 pub mod pages;
 pub mod people;
+pub mod plans;
 #[cfg(feature = "ssr")]
 pub mod reminders;
 pub mod role;

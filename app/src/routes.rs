@@ -72,6 +72,7 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/staff") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/cases/new") view=NewCasePage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/cases/:child") view=CasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/cases/:child/plan") view=crate::casework::CasePlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/cases/:child/submissions/:submission") view=CaseSubmissionPage ssr=SsrMode::Async/>
                     <Route path=path!("/messages") view=InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/messages/new") view=WriteMessagePage ssr=SsrMode::Async/>
@@ -82,6 +83,7 @@ pub fn App(site: SiteInfo) -> impl IntoView {
                     <Route path=path!("/children/:child/forms") view=ChildFormsPage ssr=SsrMode::Async/>
                     <Route path=path!("/children/:child/status") view=StatusPage ssr=SsrMode::Async/>
                     <Route path=path!("/children/:child/seen") view=SeenPage ssr=SsrMode::Async/>
+                    <Route path=path!("/plans/:plan") view=crate::plans::PlanPage ssr=SsrMode::Async/>
                     <Route path=path!("/shared/:document") view=SharedDocumentPage ssr=SsrMode::Async/>
                     <Route path=path!("/drafts/:draft") view=DraftPage ssr=SsrMode::Async/>
                     <Route path=path!("/drafts/:draft/:step") view=DraftPage ssr=SsrMode::Async/>

@@ -155,6 +155,16 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             post(app::forms::files::upload).layer(upload_limit),
         )
         .route("/files/{file}", get(app::forms::files::download))
+        // Copies to keep: a sent form, a shared document and a plan as PDFs.
+        .route(
+            "/submissions/{submission}/copy.pdf",
+            get(app::copies::submission_copy),
+        )
+        .route(
+            "/shared/{document}/copy.pdf",
+            get(app::copies::document_copy),
+        )
+        .route("/plans/{plan}/copy.pdf", get(app::copies::plan_copy))
         // Plain form posts of the SEND area (they work the same with or without JavaScript).
         .route("/send/people", post(app::area::pages::add_person))
         // The SEN team's case pages post here (plain forms, with or without JavaScript).
@@ -184,6 +194,11 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route(
             "/staff/cases/{child}/messages",
             post(app::casework::post::send_message).layer(upload_limit),
+        )
+        // The family's comment, school or setting, and meeting request on a draft plan.
+        .route(
+            "/plans/{plan}/{action}",
+            post(app::plans::post::family_action),
         )
         // A professional picks an advice request up from their caseload.
         .route(

@@ -72,6 +72,40 @@ async fn a_parent_starts_saves_and_submits_a_form_which_then_cannot_change() {
         assert!(receipt
             .subject
             .starts_with("We have received your form: EHC-"));
+        // The receipt links to a copy to keep: a PDF whose text holds the answers, with the
+        // reference and the date on every page.
+        let copy = format!("/submissions/{submission}/copy.pdf");
+        assert!(
+            receipt.text.contains(&copy.replace('/', "%2F")) || receipt.text.contains(&copy),
+            "{}",
+            receipt.text
+        );
+        let (status, kind, pages) = app.copy(&parent, &copy).await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (StatusCode::OK, "application/pdf"),
+            "{backend:?}"
+        );
+        let text = pages.join("\n");
+        let reference = receipt.subject.rsplit(' ').next().unwrap().to_owned();
+        assert!(
+            text.contains("First name") && text.contains("Example answer"),
+            "{text}"
+        );
+        for page in &pages {
+            assert!(
+                page.contains(&reference) && page.contains("Sent "),
+                "{page}"
+            );
+        }
+        app.new_citizen("stranger@example.org", "Stan Stranger")
+            .await;
+        let stranger = app.signed_in("stranger@example.org", PASSWORD).await;
+        assert_eq!(app.copy(&stranger, &copy).await.0, StatusCode::NOT_FOUND);
+        let anonymous = browser();
+        let response = anonymous.get(app.url(&copy)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        assert!(location(&response).starts_with("/sign-in"));
 
         let (status, shown) = app
             .page(&parent, "forms/submission", &[("submission", &submission)])

@@ -81,6 +81,15 @@ pub fn describe_action(action: &str) -> &'static str {
         "message_replied" => "Replied to a message",
         "message_written" => "Wrote to the SEN team",
         "conversation_read" => "Read a conversation",
+        "plan_viewed" => "Read the EHC plan",
+        "plan_commented" => "Commented on the draft EHC plan",
+        "plan_setting_named" => "Named the school or setting they would like",
+        "plan_meeting_asked" => "Asked for a meeting about the draft plan",
+        "plan_saved" => "Saved the EHC plan being written",
+        "plan_issued" => "Issued the draft EHC plan",
+        "plan_comment_answered" => "Answered a comment on the draft plan",
+        "final_plan_issued" => "Issued the final EHC plan",
+        "copy_downloaded" => "Downloaded a copy (PDF)",
         _ => "Account activity",
     }
 }

@@ -99,6 +99,17 @@ pub fn CaseSubmissionPage() -> impl leptos::IntoView {
     )
 }
 
+/// `/staff/cases/:child/plan`: writing the EHC plan, and answering the family's comments.
+#[cfg(feature = "ssr")]
+#[leptos::component]
+pub fn CasePlanPage() -> impl leptos::IntoView {
+    let child = crate::components::param("child");
+    crate::components::server_page(
+        format!("/staff/cases/{child}/plan"),
+        move |state| async move { pages::plan_page(&state, &child).await },
+    )
+}
+
 /// `/staff/cases/new`: adding a case for a child the portal does not know yet.
 #[cfg(feature = "ssr")]
 #[leptos::component]

@@ -138,6 +138,9 @@ pub async fn case_action(
         ("reject" | "accept", Some((_, s))) => {
             ReturnPath::parse(&format!("{case_path}/submissions/{s}")).ok()
         }
+        (plan, _) if plan.starts_with("plan-") => {
+            ReturnPath::parse(&format!("{case_path}/plan")).ok()
+        }
         _ => ReturnPath::parse(&case_path).ok(),
     }
     .map_or_else(|| "/staff".to_owned(), ReturnPath::into_string);
@@ -242,8 +245,24 @@ async fn act(
                 store::reject(change, &submission, &f.get("reason"), due).await
             }
         }
+        "plan-save" | "plan-issue" => {
+            store::save_draft(change, &plan_sections(f), action == "plan-issue", today).await
+        }
+        "plan-final" => store::issue_final(change, &plan_sections(f), today).await,
+        "plan-answer" => {
+            let comment = f.get("comment");
+            store::answer_comment(change, &comment, &f.get("answer"), &f.get("reason")).await
+        }
         _ => Err(AppError::NotFound),
     }
+}
+
+/// The plan's section texts as posted (`section-a` to `section-k`).
+fn plan_sections(f: &Fields) -> store::Sections {
+    crate::plans::SECTIONS
+        .iter()
+        .map(|s| (s.letter, f.get(&s.anchor())))
+        .collect()
 }
 
 /// Back to the page: the banner on success; on a refusal the problem and what was typed (the
@@ -277,7 +296,8 @@ async fn finish(
         },
         Err(other) => return other.into_response(),
     };
-    let to = if flash.done.is_some() {
+    // A change made on the plan's page goes back to it either way.
+    let to = if flash.done.is_some() && !action.starts_with("plan-") {
         case_path
     } else {
         back

@@ -320,6 +320,7 @@ async fn seed_assessments(
         )
         .await?;
     }
+    seed_plan(&mut *tx, ellie, add_days(ellie_request, 16 * 7), caseworker).await?;
     let max_request = add_days(today, -(13 * 7));
     for (stage, day) in [
         (Stage::RequestReceived, 0),
@@ -440,6 +441,42 @@ pub fn demo_pdf(text: &str) -> Vec<u8> {
 }
 
 /// Ellie's decision letter and draft EHC plan (with its PDF).
+/// Ellie's draft EHC plan, written in the portal and issued on `issued`: the family has 15
+/// days from it to comment.
+async fn seed_plan(
+    tx: &mut sqlx::AnyConnection,
+    ellie: i64,
+    issued: crate::values::Date,
+    caseworker: i64,
+) -> Result<(), crate::error::AppError> {
+    use crate::plans::{store, PlanKind};
+    let (plan, _) = store::create_plan(&mut *tx, ellie, PlanKind::Draft, caseworker).await?;
+    let sections: Vec<(&'static str, String)> = [
+        ("A", "Ellie enjoys drawing, animals and being outdoors. She would like to have a best friend at school and to become a vet.\n\nHer parents want her to feel confident at school and to read for pleasure."),
+        ("B", "Ellie has difficulties with reading and spelling (dyslexia) and with working memory. She finds it hard to follow spoken instructions with more than two steps, and becomes anxious when asked to read aloud."),
+        ("C", "Ellie has mild asthma, managed with an inhaler. She has no other health needs related to her special educational needs."),
+        ("D", "None identified."),
+        ("E", "By the end of Year 5, Ellie will read age-appropriate texts with support, and will ask for help when she does not understand an instruction.\n\nBy the end of Key Stage 2, Ellie will take part in small-group discussions with confidence."),
+        ("F", "A structured, multi-sensory literacy programme, 3 sessions of 30 minutes a week, delivered by a trained teaching assistant.\n\nInstructions given in short steps, written down as well as spoken.\n\nA termly review of progress by the school's SENCO, with advice from the educational psychologist."),
+        ("G", "The school nurse to update Ellie's asthma care plan each year."),
+        ("H", "None."),
+        ("J", "No personal budget has been asked for."),
+        ("K", "Advice from Ellie's parents, her school, Dr Dana Okafor (educational psychologist) and the community paediatrician."),
+    ]
+    .into_iter()
+    .map(|(letter, text)| (letter, text.to_owned()))
+    .collect();
+    store::save_sections(&mut *tx, plan, &sections, caseworker).await?;
+    store::mark_issued(
+        &mut *tx,
+        plan,
+        issued,
+        Some(crate::status::timeline::comments_due(issued)),
+        caseworker,
+    )
+    .await
+}
+
 async fn seed_documents(
     db: &Db,
     storage: &crate::platform::Storage,

@@ -12,9 +12,9 @@ use crate::{
 
 /// "View Shared Form": the document if the signed-in person may see it (`NotFound` otherwise,
 /// as for no such document), audited as a reading of the child's record.
-pub async fn document_page(state: &AppState, document: &str) -> Result<ServerPage, AppError> {
+pub async fn document_page(state: &AppState, public_id: &str) -> Result<ServerPage, AppError> {
     let account = crate::people::access::require_form_user(state).await?;
-    let document = find_document_for_user(state.db.pool(), account.id, document)
+    let document = find_document_for_user(state.db.pool(), account.id, public_id)
         .await?
         .ok_or(AppError::NotFound)?;
     // Those linked to the child go back to the child's page; a school consulted on a draft
@@ -53,12 +53,13 @@ pub async fn document_page(state: &AppState, document: &str) -> Result<ServerPag
         crate::documents::files::files_of_shared_document(state.db.pool(), document.id).await?;
     Ok(ServerPage {
         title: document.title.clone(),
-        body: document_body(&document, &child.summary, &files, back),
+        body: document_body(&document, public_id, &child.summary, &files, back),
     })
 }
 
 fn document_body(
     document: &Document,
+    public_id: &str,
     child: &crate::people::ChildSummary,
     files: &[AttachmentInfo],
     (back, back_text): (String, String),
@@ -80,6 +81,9 @@ fn document_body(
                     <dd class="govuk-summary-list__value">{crate::clock::date(document.shared_at)}</dd>
                 </div>
             </dl>
+            <p class="govuk-body">
+                <a class="govuk-link" href=format!("/shared/{public_id}/copy.pdf") download="">"Download a copy to keep (PDF)"</a>
+            </p>
             <div class="portal-document">
                 {paragraphs.into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
             </div>

@@ -44,6 +44,18 @@ pub struct ChildFormsData {
     /// Whether the reader is the child's family (a parent, carer or the young person), who may
     /// see who else has opened the record.
     pub family: bool,
+    /// The EHC plans issued for the child, newest first (for the family only).
+    pub plans: Vec<PlanLink>,
+}
+
+/// An issued EHC plan on the child's page: where to read it, and what it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanLink {
+    pub href: String,
+    /// "Draft EHC plan, issued 4 December 2026".
+    pub text: String,
+    /// "You can comment until 19 December 2026", while a draft is open.
+    pub note: Option<String>,
 }
 
 /// What a posted step came to, for the page's scripts.
@@ -150,9 +162,12 @@ pub(crate) mod server {
                 subject: format!("We have received your form: {reference}"),
                 text: format!(
                     "Thank you. We have received your {} (reference {reference}).\n\n{}\n\n\
+                     Download a copy to keep (PDF, after signing in): {}{}\n\n\
                      You can see what you sent at any time: sign in at {}/sign-in and open the child's forms.\n",
                     form.title,
                     form.next_steps.trim(),
+                    state.runtime.base_url,
+                    crate::auth::return_path::sign_in_then(&format!("/submissions/{id}/copy.pdf")),
                     state.runtime.base_url
                 ),
             })
@@ -287,14 +302,33 @@ pub async fn child_forms(child: String) -> Result<ChildFormsData, AppError> {
             let assessment_started = crate::status::store::progress_of(state.db.pool(), child.id)
                 .await?
                 .has_started();
+            let family = account.role == crate::role::Role::Citizen;
+            let today = crate::status::store::today();
+            let plans = if family {
+                crate::status::store::issued_plans(state.db.pool(), child.id)
+                    .await?
+                    .into_iter()
+                    .map(|p| PlanLink {
+                        href: format!("/plans/{}", p.public_id),
+                        text: format!("{}, issued {}", p.label(), p.issued_on.long()),
+                        note: p
+                            .comments_due
+                            .filter(|due| !p.closed && today <= *due)
+                            .map(|due| format!("You can comment until {}", due.long())),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
             Ok(ChildFormsData {
+                plans,
                 child: child.summary,
                 available,
                 drafts,
                 submitted,
                 shared,
                 assessment_started,
-                family: account.role == crate::role::Role::Citizen,
+                family,
             })
         }
         .await,

@@ -40,6 +40,7 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
         shared,
         assessment_started,
         family,
+        plans,
     } = forms;
     let query = use_query_map();
     let search = query.read_untracked().get("q").unwrap_or_default();
@@ -94,6 +95,17 @@ fn ChildFormsView(forms: ChildFormsData) -> impl IntoView {
             <p class="govuk-body">
                 <a class="govuk-link govuk-!-font-weight-bold" href=status_link>"See where the EHC needs assessment has got to"</a>
             </p>
+        })}
+        {(!plans.is_empty()).then(|| view! {
+            <h2 class="govuk-heading-m">"EHC plan"</h2>
+            <ul class="govuk-list" id="child-plans">
+                {plans.into_iter().map(|p| view! {
+                    <li>
+                        <a class="govuk-link" href=p.href>{p.text}</a>
+                        {p.note.map(|n| view! { <span class="govuk-hint">{n}</span> })}
+                    </li>
+                }).collect_view()}
+            </ul>
         })}
         {family.then(|| view! {
             <p class="govuk-body">
@@ -361,6 +373,9 @@ async fn submission_page(
                     <dd class="govuk-summary-list__value">{sent}</dd>
                 </div>
             </dl>
+            <p class="govuk-body">
+                <a class="govuk-link" href=format!("/submissions/{id}/copy.pdf") download="">"Download a copy to keep (PDF)"</a>
+            </p>
             {answers}
         }
         .into_any(),

@@ -323,6 +323,96 @@ fn declaration_step(w: &WizardView<'_>) -> AnyView {
     .into_any()
 }
 
+/// One group of a step's answers: a section, or one item of a repeating section.
+pub struct AnswerGroup<'a> {
+    /// "Professional 2" for an item of a repeating section.
+    pub heading: Option<String>,
+    pub section: &'a Section,
+    pub index: usize,
+    pub fields: Vec<&'a crate::formdef::schema::Field>,
+}
+
+/// The questions a form shows for these answers, step by step: what a summary lists.
+pub fn shown_answers<'a>(
+    form: &'a FormDefinition,
+    answers: &Answers,
+) -> Vec<(&'a Step, Vec<AnswerGroup<'a>>)> {
+    form.steps
+        .iter()
+        .map(|step| {
+            let groups = step
+                .sections
+                .iter()
+                .filter(|s| form.is_shown(s, 0, s.show_if.as_ref(), answers))
+                .flat_map(|section| {
+                    (0..form.item_count(section, answers)).map(move |index| AnswerGroup {
+                        heading: match (&section.repeat, &section.title) {
+                            (Some(_), Some(title)) => Some(format!("{title} {}", index + 1)),
+                            _ => None,
+                        },
+                        section,
+                        index,
+                        fields: section
+                            .fields
+                            .iter()
+                            .filter(|f| form.is_shown(section, index, f.show_if.as_ref(), answers))
+                            .collect(),
+                    })
+                })
+                .collect();
+            (step, groups)
+        })
+        .collect()
+}
+
+/// Every answer as text, step by step: (step title, [(group heading, [(question, answer)])]).
+/// Files are named. For the copy to keep.
+pub type AnswerText = (String, Vec<(Option<String>, Vec<(String, String)>)>);
+
+pub fn answers_text(
+    form: &FormDefinition,
+    answers: &Answers,
+    files: &[AttachmentInfo],
+) -> Vec<AnswerText> {
+    shown_answers(form, answers)
+        .into_iter()
+        .map(|(step, groups)| {
+            let groups = groups
+                .into_iter()
+                .map(|g| {
+                    let rows = g
+                        .fields
+                        .iter()
+                        .map(|field| {
+                            let answer = answers.get(&g.section.id, g.index, &field.id);
+                            let value =
+                                if field.kind == crate::formdef::schema::FieldKind::Attachments {
+                                    let names: Vec<String> = answer
+                                        .map(|a| a.many())
+                                        .unwrap_or_default()
+                                        .iter()
+                                        .filter_map(|id| files.iter().find(|f| &f.id == id))
+                                        .map(AttachmentInfo::describe)
+                                        .collect();
+                                    if names.is_empty() {
+                                        "No files".to_owned()
+                                    } else {
+                                        names.join("\n")
+                                    }
+                                } else {
+                                    display_answer(field, answer)
+                                };
+                            (field.label.clone(), value)
+                        })
+                        .collect();
+                    (g.heading, rows)
+                })
+                .collect();
+            (step.title.clone(), groups)
+        })
+        .collect()
+}
+
 /// Every answer of a form as a GOV.UK summary list: the Summary (with Change links, given the
 /// draft) and a submission's View Details (read-only; files can be downloaded).
 pub fn answers_summary(
@@ -331,56 +421,44 @@ pub fn answers_summary(
     files: &[AttachmentInfo],
     draft: Option<&str>,
 ) -> AnyView {
-    form.steps
-        .iter()
-        .map(|step| {
-            let sections = step
-                .sections
-                .iter()
-                .filter(|s| form.is_shown(s, 0, s.show_if.as_ref(), answers))
-                .map(|section| {
-                    (0..form.item_count(section, answers))
-                        .map(|index| {
-                            let heading = match (&section.repeat, &section.title) {
-                                (Some(_), Some(title)) => Some(format!("{title} {}", index + 1)),
-                                _ => None,
+    shown_answers(form, answers)
+        .into_iter()
+        .map(|(step, groups)| {
+            let sections = groups
+                .into_iter()
+                .map(|AnswerGroup { heading, section, index, fields }| {
+                    let rows = fields
+                        .into_iter()
+                        .map(|field| {
+                            let answer = answers.get(&section.id, index, &field.id);
+                            let value = if field.kind == crate::formdef::schema::FieldKind::Attachments {
+                                file_list(answer.map(|a| a.many()).unwrap_or_default(), files)
+                            } else {
+                                display_answer(field, answer).into_any()
                             };
-                            let rows = section
-                                .fields
-                                .iter()
-                                .filter(|f| form.is_shown(section, index, f.show_if.as_ref(), answers))
-                                .map(|field| {
-                                    let answer = answers.get(&section.id, index, &field.id);
-                                    let value = if field.kind == crate::formdef::schema::FieldKind::Attachments {
-                                        file_list(answer.map(|a| a.many()).unwrap_or_default(), files)
-                                    } else {
-                                        display_answer(field, answer).into_any()
-                                    };
-                                    let change = draft.map(|draft| {
-                                        let target = first_input_id(field, &field_dom_id(&section.id, index, &field.id));
-                                        view! {
-                                            <dd class="govuk-summary-list__actions">
-                                                <a class="govuk-link" href=format!("/drafts/{draft}/{}#{target}", step.id)>
-                                                    "Change"<span class="govuk-visually-hidden">{format!(" {}", field.label)}</span>
-                                                </a>
-                                            </dd>
-                                        }
-                                    });
-                                    view! {
-                                        <div class="govuk-summary-list__row">
-                                            <dt class="govuk-summary-list__key">{field.label.clone()}</dt>
-                                            <dd class="govuk-summary-list__value portal-answer">{value}</dd>
-                                            {change}
-                                        </div>
-                                    }
-                                })
-                                .collect_view();
+                            let change = draft.map(|draft| {
+                                let target = first_input_id(field, &field_dom_id(&section.id, index, &field.id));
+                                view! {
+                                    <dd class="govuk-summary-list__actions">
+                                        <a class="govuk-link" href=format!("/drafts/{draft}/{}#{target}", step.id)>
+                                            "Change"<span class="govuk-visually-hidden">{format!(" {}", field.label)}</span>
+                                        </a>
+                                    </dd>
+                                }
+                            });
                             view! {
-                                {heading.map(|h| view! { <h4 class="govuk-heading-s">{h}</h4> })}
-                                <dl class="govuk-summary-list">{rows}</dl>
+                                <div class="govuk-summary-list__row">
+                                    <dt class="govuk-summary-list__key">{field.label.clone()}</dt>
+                                    <dd class="govuk-summary-list__value portal-answer">{value}</dd>
+                                    {change}
+                                </div>
                             }
                         })
-                        .collect_view()
+                        .collect_view();
+                    view! {
+                        {heading.map(|h| view! { <h4 class="govuk-heading-s">{h}</h4> })}
+                        <dl class="govuk-summary-list">{rows}</dl>
+                    }
                 })
                 .collect_view();
             view! {

@@ -306,6 +306,21 @@ pub async fn find_submission_for_user(
     row.map(Submission::try_from).transpose()
 }
 
+/// The submission, whoever may read it: for the SEN team, who read every submission.
+pub async fn find_submission(
+    pool: &sqlx::AnyPool,
+    public_id: &str,
+) -> Result<Option<Submission>, AppError> {
+    let row: Option<SubmissionRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {SUBMISSION_COLUMNS} FROM submissions s JOIN users u ON u.id = s.submitted_by \
+         WHERE s.public_id = $1"
+    )))
+    .bind(public_id)
+    .fetch_optional(pool)
+    .await?;
+    row.map(Submission::try_from).transpose()
+}
+
 /// A child's submissions, newest first: every one, for the SEN team.
 pub async fn submissions_for_child(
     pool: &sqlx::AnyPool,

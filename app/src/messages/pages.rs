@@ -370,7 +370,7 @@ pub fn refused_key(scope: &str) -> String {
     format!("message_refused:{scope}")
 }
 
-async fn take_refused(
+pub async fn take_refused(
     session: &tower_sessions::Session,
     scope: &str,
 ) -> Result<Option<Refused>, AppError> {
@@ -380,14 +380,14 @@ async fn take_refused(
         .map_err(crate::error::internal)
 }
 
-fn refused_title(refused: &Option<Refused>, title: &str) -> String {
+pub fn refused_title(refused: &Option<Refused>, title: &str) -> String {
     match refused {
         Some(_) => format!("Error: {title}"),
         None => title.to_owned(),
     }
 }
 
-fn refused_summary(refused: &Option<Refused>) -> Option<AnyView> {
+pub fn refused_summary(refused: &Option<Refused>) -> Option<AnyView> {
     refused.as_ref().map(|r| {
         let target = if r.field.is_empty() {
             "body".to_owned()
@@ -405,14 +405,14 @@ fn refused_summary(refused: &Option<Refused>) -> Option<AnyView> {
     })
 }
 
-fn group_class(refused: &Option<Refused>, field: &str) -> &'static str {
+pub fn group_class(refused: &Option<Refused>, field: &str) -> &'static str {
     match refused.as_ref().and_then(|r| r.error(field)) {
         Some(_) => "govuk-form-group govuk-form-group--error",
         None => "govuk-form-group",
     }
 }
 
-fn field_error(refused: &Option<Refused>, field: &str) -> Option<AnyView> {
+pub fn field_error(refused: &Option<Refused>, field: &str) -> Option<AnyView> {
     refused.as_ref().and_then(|r| r.error(field)).map(|m| {
         view! {
             <p class="govuk-error-message" id=format!("{field}-error")>
@@ -423,7 +423,7 @@ fn field_error(refused: &Option<Refused>, field: &str) -> Option<AnyView> {
     })
 }
 
-fn kept(refused: &Option<Refused>, field: &str) -> String {
+pub fn kept(refused: &Option<Refused>, field: &str) -> String {
     refused.as_ref().map(|r| r.kept(field)).unwrap_or_default()
 }
 

@@ -30,7 +30,7 @@ fn field(kept: &[(String, String)], name: &str) -> String {
 
 /// Where the answer goes: `done` on success; back to `page` with the refusal kept in the
 /// session under `scope` when refused; sign-in or the error page otherwise.
-async fn answer(
+pub async fn answer(
     session: &Session,
     result: Result<String, AppError>,
     kept: Vec<(String, String)>,

@@ -154,3 +154,61 @@ pub async fn ended_because(
         _ => None,
     })
 }
+
+/// An issued EHC plan (`plans` table, written by the SEN team's side): which, and its dates.
+#[derive(Clone, Debug)]
+pub struct IssuedPlan {
+    pub public_id: String,
+    pub final_plan: bool,
+    pub issued_on: Date,
+    /// A draft's last day for comments.
+    pub comments_due: Option<Date>,
+    /// A draft closed by the final plan.
+    pub closed: bool,
+}
+
+impl IssuedPlan {
+    /// "Draft EHC plan" or "Final EHC plan".
+    pub fn label(&self) -> &'static str {
+        if self.final_plan {
+            "Final EHC plan"
+        } else {
+            "Draft EHC plan"
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct IssuedPlanRow {
+    public_id: String,
+    kind: String,
+    issued_on: String,
+    comments_due: Option<String>,
+    closed_at: Option<i64>,
+}
+
+/// Every issued plan of the child, newest first: for the family's pages and the status page.
+pub async fn issued_plans(
+    pool: &sqlx::AnyPool,
+    child_id: i64,
+) -> Result<Vec<IssuedPlan>, AppError> {
+    let rows: Vec<IssuedPlanRow> = sqlx::query_as(
+        "SELECT public_id, kind, issued_on, comments_due, closed_at FROM plans \
+         WHERE child_id = $1 AND issued_on IS NOT NULL ORDER BY id DESC",
+    )
+    .bind(child_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(IssuedPlan {
+                issued_on: Date::from_iso(&r.issued_on)?,
+                comments_due: r.comments_due.as_deref().and_then(Date::from_iso),
+                final_plan: r.kind == "final",
+                closed: r.closed_at.is_some(),
+                public_id: r.public_id,
+            })
+        })
+        .collect())
+}

@@ -607,3 +607,38 @@ pub fn blank_nonces(html: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// The text of a PDF, page by page.
+pub fn pdf_pages(bytes: &[u8]) -> Vec<String> {
+    let document = lopdf::Document::load_mem(bytes).expect("a PDF");
+    document
+        .get_pages()
+        .keys()
+        .map(|number| document.extract_text(&[*number]).expect("its text"))
+        .collect()
+}
+
+impl TestApp {
+    /// Downloads a copy to keep: its status, content type and (for a PDF) its pages' text.
+    pub async fn copy(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+    ) -> (reqwest::StatusCode, String, Vec<String>) {
+        let response = client.get(self.url(path)).send().await.expect("a copy");
+        let status = response.status();
+        let kind = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = response.bytes().await.expect("its bytes");
+        let pages = if kind == "application/pdf" {
+            pdf_pages(&bytes)
+        } else {
+            Vec::new()
+        };
+        (status, kind, pages)
+    }
+}

@@ -9,6 +9,7 @@ use super::{
     field_error, flash_banner, form_problem, group_class,
     links::people_section,
     messages::message_section,
+    plan::plan_section,
     requests::requests_section,
     review::submissions_section,
     scroll_table,
@@ -55,6 +56,7 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
     )
     .await?;
     let history = store::timeline(pool, case.child_id).await?;
+    let plan = plan_section(state, &case).await?;
     let forms: Vec<(String, String)> = state
         .forms
         .all_latest()
@@ -111,6 +113,7 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
                     <li><a class="govuk-link" href="#request-section" rel="external">"Forms asked for"</a></li>
                     <li><a class="govuk-link" href="#advice-asked-section" rel="external">"Advice asked for"</a></li>
                     <li><a class="govuk-link" href="#stage-section" rel="external">"Statutory clock"</a></li>
+                    <li><a class="govuk-link" href="#plan-section" rel="external">"EHC plan"</a></li>
                     <li><a class="govuk-link" href="#share-section" rel="external">"Shared documents"</a></li>
                     <li><a class="govuk-link" href="#consultation-section" rel="external">"Consultation with schools"</a></li>
                     <li><a class="govuk-link" href="#history" rel="external">"Case history"</a></li>
@@ -139,6 +142,7 @@ pub async fn case(state: &AppState, child: &str) -> Result<ServerPage, AppError>
             {requests_section(&case, &flash, &people, &requests, &forms, today)}
             {advice_section(&case, &flash, &advice, &organisations, today)}
             {clock_section(&case, &flash, &timeline, next, earliest_request, today)}
+            {plan}
             {share_section(&case, &flash, &people, &documents)}
             {consultation_section(&case, &flash, &consultations, &schools, &documents, today)}
 

@@ -5,6 +5,7 @@ mod case;
 mod dashboard;
 mod links;
 mod messages;
+mod plan;
 mod requests;
 mod review;
 mod sharing;
@@ -12,6 +13,7 @@ mod stages;
 
 pub use case::{case, new_case};
 pub use dashboard::dashboard;
+pub use plan::plan_page;
 pub use review::submission;
 
 use leptos::prelude::*;

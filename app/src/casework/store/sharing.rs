@@ -62,7 +62,7 @@ pub async fn share(
         ));
     }
     if kind == DocumentKind::DraftPlan {
-        draft_plan_names_no_school(state, title, body).await?;
+        draft_plan_names_no_school(state, "body", &format!("{title}\n{body}")).await?;
     }
     let people = linked_people(state.db.pool(), case.child_id).await?;
     if readers
@@ -135,19 +135,19 @@ pub(super) fn lower_first(text: &str) -> String {
 /// A draft plan leaves its placement (section I) empty: the family names the school or setting
 /// they want once they have read it. One that names a school or setting the portal knows is
 /// refused (typed files are not read).
-async fn draft_plan_names_no_school(
+pub(super) async fn draft_plan_names_no_school(
     state: &crate::platform::AppState,
-    title: &str,
-    body: &str,
+    field: &str,
+    text: &str,
 ) -> Result<(), AppError> {
-    let text = format!("{title}\n{body}").to_lowercase();
+    let text = text.to_lowercase();
     let named = crate::advice::store::schools_and_settings(state.db.pool())
         .await?
         .into_iter()
         .find(|o| text.contains(&o.name.to_lowercase()));
     match named {
         Some(school) => Err(AppError::field(
-            "body",
+            field,
             format!(
                 "A draft plan must not name a school or setting, and this one names {}: leave \
                  the placement (section I) empty until the final plan",
