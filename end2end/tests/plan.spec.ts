@@ -39,13 +39,14 @@ test('a parent comments on section F of the draft plan and sees the caseworkerâ€
 
   // An empty comment is refused at its box; then the comment on F is kept.
   const f = page.locator('#section-f');
+  await f.getByText('Comment on section F', { exact: true }).click();
   await f.getByRole('button', { name: 'Send comment on section F' }).click();
   await settled(page, testInfo);
   await expect(page.locator('.govuk-error-summary')).toContainText('Write your comment');
   await checkAccessibility(page, testInfo);
   await page.locator('.govuk-error-summary').getByRole('link', { name: 'Write your comment' }).click();
-  await expect(page.getByLabel('Comment on section F')).toBeFocused();
-  await page.getByLabel('Comment on section F').fill(comment);
+  await expect(page.getByLabel('Your comment on section F')).toBeFocused();
+  await page.getByLabel('Your comment on section F').fill(comment);
   await page.locator('#section-f').getByRole('button', { name: 'Send comment on section F' }).click();
   await settled(page, testInfo);
   const mine = page.locator('#section-f .portal-plan-comment').filter({ hasText: comment });
@@ -60,13 +61,13 @@ test('a parent comments on section F of the draft plan and sees the caseworkerâ€
   await page.getByLabel('What would you like to talk about? (optional)').fill('Section F, the reading help.');
   await page.getByRole('button', { name: 'Ask for a meeting' }).click();
   await settled(page, testInfo);
-  await expect(page.locator('#setting')).toContainText('You asked for a meeting');
+  await expect(page.locator('#meeting')).toContainText('You asked for a meeting');
   await checkAccessibility(page, testInfo);
   await atPhoneWidth(page, testInfo, 'draft-plan');
   // Printed, the plan keeps its sections and drops the comment boxes.
   await page.emulateMedia({ media: 'print' });
   await expect(page.locator('#section-f')).toBeVisible();
-  await expect(page.getByLabel('Comment on section F')).toBeHidden();
+  await expect(page.locator('#section-f details')).toBeHidden();
   await page.emulateMedia({ media: 'screen' });
 
   // The status page: the 15 days, and the week-20 deadline.
@@ -92,6 +93,7 @@ test('a parent comments on section F of the draft plan and sees the caseworkerâ€
     await settled(staff, testInfo);
     await expect(staff.locator('#plan-requests')).toContainText('Sam Taylor would like Riverside Academy named');
     await checkAccessibility(staff, testInfo);
+    await staff.screenshot({ path: testInfo.outputPath('staff-plan.png'), fullPage: true });
     const ours = staff.locator('.portal-plan-comment').filter({ hasText: comment });
     await expect(ours).toBeVisible();
     const answerForm = ours.locator('xpath=following-sibling::li[1]').locator('form');

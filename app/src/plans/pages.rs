@@ -193,6 +193,7 @@ fn section_view(
         .filter(|c| c.letter == section.letter)
         .collect();
     let kept_text = kept(refused, &field);
+    let refused_here = refused.as_ref().is_some_and(|r| r.field == field);
     view! {
         <section class="portal-plan-section" id=anchor.clone() aria-labelledby=format!("{anchor}-heading")>
             <h2 class="govuk-heading-m" id=format!("{anchor}-heading")>{section.heading()}</h2>
@@ -207,17 +208,26 @@ fn section_view(
                 </ul>
             })}
             {open.then(|| view! {
-                <form method="post" action=format!("/plans/{}/comment", plan.public_id) novalidate>
-                    <input type="hidden" name="section" value=section.letter/>
-                    <div class=group_class(refused, &field)>
-                        <label class="govuk-label govuk-label--s" for=field.clone()>{format!("Comment on section {}", section.letter)}</label>
-                        {field_error(refused, &field)}
-                        <textarea class="govuk-textarea" id=field.clone() name=field.clone() rows="3">{kept_text}</textarea>
+                // Closed until wanted (a refused comment opens it again), so the plan reads as
+                // a plan; `details` opens and closes without scripts.
+                <details class="govuk-details portal-plan-comment-box" open=refused_here>
+                    <summary class="govuk-details__summary">
+                        <span class="govuk-details__summary-text">{format!("Comment on section {}", section.letter)}</span>
+                    </summary>
+                    <div class="govuk-details__text">
+                        <form method="post" action=format!("/plans/{}/comment", plan.public_id) novalidate>
+                            <input type="hidden" name="section" value=section.letter/>
+                            <div class=group_class(refused, &field)>
+                                <label class="govuk-label govuk-label--s" for=field.clone()>{format!("Your comment on section {}", section.letter)}</label>
+                                {field_error(refused, &field)}
+                                <textarea class="govuk-textarea" id=field.clone() name=field.clone() rows="4">{kept_text}</textarea>
+                            </div>
+                            <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">
+                                {format!("Send comment on section {}", section.letter)}
+                            </button>
+                        </form>
                     </div>
-                    <button type="submit" class="govuk-button govuk-button--secondary" data-module="govuk-button">
-                        {format!("Send comment on section {}", section.letter)}
-                    </button>
-                </form>
+                </details>
             })}
         </section>
     }
@@ -256,27 +266,31 @@ pub fn comment_view(comment: &Comment) -> AnyView {
     .into_any()
 }
 
-/// What this person asked for, said back to them.
-fn asked_lines(request: Option<&FamilyRequest>) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(r) = request {
-        if let (Some(kind), Some(name), Some(at)) = (&r.setting_kind, &r.setting_name, r.setting_at)
-        {
-            lines.push(format!(
-                "You asked for {name} to be named ({}), on {}.",
-                setting_kind_label(kind).unwrap_or_default().to_lowercase(),
-                clock::date(at)
-            ));
-        }
-        if let Some(at) = r.meeting_at {
-            lines.push(format!("You asked for a meeting on {}.", clock::date(at)));
-        }
+/// The school or setting this person asked for, said back to them.
+fn setting_asked(request: Option<&FamilyRequest>) -> Option<String> {
+    let r = request?;
+    match (&r.setting_kind, &r.setting_name, r.setting_at) {
+        (Some(kind), Some(name), Some(at)) => Some(format!(
+            "You asked for {name} to be named ({}), on {}.",
+            setting_kind_label(kind).unwrap_or_default().to_lowercase(),
+            clock::date(at)
+        )),
+        _ => None,
     }
-    lines
+}
+
+/// The meeting this person asked for, said back to them.
+fn meeting_asked(request: Option<&FamilyRequest>) -> Option<String> {
+    request
+        .and_then(|r| r.meeting_at)
+        .map(|at| format!("You asked for a meeting on {}.", clock::date(at)))
 }
 
 fn asked_view(request: Option<&FamilyRequest>) -> Option<AnyView> {
-    let lines = asked_lines(request);
+    let lines: Vec<String> = [setting_asked(request), meeting_asked(request)]
+        .into_iter()
+        .flatten()
+        .collect();
     (!lines.is_empty()).then(|| {
         view! {
             <h2 class="govuk-heading-m">"What you asked for"</h2>
@@ -303,11 +317,10 @@ fn requests_view(
         .or_else(|| request.and_then(|r| r.setting_name.clone()))
         .unwrap_or_default();
     let kept_note = kept(refused, "meeting-note");
-    let asked = asked_lines(request);
     view! {
         <section class="portal-plan-section" id="setting" aria-labelledby="setting-heading">
             <h2 class="govuk-heading-m" id="setting-heading">"The school or setting you would like"</h2>
-            {asked.into_iter().map(|l| view! { <p class="govuk-body">{l}</p> }).collect_view()}
+            {setting_asked(request).map(|l| view! { <p class="govuk-body" id="setting-asked">{l}</p> })}
             <form method="post" action=format!("/plans/{}/setting", plan.public_id) novalidate>
                 <div class=group_class(refused, "setting-kind")>
                     <fieldset class="govuk-fieldset">
@@ -337,6 +350,7 @@ fn requests_view(
         <section class="portal-plan-section" id="meeting" aria-labelledby="meeting-heading">
             <h2 class="govuk-heading-m" id="meeting-heading">"Ask for a meeting"</h2>
             <p class="govuk-body">"You can meet someone from the SEN team to talk about the draft plan before it is made final."</p>
+            {meeting_asked(request).map(|l| view! { <p class="govuk-body" id="meeting-asked">{l}</p> })}
             <form method="post" action=format!("/plans/{}/meeting", plan.public_id) novalidate>
                 <div class=group_class(refused, "meeting-note")>
                     <label class="govuk-label govuk-label--s" for="meeting-note">"What would you like to talk about? (optional)"</label>
