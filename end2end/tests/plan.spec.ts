@@ -36,6 +36,12 @@ test('a parent comments on section F of the draft plan and sees the caseworkerâ€
   await expect(page.locator('#section-f')).toContainText('multi-sensory literacy programme');
   await expect(page.locator('#section-i')).toContainText('Left empty in a draft plan');
   await checkAccessibility(page, testInfo);
+  // A copy to keep, as a PDF made by the server.
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download a copy to keep (PDF)' }).click();
+  const pdf = await download;
+  expect(pdf.suggestedFilename()).toBe('Draft EHC plan for Ellie Taylor.pdf');
+  await pdf.saveAs(testInfo.outputPath('draft-plan.pdf'));
 
   // An empty comment is refused at its box; then the comment on F is kept.
   const f = page.locator('#section-f');
