@@ -220,6 +220,11 @@ async fn a_comment_on_section_f_is_answered_and_a_late_one_is_refused_with_the_d
         assert!(to.starts_with(&format!("{page}#comment-")), "{to}");
         let (_, html) = app.html(&parent, &page).await;
         assert!(html.contains(comment) && html.contains("Not answered yet"));
+        // The caseworker is emailed that there is a comment to answer, not what it says.
+        app.delivered().await;
+        let told = app.last_email_to(CASEWORKER).await.expect("an email");
+        assert_eq!(told.subject, "Draft EHC plan: a comment to answer");
+        assert!(told.text.contains("plan") && !told.text.contains(comment));
 
         // The SEN team sees it on the case and the plan's page, and answers it: a "not
         // changed" needs the reason.

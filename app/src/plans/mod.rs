@@ -118,6 +118,16 @@ impl Section {
         }
     }
 
+    /// What the section is about in a plan of `kind`: a final plan's placement has nothing left
+    /// for the family to tell.
+    pub fn about_in(&self, kind: PlanKind, child: Option<&str>) -> String {
+        let about = self.about(child);
+        match (kind, about.find(". ")) {
+            (PlanKind::Final, Some(end)) => about[..=end].to_owned(),
+            _ => about,
+        }
+    }
+
     /// The id of the section on a page, and of its text box: "section-f".
     pub fn anchor(&self) -> String {
         format!("section-{}", self.letter.to_lowercase())
@@ -232,6 +242,22 @@ mod tests {
         assert_eq!(
             section("B").map(|s| s.about(Some("Max"))),
             Some("What Max finds difficult and needs help with.".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_final_plans_placement_asks_nothing_of_the_family() {
+        let placement = section(PLACEMENT).unwrap();
+        assert!(placement
+            .about_in(PlanKind::Draft, Some("Max"))
+            .contains("tell the SEN team"));
+        assert_eq!(
+            placement.about_in(PlanKind::Final, Some("Max")),
+            "The school or setting Max will go to."
+        );
+        assert_eq!(
+            section("B").unwrap().about_in(PlanKind::Final, None),
+            "What you find difficult and need help with."
         );
     }
 

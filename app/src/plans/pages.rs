@@ -197,7 +197,7 @@ fn section_view(
     view! {
         <section class="portal-plan-section" id=anchor.clone() aria-labelledby=format!("{anchor}-heading")>
             <h2 class="govuk-heading-m" id=format!("{anchor}-heading")>{section.heading()}</h2>
-            <p class="govuk-hint">{section.about(name)}</p>
+            <p class="govuk-hint">{section.about_in(plan.kind, name)}</p>
             <div class="portal-document">
                 {section_text(plan, section.letter).into_iter().map(|p| view! { <p class="govuk-body">{p}</p> }).collect_view()}
             </div>

@@ -273,6 +273,44 @@ fn checked(field: &str, text: &str, what: &str) -> Result<String, AppError> {
     Ok(text.to_owned())
 }
 
+/// Emails the case's caseworker (if it has one) that the family has sent something on the
+/// draft, with a link to the plan's page: it says what, never what they wrote.
+async fn tell_caseworker(
+    tx: &mut sqlx::AnyConnection,
+    state: &AppState,
+    plan: &Plan,
+    what: &str,
+) -> Result<Option<crate::platform::outbox::Queued>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Contact {
+        email: String,
+        child: String,
+    }
+    let contact: Option<Contact> = sqlx::query_as(
+        "SELECT u.email, c.public_id AS child FROM cases cs JOIN users u ON u.id = cs.caseworker_id \
+         JOIN children c ON c.id = cs.child_id WHERE cs.child_id = $1 AND u.deactivated_at IS NULL",
+    )
+    .bind(plan.child_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(contact) = contact else {
+        return Ok(None);
+    };
+    let link = format!(
+        "{}{}",
+        state.runtime.base_url,
+        crate::auth::return_path::sign_in_then(&format!("/staff/cases/{}/plan", contact.child))
+    );
+    let email = crate::platform::Email {
+        to: contact.email,
+        subject: format!("Draft EHC plan: {what}"),
+        text: format!(
+            "The family has sent something on a draft EHC plan in the SEND portal: {what}.\n\nRead it, and answer any comment, on the case's plan page: {link}\n"
+        ),
+    };
+    Ok(Some(state.outbox.write(&mut *tx, &email).await?))
+}
+
 /// A comment from the family on section `letter` of an open draft. Returns its public id.
 pub async fn comment(
     state: &AppState,
@@ -324,7 +362,11 @@ pub async fn comment(
         .detail(&section.heading())
         .write(&mut tx)
         .await?;
+    let email = tell_caseworker(&mut tx, state, plan, "a comment to answer").await?;
     tx.commit().await?;
+    if let Some(email) = email {
+        email.wake();
+    }
     Ok(public_id)
 }
 
@@ -365,7 +407,17 @@ pub async fn name_setting(
         .detail(&name)
         .write(&mut tx)
         .await?;
+    let email = tell_caseworker(
+        &mut tx,
+        state,
+        plan,
+        "the school or setting they would like",
+    )
+    .await?;
     tx.commit().await?;
+    if let Some(email) = email {
+        email.wake();
+    }
     Ok(())
 }
 
@@ -404,7 +456,11 @@ pub async fn ask_meeting(
         .child(plan.child_id)
         .write(&mut tx)
         .await?;
+    let email = tell_caseworker(&mut tx, state, plan, "a meeting asked for").await?;
     tx.commit().await?;
+    if let Some(email) = email {
+        email.wake();
+    }
     Ok(())
 }
 

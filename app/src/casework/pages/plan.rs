@@ -256,7 +256,7 @@ fn draft_view(
         <div class="govuk-inset-text" id=if answering { "plan-status" } else { "draft-status" }>{status}</div>
         <h2 class="govuk-heading-m">"What the family asked for"</h2>
         {if requests.is_empty() {
-            view! { <p class="govuk-body" id="plan-requests">"Nothing yet."</p> }.into_any()
+            view! { <p class="govuk-body" id="plan-requests">{if answering { "Nothing yet." } else { "Nothing." }}</p> }.into_any()
         } else {
             view! {
                 <ul class="govuk-list govuk-list--bullet" id="plan-requests">
