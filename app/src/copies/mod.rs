@@ -44,6 +44,15 @@ fn respond(result: Result<(String, Vec<u8>), AppError>, path: &str) -> Response 
     }
 }
 
+/// Lays out and writes the PDF on the blocking threads: a long plan takes milliseconds of CPU,
+/// which would otherwise hold up every other request on this worker.
+async fn render(copy: Copy) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(move || pdf::render(&copy))
+        .await
+        .map_err(crate::error::internal)?
+        .map_err(crate::error::internal)
+}
+
 /// A file name safe in a header: letters, digits, spaces, dashes and dots only.
 fn file_name(name: &str) -> String {
     let cleaned: String = name
@@ -147,7 +156,7 @@ pub async fn submission_copy(
             blocks,
         };
         audit(&state, &account, found.child_id, &found.reference).await?;
-        let bytes = pdf::render(&copy).map_err(crate::error::internal)?;
+        let bytes = render(copy).await?;
         Ok((format!("{} {}", form.title, found.reference), bytes))
     }
     .await;
@@ -196,7 +205,7 @@ pub async fn document_copy(
             blocks,
         };
         audit(&state, &account, document.child_id, &document.title).await?;
-        let bytes = pdf::render(&copy).map_err(crate::error::internal)?;
+        let bytes = render(copy).await?;
         Ok((document.title.clone(), bytes))
     }
     .await;
@@ -259,7 +268,7 @@ pub async fn plan_copy(
             blocks,
         };
         audit(&state, &account, plan.child_id, plan.kind.label()).await?;
-        let bytes = pdf::render(&copy).map_err(crate::error::internal)?;
+        let bytes = render(copy).await?;
         Ok((format!("{} for {name}", plan.kind.label()), bytes))
     }
     .await;
