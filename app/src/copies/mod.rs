@@ -32,7 +32,9 @@ fn respond(result: Result<(String, Vec<u8>), AppError>, path: &str) -> Response 
                 (header::CONTENT_TYPE, "application/pdf".to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", file_name(&name)),
+                    crate::documents::files::content_disposition(
+                        &crate::documents::files::clean_name(&format!("{name}.pdf")),
+                    ),
                 ),
                 (header::CACHE_CONTROL, "private, no-store".to_owned()),
             ],
@@ -51,21 +53,6 @@ async fn render(copy: Copy) -> Result<Vec<u8>, AppError> {
         .await
         .map_err(crate::error::internal)?
         .map_err(crate::error::internal)
-}
-
-/// A file name safe in a header: letters, digits, spaces, dashes and dots only.
-fn file_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    format!("{}.pdf", cleaned.trim())
 }
 
 async fn account(state: &AppState, session: &Session) -> Result<Account, AppError> {
